@@ -1,0 +1,39 @@
+# Chamber — `make run` serves the demo chamber, `make test` runs the test suite.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app chamber
+PORT   ?= 5000
+PYTEST_ARGS ?=
+
+.PHONY: install run test lint seed-large clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+# Migrate the SQLite database under instance/, seed the demo chamber if it is empty, deliver
+# e-mail from the outbox every 5 seconds in the background, and serve on 127.0.0.1:$(PORT).
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo --if-empty
+	@echo "Demo accounts (password chamber-demo): director@example.com, chair@example.com, member@example.com"
+	$(FLASK) deliver-mail --watch 5 & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+
+seed-large: install
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo --size large
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache

@@ -1,0 +1,60 @@
+"""Chamber: contributions, relationships and word-of-mouth referrals for a chamber of commerce."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Application factory: configuration, extensions, blueprints, CLI and error pages."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    from chamber.config import load_config
+
+    app.config.update(load_config(Path(app.instance_path), config))
+
+    from chamber import (
+        cli,
+        errors,
+        models,  # noqa: F401 - every table known to Alembic and tests
+        security,
+        templating,
+    )
+    from chamber.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    from chamber.audit.views import bp as audit_bp
+    from chamber.auth.views import bp as auth_bp
+    from chamber.committees.views import bp as committees_bp
+    from chamber.members.views import bp as members_bp
+    from chamber.notifications.views import bp as notifications_bp
+    from chamber.portal.views import bp as portal_bp
+
+    for blueprint in (
+        portal_bp,
+        auth_bp,
+        members_bp,
+        committees_bp,
+        notifications_bp,
+        audit_bp,
+    ):
+        app.register_blueprint(blueprint)
+
+    security.init_app(app)
+    templating.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,44 @@
+"""Sign-in and password forms."""
+
+from __future__ import annotations
+
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+
+from chamber.auth.passwords import MAX_LENGTH, password_problem
+from chamber.forms import ChamberForm
+
+
+class LoginForm(ChamberForm):
+    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=MAX_LENGTH)])
+    remember = BooleanField("Keep me signed in on this device (12 hours)")
+    next = HiddenField()
+
+
+class NewPasswordMixin:
+    """A new password entered twice, checked against the password rules."""
+
+    password = PasswordField("New password", validators=[DataRequired()])
+    confirm = PasswordField(
+        "Repeat the new password",
+        validators=[DataRequired(), EqualTo("password", message="The two passwords differ.")],
+    )
+    email_for_check = ""
+
+    def validate_password(self, field) -> None:
+        problem = password_problem(field.data or "", email=self.email_for_check)
+        if problem:
+            raise ValidationError(problem)
+
+
+class SetPasswordForm(NewPasswordMixin, ChamberForm):
+    """Used by invitations and password resets."""
+
+
+class ChangePasswordForm(NewPasswordMixin, ChamberForm):
+    current_password = PasswordField("Current password", validators=[DataRequired()])
+
+
+class ForgotPasswordForm(ChamberForm):
+    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])

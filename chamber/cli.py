@@ -1,0 +1,156 @@
+"""Flask commands: seed-demo, create-user, import-members, backup, deliver-mail."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import subprocess
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+
+from chamber.extensions import db
+
+
+def init_app(app: Flask) -> None:
+    for command in (seed_demo, create_user, import_members_command, backup, deliver_mail):
+        app.cli.add_command(command)
+
+
+@click.command("seed-demo")
+@click.option("--size", type=click.Choice(["small", "large"]), default="small", show_default=True)
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database has members.")
+@click.option("--seed", type=int, default=2026, show_default=True, help="Random seed.")
+def seed_demo(size: str, if_empty: bool, seed: int) -> None:
+    """Fill the database with a demo chamber (small: about 120 members; large: 5,000)."""
+    from chamber.demo.seed import database_has_members, seed_chamber
+
+    if database_has_members():
+        if if_empty:
+            click.echo("The database already has members; demo data not added.")
+            return
+        raise click.ClickException("The database already has members. Use an empty database.")
+    started = time.monotonic()
+    counts = seed_chamber(size=size, seed=seed, echo=click.echo)
+    click.echo(
+        f"Seeded the {size} demo chamber in {time.monotonic() - started:.1f}s: "
+        + ", ".join(f"{n:,} {name}" for name, n in counts.items())
+    )
+
+
+@click.command("create-user")
+@click.option("--email", prompt=True)
+@click.option("--name", "full_name", prompt="Full name")
+@click.option("--business", default="", help="Business name.")
+@click.option("--staff", is_flag=True, help="Give the account staff rights.")
+@click.password_option(help="Prompted for when omitted.")
+def create_user(email: str, full_name: str, business: str, staff: bool, password: str) -> None:
+    """Create an account that can sign in straight away (e.g. the first staff member)."""
+    from chamber.auth.passwords import hash_password, password_problem
+    from chamber.auth.services import normalise_email
+    from chamber.members.models import Member
+    from chamber.members.services import email_taken
+
+    if email_taken(email):
+        raise click.ClickException(f"A member with e-mail {email} already exists.")
+    problem = password_problem(password, email=email)
+    if problem:
+        raise click.ClickException(problem)
+    member = Member(
+        email=normalise_email(email),
+        full_name=full_name,
+        business_name=business or full_name,
+        is_staff=staff,
+        password_hash=hash_password(password),
+    )
+    db.session.add(member)
+    db.session.commit()
+    click.echo(f"Created {'staff ' if staff else ''}account {member.email} (id {member.id}).")
+
+
+@click.command("import-members")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--invite/--no-invite", default=False, help="E-mail invitations to new members.")
+@click.option("--as", "actor_email", default="", help="Staff e-mail recorded as the importer.")
+def import_members_command(csv_file: Path, invite: bool, actor_email: str) -> None:
+    """Import members from a CSV file; prints why each refused row was refused."""
+    from chamber.auth.services import find_member_by_email
+    from chamber.exceptions import ChamberError
+    from chamber.members.services import import_members, read_import_rows
+
+    actor = find_member_by_email(actor_email) if actor_email else None
+    if actor_email and (actor is None or not actor.is_staff):
+        raise click.ClickException(f"{actor_email} is not a staff member.")
+    if invite and actor is None:
+        raise click.ClickException("--invite needs --as STAFF_EMAIL (the inviter).")
+    try:
+        rows = read_import_rows(csv_file.read_text(encoding="utf-8-sig"))
+    except (UnicodeDecodeError, ChamberError) as error:
+        raise click.ClickException(str(getattr(error, "message", error))) from error
+    with click.progressbar(length=len(rows), label="Importing members") as bar:
+        report = import_members(actor, rows, send_invitations=invite, progress=bar.update)
+    db.session.commit()
+    for line, email, reasons in report.refused:
+        click.echo(f"line {line} ({email or 'no e-mail'}): refused: " + "; ".join(reasons))
+    click.echo(f"{len(report.created)} imported, {len(report.refused)} refused.")
+
+
+@click.command("backup")
+@click.option(
+    "--output",
+    "output_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for the backup (default: instance/backups).",
+)
+def backup(output_dir: Path | None) -> None:
+    """A consistent copy of the database while it is in use (SQLite backup API or pg_dump)."""
+    output_dir = output_dir or Path(current_app.instance_path) / "backups"
+    output_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    url = db.engine.url
+    if url.get_backend_name() == "sqlite":
+        target = output_dir / f"chamber-{stamp}.sqlite3"
+        source = sqlite3.connect(url.database)
+        try:
+            with sqlite3.connect(target) as destination:
+                source.backup(destination)
+        finally:
+            source.close()
+        ok = sqlite3.connect(target).execute("PRAGMA integrity_check").fetchone()[0]
+        if ok != "ok":
+            raise click.ClickException(f"The backup failed its integrity check: {ok}")
+    else:
+        if shutil.which("pg_dump") is None:
+            raise click.ClickException("pg_dump is not installed.")
+        target = output_dir / f"chamber-{stamp}.dump"
+        plain = url.set(drivername="postgresql")
+        subprocess.run(  # noqa: S603 - fixed arguments, no shell
+            [
+                "pg_dump",
+                "--format=custom",
+                f"--file={target}",
+                plain.render_as_string(hide_password=False),
+            ],
+            check=True,
+        )
+    click.echo(f"Backup written to {target}")
+
+
+@click.command("deliver-mail")
+@click.option("--watch", type=float, default=0, help="Keep delivering every N seconds.")
+def deliver_mail(watch: float) -> None:
+    """Send the e-mails waiting in the outbox (SMTP, or .eml files in instance/outbox)."""
+    from chamber.mail.delivery import deliver_due_mail
+
+    while True:
+        sent, failed = deliver_due_mail()
+        if sent or failed or not watch:
+            click.echo(f"{sent} sent, {failed} failed (will retry).")
+        if not watch:
+            return
+        db.session.remove()
+        time.sleep(watch)

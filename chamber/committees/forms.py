@@ -1,0 +1,60 @@
+"""Committee, appointment and join-request forms."""
+
+from __future__ import annotations
+
+import re
+
+from wtforms import EmailField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+
+from chamber.committees.models import CommitteeRole
+from chamber.forms import ChamberForm
+from chamber.members.forms import plain_text
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def slug_format(form, field) -> None:
+    if field.data and not _SLUG.match(field.data):
+        raise ValidationError("Use lower-case letters, digits and single hyphens, e.g. 'events'.")
+
+
+class CommitteeForm(ChamberForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=120), plain_text])
+    slug = StringField(
+        "Web address",
+        validators=[Optional(), Length(max=80), slug_format],
+        description="Part of the page address, e.g. 'community-events'. Left empty, it is made "
+        "from the name.",
+    )
+    mission = StringField("Mission", validators=[Optional(), Length(max=300), plain_text])
+    description = TextAreaField("Description", validators=[Optional(), Length(max=5000)])
+    version_id = HiddenField()
+
+    FIELDS = ("name", "slug", "mission", "description")
+
+    def committee_data(self) -> dict:
+        return {name: getattr(self, name).data or "" for name in self.FIELDS}
+
+
+ROLE_CHOICES = [(role.value, role.label) for role in CommitteeRole]
+
+
+class AppointForm(ChamberForm):
+    """Staff add a member to the committee in a role, or change their role."""
+
+    email = EmailField(
+        "Member's e-mail",
+        validators=[DataRequired(), Length(max=254), Email(check_deliverability=False)],
+    )
+    role = SelectField("Role", choices=ROLE_CHOICES, default=CommitteeRole.MEMBER.value)
+
+
+class RoleForm(ChamberForm):
+    role = SelectField("Role", choices=ROLE_CHOICES)
+
+
+class JoinRequestForm(ChamberForm):
+    message = TextAreaField(
+        "Why you would like to join (optional)", validators=[Optional(), Length(max=500)]
+    )

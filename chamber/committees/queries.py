@@ -1,0 +1,108 @@
+"""Reading committees: the list with counts, rosters and join requests."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from chamber.committees.models import (
+    Committee,
+    CommitteeMembership,
+    CommitteeRole,
+    JoinRequest,
+    JoinRequestStatus,
+)
+from chamber.extensions import db
+from chamber.members.models import Member
+
+ROLE_ORDER = sa.case(
+    (CommitteeMembership.role == CommitteeRole.CHAIR, 0),
+    (CommitteeMembership.role == CommitteeRole.LEAD, 1),
+    else_=2,
+)
+
+
+def committee_list(*, include_archived: bool = False) -> list[tuple[Committee, int]]:
+    """Committees with their roster size, counted in SQL."""
+    counts = (
+        sa.select(CommitteeMembership.committee_id, sa.func.count().label("size"))
+        .join(Member, Member.id == CommitteeMembership.member_id)
+        .where(Member.is_active.is_(True))
+        .group_by(CommitteeMembership.committee_id)
+        .subquery()
+    )
+    query = (
+        sa.select(Committee, sa.func.coalesce(counts.c.size, 0))
+        .outerjoin(counts, counts.c.committee_id == Committee.id)
+        .order_by(Committee.is_archived, Committee.name)
+    )
+    if not include_archived:
+        query = query.where(Committee.is_archived.is_(False))
+    return [(committee, size) for committee, size in db.session.execute(query)]
+
+
+def committee_by_slug(slug: str) -> Committee | None:
+    return db.session.scalar(sa.select(Committee).where(Committee.slug == slug))
+
+
+def roster(committee: Committee) -> list[CommitteeMembership]:
+    """Active members of the committee, chairs first, with the member joined in."""
+    return list(
+        db.session.scalars(
+            sa.select(CommitteeMembership)
+            .join(CommitteeMembership.member)
+            .options(joinedload(CommitteeMembership.member))
+            .where(CommitteeMembership.committee_id == committee.id, Member.is_active.is_(True))
+            .order_by(ROLE_ORDER, Member.full_name)
+        )
+    )
+
+
+def pending_join_requests(committee: Committee) -> list[JoinRequest]:
+    return list(
+        db.session.scalars(
+            sa.select(JoinRequest)
+            .options(joinedload(JoinRequest.member))
+            .where(
+                JoinRequest.committee_id == committee.id,
+                JoinRequest.status == JoinRequestStatus.PENDING,
+            )
+            .order_by(JoinRequest.created_at)
+        )
+    )
+
+
+def pending_request_of(member: Member, committee: Committee) -> JoinRequest | None:
+    return db.session.scalar(
+        sa.select(JoinRequest).where(
+            JoinRequest.committee_id == committee.id,
+            JoinRequest.member_id == member.id,
+            JoinRequest.status == JoinRequestStatus.PENDING,
+        )
+    )
+
+
+def led_committees(member: Member) -> list[Committee]:
+    """Committees the member chairs or leads (every active one for staff)."""
+    query = sa.select(Committee).where(Committee.is_archived.is_(False)).order_by(Committee.name)
+    if not member.is_staff:
+        query = query.join(CommitteeMembership).where(
+            CommitteeMembership.member_id == member.id,
+            CommitteeMembership.role.in_([CommitteeRole.LEAD, CommitteeRole.CHAIR]),
+        )
+    return list(db.session.scalars(query))
+
+
+def pending_join_request_counts(committee_ids: list[int]) -> dict[int, int]:
+    """Waiting join requests per committee, in one grouped query."""
+    if not committee_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(JoinRequest.committee_id, sa.func.count())
+        .where(
+            JoinRequest.committee_id.in_(committee_ids),
+            JoinRequest.status == JoinRequestStatus.PENDING,
+        )
+        .group_by(JoinRequest.committee_id)
+    )
+    return dict(rows.tuples().all())

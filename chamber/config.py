@@ -1,0 +1,120 @@
+"""Settings read from the environment, with safe defaults for a single-machine chamber."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+# The value a developer would copy from an example; refused in production.
+INSECURE_SECRET_KEYS = {"", "dev", "change-me", "secret", "chamber-dev-secret"}
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def normalise_database_url(url: str) -> str:
+    """Let operators paste the usual `postgres://` URL; SQLAlchemy needs the psycopg 3 driver."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def _dev_secret_key(instance_path: Path) -> str:
+    """A random key kept in instance/ so sessions survive restarts of the demo server."""
+    path = instance_path / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
+    """Build the configuration from the environment, then apply `overrides` (tests, tools)."""
+    overrides = overrides or {}
+    env = os.environ.get("CHAMBER_ENV", "development").strip().lower()
+    production = env == "production" and not overrides.get("TESTING")
+    secret_key = overrides.get("SECRET_KEY") or os.environ.get("SECRET_KEY", "")
+    if production:
+        if secret_key in INSECURE_SECRET_KEYS or len(secret_key) < 32:
+            raise RuntimeError(
+                "Refusing to start in production without a strong SECRET_KEY "
+                "(set SECRET_KEY to at least 32 random characters)."
+            )
+    elif not secret_key:
+        secret_key = _dev_secret_key(instance_path)
+
+    default_db = f"sqlite:///{instance_path / 'chamber.sqlite3'}"
+    config = {
+        "CHAMBER_ENV": env,
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(
+            os.environ.get("DATABASE_URL", default_db)
+        ),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "CHAMBER_NAME": os.environ.get("CHAMBER_NAME", "Riverside Chamber of Commerce"),
+        "CHAMBER_TIMEZONE": os.environ.get("CHAMBER_TIMEZONE", "America/New_York"),
+        "CHAMBER_BASE_URL": os.environ.get("CHAMBER_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        # Sessions: 30 minutes idle (the signed cookie carries its own timestamp),
+        # 12 hours absolute (checked in auth), remember-me at most 12 hours.
+        "PERMANENT_SESSION_LIFETIME": timedelta(minutes=_int("SESSION_IDLE_MINUTES", 30)),
+        "SESSION_ABSOLUTE_HOURS": _int("SESSION_ABSOLUTE_HOURS", 12),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "SESSION_COOKIE_NAME": "chamber_session",
+        "REMEMBER_COOKIE_DURATION": timedelta(hours=_int("SESSION_ABSOLUTE_HOURS", 12)),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
+        "IMPORT_MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
+        "WTF_CSRF_TIME_LIMIT": None,  # bound to the session, which already expires
+        "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt:131072:8:1"),
+        "INVITATION_MAX_AGE_DAYS": _int("INVITATION_MAX_AGE_DAYS", 7),
+        "PASSWORD_RESET_MAX_AGE_MINUTES": _int("PASSWORD_RESET_MAX_AGE_MINUTES", 60),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        "LOGIN_ACCOUNT_FAILURE_LIMIT": os.environ.get("LOGIN_ACCOUNT_FAILURE_LIMIT", "20 per hour"),
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": _int("MAIL_PORT", 587),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": _bool("MAIL_USE_TLS", True),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "Chamber <no-reply@chamber.example>"),
+        "MAIL_OUTBOX_DIR": os.environ.get("MAIL_OUTBOX_DIR", str(instance_path / "outbox")),
+        "MAIL_MAX_ATTEMPTS": _int("MAIL_MAX_ATTEMPTS", 8),
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+        "MEMBERS_PER_PAGE": 24,
+    }
+    config.update(overrides)
+    config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
+    return config
+
+
+def testing_config(database_url: str | None = None) -> dict:
+    """Overrides for the test suite: fast hashing, no secrets on disk, a throwaway database."""
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-that-is-long-enough-to-sign",
+        "SQLALCHEMY_DATABASE_URI": database_url or "sqlite://",
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "MAIL_SERVER": "",
+    }

@@ -1,0 +1,348 @@
+"""The demo chamber: realistic members, committees and their history, small or large.
+
+Each feature adds one step to SEED_STEPS. Steps insert in bulk (Core `insert` with lists of
+rows) so the large chamber seeds in well under three minutes on SQLite.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from faker import Faker
+
+from chamber.auth.passwords import hash_password
+from chamber.committees.models import (
+    Committee,
+    CommitteeMembership,
+    CommitteeRole,
+    JoinRequest,
+    JoinRequestStatus,
+)
+from chamber.db import utcnow
+from chamber.extensions import db
+from chamber.members.models import Member, new_session_token
+
+DEMO_PASSWORD = "chamber-demo"
+
+SIZES = {
+    "small": {"members": 120, "committees": 8, "months": 18},
+    "large": {"members": 5000, "committees": 60, "months": 36},
+}
+
+CATEGORIES = [
+    "Accounting",
+    "Architecture",
+    "Auto repair",
+    "Bakery",
+    "Banking",
+    "Bookshop",
+    "Catering",
+    "Childcare",
+    "Cleaning services",
+    "Coffee shop",
+    "Construction",
+    "Dental care",
+    "Electrician",
+    "Event planning",
+    "Financial planning",
+    "Fitness",
+    "Florist",
+    "Graphic design",
+    "Hair salon",
+    "Hardware store",
+    "Health clinic",
+    "Hotel",
+    "Insurance",
+    "IT services",
+    "Landscaping",
+    "Law firm",
+    "Marketing",
+    "Photography",
+    "Physiotherapy",
+    "Plumbing",
+    "Printing",
+    "Real estate",
+    "Restaurant",
+    "Retail clothing",
+    "Roofing",
+    "Software",
+    "Travel agency",
+    "Veterinary",
+    "Web design",
+    "Wine shop",
+]
+
+COMMITTEE_NAMES = [
+    ("Community Events", "Bring the town together through festivals, markets and fun runs."),
+    ("Ambassadors", "Welcome new members and help them find their place in the chamber."),
+    ("Education & Workforce", "Connect schools and employers; mentor the next generation."),
+    ("Small Business Council", "Practical help and advocacy for owner-run businesses."),
+    ("Downtown Revitalization", "Clean, green and lively streets that bring customers back."),
+    ("Government Affairs", "Speak for local business at city hall, with facts and respect."),
+    ("Women in Business", "Peer support, mentoring and visibility for women leaders."),
+    ("Young Professionals", "Develop the chamber's next leaders through service and learning."),
+    ("Tourism & Hospitality", "Make visitors stay longer and come back."),
+    ("Health & Wellness", "Healthier workplaces and a healthier town."),
+    ("Sustainability", "Help members cut waste and energy costs."),
+    ("Arts & Culture", "Support the artists and venues that make the town worth visiting."),
+]
+
+CITIES = ["Riverside", "Millbrook", "Oak Harbor", "Cedar Falls", "Fairview", "Lakeside"]
+
+
+@dataclass
+class SeedContext:
+    """What one seeding run shares between steps."""
+
+    size: str
+    rng: random.Random
+    fake: Faker
+    today: date
+    months: int
+    echo: Callable[[str], None]
+    member_ids: list[int] = field(default_factory=list)
+    committee_ids: list[int] = field(default_factory=list)
+    # committee id -> member ids on it (chairs/leads first)
+    rosters: dict[int, list[int]] = field(default_factory=dict)
+    leads: dict[int, list[int]] = field(default_factory=dict)
+    demo: dict[str, int] = field(default_factory=dict)  # "director"/"chair"/"member" -> id
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def start(self) -> date:
+        return self.today - timedelta(days=self.months * 30)
+
+    def random_day(self, after: date | None = None) -> date:
+        first = max(after or self.start, self.start)
+        span = (self.today - first).days
+        return first + timedelta(days=self.rng.randint(0, max(span, 0)))
+
+
+def database_has_members() -> bool:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Member)) > 0
+
+
+def bulk_insert(model, rows: list[dict], batch: int = 5000) -> None:
+    for start in range(0, len(rows), batch):
+        db.session.execute(sa.insert(model), rows[start : start + batch])
+
+
+def _website(fake: Faker, business: str) -> str:
+    slug = "".join(ch for ch in business.lower() if ch.isalnum())[:24] or fake.domain_word()
+    return f"https://www.{slug}.example"
+
+
+def seed_members(ctx: SeedContext) -> None:
+    """Members: the three demo accounts first, then realistic businesses."""
+    n = SIZES[ctx.size]["members"]
+    password_hash = hash_password(DEMO_PASSWORD)
+    fake, rng = ctx.fake, ctx.rng
+    demo_rows = [
+        (
+            "director",
+            "director@example.com",
+            "Diane Whitfield",
+            "Riverside Chamber of Commerce",
+            "Membership organisation",
+            True,
+        ),
+        ("chair", "chair@example.com", "Carlos Mendes", "Mendes Catering", "Catering", False),
+        ("member", "member@example.com", "Maya Patel", "Patel Bookkeeping", "Accounting", False),
+    ]
+    rows = []
+    for _key, email, name, business, category, staff in demo_rows:
+        rows.append(
+            {
+                "email": email,
+                "password_hash": password_hash,
+                "full_name": name,
+                "business_name": business,
+                "category": category,
+                "city": "Riverside",
+                "phone": "+1 555 010 " + str(1000 + len(rows)),
+                "website": _website(fake, business),
+                "bio": fake.paragraph(nb_sentences=3),
+                "is_staff": staff,
+                "is_listed": True,
+                "joined_on": ctx.start - timedelta(days=400),
+                "is_active": True,
+                "session_token": new_session_token(),
+                "created_at": utcnow(),
+                "updated_at": utcnow(),
+                "version_id": 1,
+            }
+        )
+    emails = {row["email"] for row in rows}
+    while len(rows) < n:
+        first, last = fake.first_name(), fake.last_name()
+        email = f"{first}.{last}{rng.randint(1, 999)}@{fake.free_email_domain()}".lower()
+        if email in emails:
+            continue
+        emails.add(email)
+        category = rng.choice(CATEGORIES)
+        business = rng.choice(
+            [
+                f"{last} {category}",
+                f"{fake.company()}",
+                f"{first}'s {category}",
+                f"{rng.choice(CITIES)} {category}",
+            ]
+        )
+        rows.append(
+            {
+                "email": email,
+                "password_hash": password_hash,
+                "full_name": f"{first} {last}",
+                "business_name": business[:160],
+                "category": category,
+                "city": rng.choice(CITIES),
+                "phone": fake.numerify("+1 555 ### ####"),
+                "website": _website(fake, business),
+                "bio": fake.paragraph(nb_sentences=2) if rng.random() < 0.7 else "",
+                "is_staff": rng.random() < 0.004,
+                "is_listed": rng.random() < 0.75,
+                "joined_on": ctx.today - timedelta(days=rng.randint(30, 365 * 8)),
+                "is_active": rng.random() > 0.04,
+                "session_token": new_session_token(),
+                "created_at": utcnow(),
+                "updated_at": utcnow(),
+                "version_id": 1,
+            }
+        )
+    bulk_insert(Member, rows)
+    ids = dict(db.session.execute(sa.select(Member.email, Member.id)).tuples().all())
+    ctx.member_ids = sorted(ids.values())
+    ctx.demo = {key: ids[email] for key, email, *_ in demo_rows}
+    ctx.counts["members"] = len(rows)
+
+
+def seed_committees(ctx: SeedContext) -> None:
+    """Committees with chairs (some co-chairs), leads and members; a few join requests."""
+    rng, fake = ctx.rng, ctx.fake
+    n = SIZES[ctx.size]["committees"]
+    names = list(COMMITTEE_NAMES)
+    while len(names) < n:
+        topic = fake.unique.catch_phrase().split()[-1].capitalize()
+        names.append((f"{topic} Committee {len(names) + 1}", fake.sentence(nb_words=9)))
+    committee_rows = []
+    for index, (name, mission) in enumerate(names[:n]):
+        slug = "-".join(name.lower().replace("&", "and").split())
+        slug = "".join(ch for ch in slug if ch.isalnum() or ch == "-")
+        committee_rows.append(
+            {
+                "name": name,
+                "slug": slug,
+                "mission": mission,
+                "description": " ".join(fake.paragraphs(nb=2)),
+                "is_archived": index == n - 1 and ctx.size == "small",
+                "created_at": utcnow(),
+                "updated_at": utcnow(),
+                "version_id": 1,
+            }
+        )
+    bulk_insert(Committee, committee_rows)
+    ctx.committee_ids = list(db.session.scalars(sa.select(Committee.id).order_by(Committee.id)))
+    active_ids = ctx.committee_ids[: n - 1] if ctx.size == "small" else ctx.committee_ids
+
+    ordinary = [m for m in ctx.member_ids if m not in ctx.demo.values()]
+    membership_rows = []
+    for committee_id in ctx.committee_ids:
+        size = rng.randint(10, 18) if ctx.size == "small" else rng.randint(25, 90)
+        people = rng.sample(ordinary, min(size, len(ordinary)))
+        chairs = people[: rng.choice([1, 1, 2])]
+        leads = people[len(chairs) : len(chairs) + rng.randint(0, 2)]
+        ctx.rosters[committee_id] = people
+        ctx.leads[committee_id] = chairs + leads
+        for member_id in people:
+            role = (
+                CommitteeRole.CHAIR
+                if member_id in chairs
+                else CommitteeRole.LEAD
+                if member_id in leads
+                else CommitteeRole.MEMBER
+            )
+            membership_rows.append(
+                {
+                    "committee_id": committee_id,
+                    "member_id": member_id,
+                    "role": role,
+                    "since_on": ctx.random_day(),
+                }
+            )
+    # The demo chair chairs the first committee (Community Events); the demo member serves
+    # on it and on the second one, so the demo accounts share committee work.
+    events, ambassadors = active_ids[0], active_ids[1]
+    for committee_id, member_id, role in (
+        (events, ctx.demo["chair"], CommitteeRole.CHAIR),
+        (events, ctx.demo["member"], CommitteeRole.MEMBER),
+        (ambassadors, ctx.demo["member"], CommitteeRole.MEMBER),
+        (ambassadors, ctx.demo["chair"], CommitteeRole.MEMBER),
+    ):
+        membership_rows.append(
+            {
+                "committee_id": committee_id,
+                "member_id": member_id,
+                "role": role,
+                "since_on": ctx.start,
+            }
+        )
+        ctx.rosters[committee_id].insert(0, member_id)
+        if role.leads:
+            ctx.leads[committee_id].insert(0, member_id)
+    bulk_insert(CommitteeMembership, membership_rows)
+
+    join_rows = []
+    for committee_id in active_ids[: max(3, n // 3)]:
+        outsiders = [m for m in ordinary if m not in set(ctx.rosters[committee_id])]
+        for member_id in rng.sample(outsiders, 2):
+            join_rows.append(
+                {
+                    "committee_id": committee_id,
+                    "member_id": member_id,
+                    "message": rng.choice(
+                        ["", "I would love to help with this.", "I have time on weekday evenings."]
+                    ),
+                    "status": JoinRequestStatus.PENDING,
+                    "created_at": utcnow(),
+                }
+            )
+    bulk_insert(JoinRequest, join_rows)
+    ctx.counts["committees"] = len(committee_rows)
+    ctx.counts["committee memberships"] = len(membership_rows)
+
+
+SEED_STEPS: list[Callable[[SeedContext], None]] = [
+    seed_members,
+    seed_committees,
+]
+
+
+def seed_chamber(
+    *, size: str = "small", seed: int = 2026, echo=lambda _message: None
+) -> dict[str, int]:
+    """Run every step in one transaction and commit; returns row counts by kind."""
+    fake = Faker("en_US")
+    fake.seed_instance(seed)
+    ctx = SeedContext(
+        size=size,
+        rng=random.Random(seed),
+        fake=fake,
+        today=date.today(),
+        months=SIZES[size]["months"],
+        echo=echo,
+    )
+    import click
+
+    with click.progressbar(
+        SEED_STEPS,
+        label=f"Seeding the {size} demo chamber",
+        item_show_func=lambda step: step.__name__ if step else "",
+    ) as steps:
+        for step in steps:
+            step(ctx)
+    db.session.commit()
+    return ctx.counts

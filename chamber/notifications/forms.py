@@ -1,0 +1,36 @@
+"""The e-mail preferences form, built from the kinds features register."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from wtforms import BooleanField
+
+from chamber.extensions import db
+from chamber.forms import ChamberForm
+from chamber.notifications.models import EmailPreference
+from chamber.notifications.services import NOTIFICATION_KINDS
+
+
+def email_preferences_form(member, formdata=None) -> ChamberForm:
+    """One checkbox per kind of notification: checked means 'send me an e-mail'."""
+
+    class EmailPreferencesForm(ChamberForm):
+        pass
+
+    for kind, label in NOTIFICATION_KINDS.items():
+        setattr(EmailPreferencesForm, f"email_{kind}", BooleanField(label))
+    muted = set(
+        db.session.scalars(
+            sa.select(EmailPreference.kind).where(
+                EmailPreference.member_id == member.id, EmailPreference.is_muted.is_(True)
+            )
+        )
+    )
+    defaults = {f"email_{kind}": kind not in muted for kind in NOTIFICATION_KINDS}
+    if formdata is None:
+        return EmailPreferencesForm(data=defaults, formdata=None)
+    return EmailPreferencesForm()
+
+
+def muted_kinds(form) -> set[str]:
+    return {kind for kind in NOTIFICATION_KINDS if not getattr(form, f"email_{kind}").data}

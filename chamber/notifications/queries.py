@@ -1,0 +1,28 @@
+"""Reading notifications."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from chamber.extensions import db
+from chamber.notifications.models import Notification
+
+
+def unread_count(member) -> int:
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Notification)
+            .where(Notification.member_id == member.id, Notification.read_at.is_(None))
+        )
+        or 0
+    )
+
+
+def notification_page(member, page: int):
+    query = (
+        sa.select(Notification)
+        .where(Notification.member_id == member.id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+    )
+    return db.paginate(query, page=page, per_page=30, error_out=False)

@@ -1,0 +1,84 @@
+"""Telling a member something: an in-app notification, and an e-mail unless they muted it."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from chamber.db import utcnow
+from chamber.extensions import db
+from chamber.mail.services import external_url, queue_mail
+from chamber.members.models import Member
+from chamber.notifications.models import EmailPreference, Notification
+
+# kind -> what a member sees on the settings page next to the e-mail switch
+NOTIFICATION_KINDS: dict[str, str] = {
+    "join_request": "A member asks to join a committee I lead",
+    "join_decided": "My request to join a committee was decided",
+    "role_changed": "My role in a committee changed",
+}
+
+
+def register_kind(kind: str, label: str) -> None:
+    """Features add their kinds here at import time, so settings list them all."""
+    NOTIFICATION_KINDS[kind] = label
+
+
+def wants_email(member: Member, kind: str) -> bool:
+    muted = db.session.scalar(
+        sa.select(EmailPreference.is_muted).where(
+            EmailPreference.member_id == member.id, EmailPreference.kind == kind
+        )
+    )
+    return not muted
+
+
+def notify(
+    member: Member,
+    kind: str,
+    message: str,
+    link: str = "",
+    *,
+    subject: str | None = None,
+    template: str = "notification",
+    **context,
+) -> Notification:
+    """Add an in-app notification and queue its e-mail (same transaction as the cause)."""
+    notification = Notification(member_id=member.id, kind=kind, message=message[:300], link=link)
+    db.session.add(notification)
+    if member.is_active and wants_email(member, kind):
+        queue_mail(
+            member.email,
+            subject or message,
+            template,
+            member=member,
+            message=message,
+            link=external_url(link) if link else "",
+            **context,
+        )
+    return notification
+
+
+def set_email_preferences(member: Member, muted_kinds: set[str]) -> None:
+    """Store which kinds of notification the member wants no e-mail for."""
+    existing = {
+        pref.kind: pref
+        for pref in db.session.scalars(
+            sa.select(EmailPreference).where(EmailPreference.member_id == member.id)
+        )
+    }
+    for kind in NOTIFICATION_KINDS:
+        muted = kind in muted_kinds
+        if kind in existing:
+            existing[kind].is_muted = muted
+        elif muted:
+            db.session.add(EmailPreference(member_id=member.id, kind=kind, is_muted=True))
+
+
+def mark_all_read(member: Member) -> int:
+    """Mark every unread notification of the member as read."""
+    result = db.session.execute(
+        sa.update(Notification)
+        .where(Notification.member_id == member.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
+    return result.rowcount

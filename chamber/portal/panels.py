@@ -1,0 +1,43 @@
+"""The member dashboard's panels: each feature contributes one, listed here explicitly.
+
+A panel is a function `panel(member) -> Panel`; the dashboard renders each panel's template
+with its context. Order here is the order on the page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from chamber.committees import queries as committee_queries
+from chamber.members import queries as member_queries
+from chamber.notifications import queries as notification_queries
+
+
+@dataclass
+class Panel:
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+def committees_panel(member) -> Panel:
+    """My committees, and for leads the join requests waiting for them."""
+    memberships = member_queries.member_memberships(member)
+    waiting = committee_queries.pending_join_request_counts(
+        [m.committee_id for m in memberships if m.role.leads]
+    )
+    return Panel(
+        "portal/_panel_committees.html",
+        {"memberships": memberships, "join_requests_waiting": waiting},
+    )
+
+
+def notifications_panel(member) -> Panel:
+    recent = notification_queries.notification_page(member, 1).items[:5]
+    return Panel("portal/_panel_notifications.html", {"notifications": recent})
+
+
+DASHBOARD_PANELS = [
+    committees_panel,
+    notifications_panel,
+]

@@ -1,0 +1,47 @@
+"""Response headers and session lifetime rules that every request goes through."""
+
+from __future__ import annotations
+
+import time
+
+from flask import Flask, session
+from flask_login import current_user, logout_user
+
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "form-action 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+)
+
+
+def init_app(app: Flask) -> None:
+    absolute_seconds = app.config["SESSION_ABSOLUTE_HOURS"] * 3600
+
+    @app.before_request
+    def end_expired_sessions():
+        """Idle expiry is in the signed cookie; this adds the absolute 12-hour limit."""
+        if not current_user.is_authenticated:
+            return None
+        signed_in_at = session.get("signed_in_at")
+        if signed_in_at is None:
+            # Restored from a remember-me cookie: its own 12-hour life bounds it.
+            session["signed_in_at"] = int(time.time())
+        elif time.time() - signed_in_at > absolute_seconds:
+            logout_user()
+            session.clear()
+        return None
+
+    @app.after_request
+    def set_security_headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CSP)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if app.config["SESSION_COOKIE_SECURE"]:
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if current_user and current_user.is_authenticated:
+            # Personal pages must not be stored by browsers or shared caches.
+            headers["Cache-Control"] = "no-store"
+            response.vary.add("Cookie")
+        return response

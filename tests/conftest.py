@@ -1,0 +1,226 @@
+"""Test fixtures: one schema per run, emptied after each test; factories; query counting."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+from contextlib import contextmanager
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from chamber import create_app
+from chamber.config import testing_config
+from chamber.extensions import db as _db
+from chamber.extensions import limiter
+
+TEST_PASSWORD = "correct horse battery staple"
+
+
+def _database_url(tmp_path_factory, worker: str) -> str:
+    """SQLite file by default; TEST_DATABASE_URL (PostgreSQL) gets a database per worker."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    from chamber.config import normalise_database_url
+
+    url = sa.make_url(normalise_database_url(url))
+    if worker == "master":
+        return url.render_as_string(hide_password=False)
+    name = f"{url.database}_{worker}"
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        exists = connection.scalar(
+            sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        )
+        if not exists:
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory, worker_id) -> str:
+    return _database_url(tmp_path_factory, worker_id)
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory) -> Flask:
+    outbox = tmp_path_factory.mktemp("outbox")
+    app = create_app(testing_config(database_url) | {"MAIL_OUTBOX_DIR": str(outbox)})
+    with app.app_context():
+        _db.drop_all()
+        _db.create_all()
+    yield app
+    with app.app_context():
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_state(app):
+    """Each test starts with empty tables and fresh rate-limit counters."""
+    limiter.reset()
+    with app.app_context():
+        yield
+        _db.session.remove()
+        with _db.engine.begin() as connection:
+            tables = list(reversed(_db.metadata.sorted_tables))
+            if connection.dialect.name == "postgresql":
+                names = ", ".join(f'"{t.name}"' for t in tables)
+                connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    connection.execute(table.delete())
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app) -> FlaskClient:
+    return app.test_client()
+
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def make_member(app):
+    """Factory: make_member(email=..., is_staff=True, password=...) -> committed Member."""
+    from chamber.auth.passwords import hash_password
+    from chamber.members.models import Member
+
+    def make(**overrides) -> Member:
+        n = next(_counter)
+        password = overrides.pop("password", TEST_PASSWORD)
+        values = {
+            "email": f"member{n}@example.org",
+            "full_name": f"Member {n}",
+            "business_name": f"Business {n}",
+            "category": "Accounting",
+            "city": "Riverside",
+            "joined_on": date(2020, 1, 1),
+            "password_hash": hash_password(password) if password else None,
+        } | overrides
+        member = Member(**values)
+        _db.session.add(member)
+        _db.session.commit()
+        return member
+
+    return make
+
+
+@pytest.fixture
+def make_committee(app):
+    """Factory: make_committee(name=..., chair=member, members=[...]) -> committed Committee."""
+    from chamber.committees.models import Committee, CommitteeMembership, CommitteeRole
+
+    def make(*, chair=None, lead=None, members=(), **overrides) -> Committee:
+        n = next(_counter)
+        values = {
+            "name": f"Committee {n}",
+            "slug": f"committee-{n}",
+            "mission": "Help the town.",
+        } | overrides
+        committee = Committee(**values)
+        _db.session.add(committee)
+        for person, role in ((chair, CommitteeRole.CHAIR), (lead, CommitteeRole.LEAD)):
+            if person is not None:
+                _db.session.add(CommitteeMembership(committee=committee, member=person, role=role))
+        for person in members:
+            _db.session.add(CommitteeMembership(committee=committee, member=person))
+        _db.session.commit()
+        return committee
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    """login(member) signs the test client in through the real /login form."""
+
+    def do_login(member, password: str = TEST_PASSWORD, follow: bool = False):
+        response = client.post(
+            "/login",
+            data={"email": member.email, "password": password, "csrf_token": csrf_token(client)},
+            follow_redirects=follow,
+        )
+        assert response.status_code in (200, 302), response.status_code
+        return response
+
+    return do_login
+
+
+_CSRF = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|'
+    r'name="csrf_token" value="([^"]+)"'
+)
+
+
+def csrf_token(client, path: str = "/login") -> str:
+    """A valid CSRF token for the client's session, read from a rendered form."""
+    html = client.get(path).get_data(as_text=True)
+    match = _CSRF.search(html)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1) or match.group(2)
+
+
+@pytest.fixture
+def post(client):
+    """post(path, data) with a valid CSRF token taken from `form_page` (default: the same path)."""
+
+    def do_post(path: str, data: dict | None = None, *, form_page: str | None = None, **kwargs):
+        token = csrf_token(client, form_page or "/settings")
+        return client.post(path, data={"csrf_token": token, **(data or {})}, **kwargs)
+
+    return do_post
+
+
+@pytest.fixture
+def count_queries(app):
+    """with count_queries() as counted: ...; counted.count is the number of SQL statements."""
+
+    class Counter:
+        count = 0
+        statements: list[str] = []
+
+    @contextmanager
+    def counting():
+        counter = Counter()
+        counter.statements = []
+
+        def before(conn, cursor, statement, *args):
+            if statement.strip().upper().startswith(("SAVEPOINT", "RELEASE", "PRAGMA", "BEGIN")):
+                return
+            counter.count += 1
+            counter.statements.append(statement)
+
+        engine = _db.engine
+        sa.event.listen(engine, "before_cursor_execute", before)
+        try:
+            yield counter
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", before)
+
+    return counting
+
+
+@pytest.fixture
+def outbox(app):
+    """The e-mails queued so far, as OutboxMessage rows."""
+    from chamber.mail.models import OutboxMessage
+
+    def messages(recipient: str | None = None):
+        query = sa.select(OutboxMessage).order_by(OutboxMessage.id)
+        if recipient:
+            query = query.where(OutboxMessage.recipient == recipient)
+        return list(_db.session.scalars(query))
+
+    return messages
