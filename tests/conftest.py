@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import itertools
 import os
 import re
@@ -10,7 +11,7 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 
 from chamber import create_app
@@ -22,17 +23,16 @@ TEST_PASSWORD = "correct horse battery staple"
 
 
 def _database_url(tmp_path_factory, worker: str) -> str:
-    """SQLite file by default; TEST_DATABASE_URL (PostgreSQL) gets a database per worker."""
+    """SQLite file by default; TEST_DATABASE_URL (PostgreSQL) gets a database per xdist worker,
+    created when missing."""
     url = os.environ.get("TEST_DATABASE_URL")
     if not url:
         return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
     from chamber.config import normalise_database_url
 
     url = sa.make_url(normalise_database_url(url))
-    if worker == "master":
-        return url.render_as_string(hide_password=False)
-    name = f"{url.database}_{worker}"
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    name = url.database if worker == "master" else f"{url.database}_{worker}"
+    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         exists = connection.scalar(
             sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
@@ -48,10 +48,25 @@ def database_url(tmp_path_factory, worker_id) -> str:
     return _database_url(tmp_path_factory, worker_id)
 
 
+class RequestIsolatingClient(FlaskClient):
+    """Each request runs in its own app context, as in production.
+
+    Tests hold an app context for their own database work; without this, requests would
+    share its `g` (cached user, CSRF token) and its database session.  The test's own
+    session commits first (releasing SQLite's write lock) and re-reads rows afterwards.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            _db.session.commit()
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(database_url, tmp_path_factory) -> Flask:
     outbox = tmp_path_factory.mktemp("outbox")
     app = create_app(testing_config(database_url) | {"MAIL_OUTBOX_DIR": str(outbox)})
+    app.test_client_class = RequestIsolatingClient
     with app.app_context():
         _db.drop_all()
         _db.create_all()
@@ -165,8 +180,12 @@ _CSRF = re.compile(
 
 
 def csrf_token(client, path: str = "/login") -> str:
-    """A valid CSRF token for the client's session, read from a rendered form."""
-    html = client.get(path).get_data(as_text=True)
+    """A valid CSRF token for the client's session, read from a rendered form
+    (a signed-in client asking for /login is shown its settings page instead)."""
+    response = client.get(path)
+    if response.status_code == 302 and path == "/login":
+        response = client.get("/settings")
+    html = response.get_data(as_text=True)
     match = _CSRF.search(html)
     assert match, f"no CSRF token on {path}"
     return match.group(1) or match.group(2)
