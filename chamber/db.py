@@ -7,6 +7,7 @@ import sqlite3
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from flask import has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -61,9 +62,19 @@ def _tune_sqlite(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+_READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 @event.listens_for(Engine, "begin")
-def _begin_immediate(connection) -> None:
-    """SQLite: take the write lock at BEGIN, so concurrent writers queue instead of failing
-    with "database is locked" when a read transaction later tries to write."""
-    if connection.dialect.name == "sqlite":
+def _begin_sqlite(connection) -> None:
+    """SQLite: a write transaction takes the write lock at BEGIN (IMMEDIATE), so concurrent
+    writers queue on the busy timeout instead of failing with "database is locked" when a
+    transaction that read first tries to write. Page views (GET) begin deferred, so readers
+    never wait for writers under WAL. Outside a request (CLI, jobs) every transaction is a
+    write transaction."""
+    if connection.dialect.name != "sqlite":
+        return
+    if has_request_context() and request.method in _READ_ONLY_METHODS:
+        connection.exec_driver_sql("BEGIN")
+    else:
         connection.exec_driver_sql("BEGIN IMMEDIATE")

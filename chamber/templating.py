@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_login import current_user
 
 from chamber import authz
@@ -75,7 +75,8 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def chamber_context():
         unread = 0
-        if current_user.is_authenticated:
+        # Also rendered for e-mails sent from CLI jobs and threads, where no one is signed in.
+        if has_request_context() and current_user.is_authenticated:
             from chamber.notifications.queries import unread_count
 
             unread = unread_count(current_user)

@@ -13,8 +13,10 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask, has_app_context
 from flask.testing import FlaskClient
+from sqlalchemy.engine import Engine
 
 from chamber import create_app
+from chamber import db as chamber_db
 from chamber.config import testing_config
 from chamber.extensions import db as _db
 from chamber.extensions import limiter
@@ -46,6 +48,26 @@ def _database_url(tmp_path_factory, worker: str) -> str:
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory, worker_id) -> str:
     return _database_url(tmp_path_factory, worker_id)
+
+
+# The test's own session (factories, assertions) runs between requests and worker threads,
+# never alongside them: commit it before starting threads and again before reading what they
+# wrote (a SQLite read transaction keeps its snapshot). On SQLite it begins deferred: a lazy load in the test body must
+# not take the write lock that a request or thread under test is about to need. Requests
+# and threads run in other contexts and keep the production rule (chamber.db).
+_in_test_body: contextvars.ContextVar[bool] = contextvars.ContextVar("in_test_body",
+                                                                    default=False)
+
+
+@sa.event.listens_for(Engine, "begin")
+def _begin_for_tests(connection) -> None:
+    if connection.dialect.name == "sqlite" and _in_test_body.get():
+        connection.exec_driver_sql("BEGIN")
+    else:
+        chamber_db._begin_sqlite(connection)
+
+
+sa.event.remove(Engine, "begin", chamber_db._begin_sqlite)
 
 
 class RequestIsolatingClient(FlaskClient):
@@ -80,6 +102,7 @@ def app(database_url, tmp_path_factory) -> Flask:
 def _clean_state(app):
     """Each test starts with empty tables and fresh rate-limit counters."""
     limiter.reset()
+    token = _in_test_body.set(True)
     with app.app_context():
         yield
         _db.session.remove()
@@ -91,6 +114,7 @@ def _clean_state(app):
             else:
                 for table in tables:
                     connection.execute(table.delete())
+    _in_test_body.reset(token)
 
 
 @pytest.fixture

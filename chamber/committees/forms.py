@@ -37,7 +37,8 @@ class CommitteeForm(ChamberForm):
         return {name: getattr(self, name).data or "" for name in self.FIELDS}
 
 
-ROLE_CHOICES = [(role.value, role.label) for role in CommitteeRole]
+# A {value: label} mapping: the choices shape every WTForms 3.x accepts without warnings.
+ROLE_CHOICES = {role.value: role.label for role in CommitteeRole}
 
 
 class AppointForm(ChamberForm):

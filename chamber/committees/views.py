@@ -11,6 +11,7 @@ from chamber.authz import require
 from chamber.committees import queries, services
 from chamber.committees.forms import AppointForm, CommitteeForm, JoinRequestForm, RoleForm
 from chamber.committees.models import Committee, CommitteeRole, JoinRequest
+from chamber.contributions.summary import committee_work_summary
 from chamber.exceptions import ChamberError
 from chamber.extensions import db
 from chamber.members.models import Member
@@ -65,7 +66,10 @@ def join(slug: str):
         try:
             services.request_to_join(current_user, committee, form.message.data)
         except ChamberError as error:
-            form.add_error(error)
+            # Not about what was typed (already a member, already asked): say so on the page.
+            db.session.rollback()
+            flash(error.message, "error")
+            return redirect(url_for("committees.show", slug=committee.slug))
         else:
             db.session.commit()
             flash(f"Your request to join {committee.name} is sent to its leads.", "success")
@@ -97,6 +101,7 @@ def manage_dashboard(slug: str):
         committee=committee,
         roster_size=len(queries.roster(committee)),
         join_requests=queries.pending_join_requests(committee),
+        work=committee_work_summary(committee),
     )
 
 
