@@ -105,4 +105,4 @@ def pending_join_request_counts(committee_ids: list[int]) -> dict[int, int]:
         )
         .group_by(JoinRequest.committee_id)
     )
-    return dict(rows.tuples().all())
+    return {committee_id: count for committee_id, count in rows}

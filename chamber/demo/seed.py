@@ -22,9 +22,14 @@ from chamber.committees.models import (
     JoinRequest,
     JoinRequestStatus,
 )
+from chamber.contributions.demo import seed_contributions
 from chamber.db import utcnow
 from chamber.extensions import db
+from chamber.meetings.demo import seed_meetings
 from chamber.members.models import Member, new_session_token
+from chamber.one_to_ones.demo import seed_one_to_ones
+from chamber.projects.demo import seed_projects
+from chamber.referrals.demo import seed_referrals
 
 DEMO_PASSWORD = "chamber-demo"
 
@@ -214,7 +219,7 @@ def seed_members(ctx: SeedContext) -> None:
             }
         )
     bulk_insert(Member, rows)
-    ids = dict(db.session.execute(sa.select(Member.email, Member.id)).tuples().all())
+    ids = {email: member_id for email, member_id in db.session.execute(sa.select(Member.email, Member.id))}
     ctx.member_ids = sorted(ids.values())
     ctx.demo = {key: ids[email] for key, email, *_ in demo_rows}
     ctx.counts["members"] = len(rows)
@@ -318,6 +323,11 @@ def seed_committees(ctx: SeedContext) -> None:
 SEED_STEPS: list[Callable[[SeedContext], None]] = [
     seed_members,
     seed_committees,
+    seed_meetings,
+    seed_projects,
+    seed_contributions,
+    seed_one_to_ones,
+    seed_referrals,
 ]
 
 
