@@ -39,17 +39,29 @@ def create_app(config: dict | None = None) -> Flask:
     from chamber.audit.views import bp as audit_bp
     from chamber.auth.views import bp as auth_bp
     from chamber.committees.views import bp as committees_bp
+    from chamber.contributions.views import bp as contributions_bp
+    from chamber.meetings.views import bp as meetings_bp
     from chamber.members.views import bp as members_bp
     from chamber.notifications.views import bp as notifications_bp
+    from chamber.one_to_ones.views import bp as one_to_ones_bp
     from chamber.portal.views import bp as portal_bp
+    from chamber.projects.views import bp as projects_bp
+    from chamber.referrals.views.portal import bp as referrals_bp
+    from chamber.referrals.views.staff import bp as referrals_staff_bp
 
     for blueprint in (
         portal_bp,
         auth_bp,
         members_bp,
         committees_bp,
+        meetings_bp,
+        projects_bp,
+        contributions_bp,
+        one_to_ones_bp,
         notifications_bp,
         audit_bp,
+        referrals_bp,
+        referrals_staff_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -91,3 +91,151 @@ def require(allowed: bool) -> None:
     """Stop the request with 403 unless the predicate allowed it."""
     if not allowed:
         abort(403)
+
+
+# Committee work
+
+
+def can_manage_meeting(member: Member | None, meeting) -> bool:
+    """Leads edit their committee's meetings and take attendance; staff run chamber events."""
+    if meeting.committee is None:
+        return is_staff(member)
+    return can_lead_committee(member, meeting.committee)
+
+
+def can_view_meeting(member: Member | None, meeting) -> bool:
+    """Chamber events are for every member; committee meetings for its members and leads."""
+    if not _signed_in(member) or not member.is_active:
+        return False
+    if meeting.committee is None:
+        return True
+    return is_committee_member(member, meeting.committee) or can_lead_committee(
+        member, meeting.committee
+    )
+
+
+def can_view_project(member: Member | None, project) -> bool:
+    """Every active member may see a committee's community projects (archived: staff only)."""
+    if not _signed_in(member) or not member.is_active:
+        return False
+    return not project.committee.is_archived or is_staff(member)
+
+
+def can_sign_up_for_shift(member: Member | None, shift) -> bool:
+    """Active members volunteer on shifts of active projects of active committees."""
+    from chamber.projects.models import ProjectStatus
+
+    project = shift.project
+    return (
+        _signed_in(member)
+        and member.is_active
+        and project.status is ProjectStatus.ACTIVE
+        and not project.committee.is_archived
+    )
+
+
+def can_log_contribution(member: Member | None, committee: Committee) -> bool:
+    """Members log work for the committees they serve on."""
+    return (
+        _signed_in(member)
+        and member.is_active
+        and not committee.is_archived
+        and is_committee_member(member, committee)
+    )
+
+
+def can_view_contribution(member: Member | None, contribution) -> bool:
+    """The contributor, the committee's leads and staff."""
+    if not _signed_in(member):
+        return False
+    return contribution.member_id == member.id or can_lead_committee(
+        member, contribution.committee
+    )
+
+
+def can_edit_contribution(member: Member | None, contribution) -> bool:
+    """The contributor, while it is still waiting for a decision."""
+    return (
+        _signed_in(member)
+        and member.is_active
+        and contribution.member_id == member.id
+        and contribution.is_pending
+    )
+
+
+def can_decide_contribution(member: Member | None, contribution) -> bool:
+    """A lead of the committee or staff, and never on their own contribution."""
+    return (
+        _signed_in(member)
+        and contribution.member_id != member.id
+        and can_lead_committee(member, contribution.committee)
+    )
+
+
+def can_view_one_to_one(member: Member | None, one_to_one) -> bool:
+    """Both people who met, and staff."""
+    return _signed_in(member) and (one_to_one.involves(member) or is_staff(member))
+
+
+def can_respond_to_one_to_one(member: Member | None, one_to_one) -> bool:
+    """Only the other person confirms or declines, while it waits."""
+    from chamber.one_to_ones.models import OneToOneStatus
+
+    return (
+        _signed_in(member)
+        and member.is_active
+        and one_to_one.partner_id == member.id
+        and one_to_one.status is OneToOneStatus.PENDING
+    )
+
+
+def can_withdraw_one_to_one(member: Member | None, one_to_one) -> bool:
+    from chamber.one_to_ones.models import OneToOneStatus
+
+    return (
+        _signed_in(member)
+        and one_to_one.logged_by_id == member.id
+        and one_to_one.status is OneToOneStatus.PENDING
+    )
+
+
+# Referrals
+
+
+def _is_party(member, referral) -> bool:
+    return member.id in (referral.giver_id, referral.receiver_id)
+
+
+def can_view_referral(member: Member | None, referral) -> bool:
+    """The giver, the receiver and staff; anyone else must not learn the referral exists."""
+    return _signed_in(member) and member.is_active and (
+        _is_party(member, referral) or member.is_staff
+    )
+
+
+def can_see_prospect_contact(member: Member | None, referral) -> bool:
+    """Prospect name and contact details: giver, receiver and staff only (never leads)."""
+    return can_view_referral(member, referral)
+
+
+def can_give_referral(member: Member | None) -> bool:
+    return _signed_in(member) and member.is_active
+
+
+def can_work_referral(member: Member | None, referral) -> bool:
+    """Only the receiver moves a referral along its pipeline (staff correct instead)."""
+    return _signed_in(member) and member.is_active and member.id == referral.receiver_id
+
+
+def can_thank_for_referral(member: Member | None, referral) -> bool:
+    """The receiver thanks the giver, once."""
+    return can_work_referral(member, referral) and referral.thanked_at is None
+
+
+def can_correct_referral(member: Member | None, referral=None) -> bool:
+    """Staff put a mistaken status or value right (audited)."""
+    return is_staff(member)
+
+
+def can_view_all_referrals(member: Member | None) -> bool:
+    return is_staff(member)

@@ -2,17 +2,32 @@
 
 from chamber.audit.models import AuditEntry
 from chamber.committees.models import Committee, CommitteeMembership, JoinRequest
+from chamber.contributions.models import Contribution
 from chamber.mail.models import OutboxMessage
+from chamber.meetings.models import Attendance, CalendarFeed, Meeting
 from chamber.members.models import Member
 from chamber.notifications.models import EmailPreference, Notification
+from chamber.one_to_ones.models import OneToOne
+from chamber.projects.models import Project, Shift, ShiftSignup
+from chamber.referrals.models import Referral, ReferralEvent
 
 __all__ = [
+    "Attendance",
     "AuditEntry",
+    "CalendarFeed",
     "Committee",
     "CommitteeMembership",
+    "Contribution",
     "EmailPreference",
     "JoinRequest",
+    "Meeting",
     "Member",
     "Notification",
+    "OneToOne",
     "OutboxMessage",
+    "Project",
+    "Referral",
+    "ReferralEvent",
+    "Shift",
+    "ShiftSignup",
 ]

@@ -10,8 +10,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chamber.committees import queries as committee_queries
+from chamber.contributions.panels import hours_panel
+from chamber.meetings.panels import schedule_panel
 from chamber.members import queries as member_queries
 from chamber.notifications import queries as notification_queries
+from chamber.one_to_ones.panels import to_confirm_panel
+from chamber.referrals.panels import referrals_panel
 
 
 @dataclass
@@ -39,5 +43,9 @@ def notifications_panel(member) -> Panel:
 
 DASHBOARD_PANELS = [
     committees_panel,
+    schedule_panel,
+    hours_panel,
+    to_confirm_panel,
+    referrals_panel,
     notifications_panel,
 ]

@@ -1,0 +1,121 @@
+"""Demo data: logged contributions, mostly approved, some waiting in the leads' queues."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+
+from chamber.contributions.models import (
+    Contribution,
+    ContributionKind,
+    ContributionStatus,
+    WorkMode,
+)
+from chamber.db import utcnow
+from chamber.extensions import db
+from chamber.meetings.demo import active_committee_ids
+from chamber.members.models import Member
+from chamber.projects.models import Project, ProjectStatus
+
+if TYPE_CHECKING:
+    from chamber.demo.seed import SeedContext
+
+TARGET = {"small": 2400, "large": 300_000}  # rows in all, shift credits included
+DESCRIPTIONS = {
+    ContributionKind.VOLUNTEER_HOURS: ["Helped at the event", "Set up and cleaned up"],
+    ContributionKind.TASK: ["Prepared the newsletter", "Booked the venue", "Updated the website"],
+    ContributionKind.IN_KIND: ["Donated catering", "Printed the flyers", "Lent the sound system"],
+    ContributionKind.SPEAKING: ["Talk at the member breakfast", "Panel at the expo"],
+    ContributionKind.MENTORING: ["Mentored a new member", "Coached a student team"],
+}
+KINDS = [ContributionKind.VOLUNTEER_HOURS] * 4 + [
+    ContributionKind.TASK,
+    ContributionKind.TASK,
+    ContributionKind.IN_KIND,
+    ContributionKind.SPEAKING,
+    ContributionKind.MENTORING,
+]
+
+
+def seed_contributions(ctx: SeedContext) -> None:
+    """Contributions by committee members; pending ones are recent, as in a real queue."""
+    # chamber.demo.seed lists this step, so it is imported when the step runs.
+    from chamber.demo.seed import bulk_insert
+
+    rng, today = ctx.rng, ctx.today
+    joined = dict(db.session.execute(sa.select(Member.id, Member.joined_on)).all())
+    projects: dict[int, list[int]] = {}
+    for project_id, committee_id in db.session.execute(
+        sa.select(Project.id, Project.committee_id).where(Project.status != ProjectStatus.CANCELLED)
+    ):
+        projects.setdefault(committee_id, []).append(project_id)
+    memberships = [
+        (committee_id, member_id)
+        for committee_id in active_committee_ids()
+        for member_id in ctx.rosters.get(committee_id, [])
+    ]
+    wanted = TARGET[ctx.size] - ctx.counts.get("contributions", 0)
+    now = utcnow()
+    hours_choices = [Decimal(q) / 4 for q in (2, 4, 4, 6, 8, 8, 12, 16, 24)]
+    rows = []
+    events, demo_member, chair = active_committee_ids()[0], ctx.demo["member"], ctx.demo["chair"]
+    # The demo accounts' own history first, so the demo always shows both statuses.
+    fixed = [(events, demo_member, ContributionStatus.APPROVED)] * 6 + [
+        (events, demo_member, ContributionStatus.PENDING)
+    ] * 2
+    fixed += [(events, m, ContributionStatus.PENDING) for m in ctx.rosters[events][2:6]]
+    while len(rows) < wanted:
+        if fixed:
+            committee_id, member_id, status = fixed.pop(0)
+        else:
+            committee_id, member_id = rng.choice(memberships)
+            status = None
+        first = max(joined[member_id], ctx.start)
+        if first > today:
+            continue
+        day = first + timedelta(days=rng.randint(0, (today - first).days))
+        if status is None:
+            roll = rng.random()
+            if (today - day).days < 45 and roll < 0.35:
+                status = ContributionStatus.PENDING
+            elif roll > 0.97:
+                status = ContributionStatus.REJECTED
+            else:
+                status = ContributionStatus.APPROVED
+        elif status is ContributionStatus.PENDING:
+            day = max(first, today - timedelta(days=rng.randint(1, 20)))
+        kind = rng.choice(KINDS)
+        leads = [m for m in ctx.leads.get(committee_id, []) if m != member_id]
+        reviewer = leads[0] if leads else ctx.demo["director"]
+        if member_id == chair and status is not ContributionStatus.PENDING:
+            reviewer = ctx.demo["director"]
+        decided = status is not ContributionStatus.PENDING
+        reviewed_at = now - timedelta(days=max((today - day).days - 3, 0))
+        rows.append(
+            {
+                "member_id": member_id,
+                "committee_id": committee_id,
+                "project_id": rng.choice(projects[committee_id])
+                if projects.get(committee_id) and rng.random() < 0.6
+                else None,
+                "shift_signup_id": None,
+                "kind": kind,
+                "hours": rng.choice(hours_choices),
+                "contributed_on": day,
+                "description": rng.choice(DESCRIPTIONS[kind]),
+                "mode": WorkMode.ONLINE if rng.random() < 0.3 else WorkMode.IN_PERSON,
+                "status": status,
+                "reviewer_id": reviewer if decided else None,
+                "reviewed_at": reviewed_at if decided else None,
+                "review_note": "Please log the event hours on the shift instead."
+                if status is ContributionStatus.REJECTED
+                else "",
+                "created_at": now - timedelta(days=(today - day).days),
+                "updated_at": now,
+            }
+        )
+    bulk_insert(Contribution, rows)
+    ctx.counts["contributions"] = ctx.counts.get("contributions", 0) + len(rows)

@@ -1,0 +1,145 @@
+"""Logging a contribution, filtering the history, and the approval queue's decision."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from wtforms import (
+    DateField,
+    DecimalField,
+    SelectField,
+    SelectMultipleField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from chamber.contributions.models import ContributionKind, ContributionStatus, WorkMode
+from chamber.forms import ChamberForm
+from chamber.meetings.times import chamber_today
+
+
+def select_choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as the SelectChoice objects WTForms 3.3 expects."""
+    return [SelectChoice(str(value), label) for value, label in pairs]
+
+
+KIND_CHOICES = select_choices((kind.value, kind.label) for kind in ContributionKind)
+MODE_CHOICES = select_choices((mode.value, mode.label) for mode in WorkMode)
+
+
+def quarter_hours(form, field) -> None:
+    """0.25 to 24 hours, in steps of a quarter hour."""
+    if field.data is None:
+        return
+    if not Decimal("0.25") <= field.data <= Decimal("24"):
+        raise ValidationError("Hours must be between 0.25 and 24.")
+    if (field.data * 4) % 1 != 0:
+        raise ValidationError("Use quarter hours: .25, .5 or .75.")
+
+
+def not_in_future(form, field) -> None:
+    if field.data and field.data > chamber_today():
+        raise ValidationError("This date is in the future.")
+
+
+class ContributionForm(ChamberForm):
+    committee_id = SelectField("Committee", coerce=int, validate_choice=True)
+    project_id = SelectField("Project (optional)", coerce=int, default=0, validators=[Optional()])
+    kind = SelectField("Kind of work", choices=KIND_CHOICES)
+    hours = DecimalField(
+        "Hours",
+        places=2,
+        validators=[InputRequired("Enter the hours, e.g. 1.5."), quarter_hours],
+        description="0.25 to 24, in quarter hours (1.25 = one hour and a quarter).",
+        render_kw={"inputmode": "decimal"},
+    )
+    contributed_on = DateField(
+        "Date",
+        validators=[DataRequired("Enter the date."), not_in_future],
+        default=chamber_today,
+    )
+    mode = SelectField("In person or online", choices=MODE_CHOICES)
+    description = TextAreaField(
+        "What you did", validators=[DataRequired("Say briefly what you did."), Length(max=1000)]
+    )
+
+    def set_choices(self, committees, projects) -> None:
+        self.committee_id.choices = select_choices((c.id, c.name) for c in committees)
+        self.project_id.choices = select_choices(
+            [(0, "— none —")] + [(p.id, f"{p.name} ({p.committee.name})") for p in projects]
+        )
+
+    def fill_from(self, contribution) -> None:
+        self.committee_id.data = contribution.committee_id
+        self.project_id.data = contribution.project_id or 0
+        self.kind.data = contribution.kind.value
+        self.hours.data = contribution.hours
+        self.contributed_on.data = contribution.contributed_on
+        self.mode.data = contribution.mode.value
+        self.description.data = contribution.description
+
+    def contribution_data(self) -> dict:
+        return {
+            "committee_id": self.committee_id.data,
+            "project_id": self.project_id.data or None,
+            "kind": ContributionKind(self.kind.data),
+            "hours": self.hours.data,
+            "contributed_on": self.contributed_on.data,
+            "mode": WorkMode(self.mode.data),
+            "description": self.description.data or "",
+        }
+
+
+class HistoryFilterForm(ChamberForm):
+    """GET filters of the member's history page (no CSRF: reading only)."""
+
+    class Meta:
+        csrf = False
+
+    committee = SelectField("Committee", validators=[Optional()])
+    status = SelectField(
+        "Status",
+        choices=select_choices(
+            [("", "Any status")] + [(s.value, s.label) for s in ContributionStatus]
+        ),
+        validators=[Optional()],
+    )
+    mode = SelectField(
+        "How",
+        choices=select_choices([("", "In person or online")]) + MODE_CHOICES,
+        validators=[Optional()],
+    )
+    year = SelectField("Year", validators=[Optional()])
+
+
+class DecisionForm(ChamberForm):
+    """Approve or reject the ticked contributions (or one, from its row), with a note."""
+
+    contribution_ids = SelectMultipleField("Contributions", coerce=int, validate_choice=False)
+    note = TextAreaField(
+        "Note to the member",
+        validators=[Optional(), Length(max=500)],
+        description="Required when rejecting; sent with the decision.",
+    )
+
+    def decision(self, raw: str | None) -> tuple[bool, list[int]] | None:
+        """(approve?, ids) from the button pressed: "approve"/"reject" for the ticked rows,
+        "approve-<id>"/"reject-<id>" for one row."""
+        raw = raw or ""
+        verb, _, single = raw.partition("-")
+        if verb not in {"approve", "reject"}:
+            return None
+        if single:
+            if not single.isdigit():
+                return None
+            return verb == "approve", [int(single)]
+        return verb == "approve", list(self.contribution_ids.data or [])
+
+
+class HoursReportForm(ChamberForm):
+    class Meta:
+        csrf = False
+
+    first = DateField("From", validators=[Optional()])
+    last = DateField("To", validators=[Optional()])

@@ -1,0 +1,97 @@
+"""Contributions: work a member gave a committee, counted once a lead approves it."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from chamber.db import Base, TimestampMixin, str_enum
+
+if TYPE_CHECKING:
+    from chamber.committees.models import Committee
+    from chamber.members.models import Member
+    from chamber.projects.models import Project, ShiftSignup
+
+
+class WorkMode(enum.StrEnum):
+    """How an interaction happened: the distinction the whole product is about."""
+
+    IN_PERSON = "in_person"
+    ONLINE = "online"
+
+    @property
+    def label(self) -> str:
+        return "In person" if self is WorkMode.IN_PERSON else "Online"
+
+
+class ContributionKind(enum.StrEnum):
+    VOLUNTEER_HOURS = "volunteer_hours"
+    TASK = "task"
+    IN_KIND = "in_kind"
+    SPEAKING = "speaking"
+    MENTORING = "mentoring"
+
+    @property
+    def label(self) -> str:
+        return {
+            "volunteer_hours": "Volunteer hours",
+            "task": "Task",
+            "in_kind": "In-kind",
+            "speaking": "Speaking",
+            "mentoring": "Mentoring",
+        }[self.value]
+
+
+class ContributionStatus(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class Contribution(TimestampMixin, Base):
+    __tablename__ = "contributions"
+    __table_args__ = (
+        sa.Index("ix_contributions_committee_status", "committee_id", "status"),
+        sa.Index("ix_contributions_member_date", "member_id", "contributed_on"),
+        sa.CheckConstraint("hours > 0 AND hours <= 24", name="hours_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(sa.ForeignKey("members.id"))
+    committee_id: Mapped[int] = mapped_column(sa.ForeignKey("committees.id"))
+    project_id: Mapped[int | None] = mapped_column(sa.ForeignKey("projects.id"), index=True)
+    # Set when the contribution came from an attended shift: unique, so a sign-up turns into
+    # at most one contribution however often it is marked.
+    shift_signup_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("shift_signups.id"), unique=True
+    )
+    kind: Mapped[ContributionKind] = mapped_column(str_enum(ContributionKind, "contribution_kind"))
+    hours: Mapped[Decimal] = mapped_column(sa.Numeric(5, 2))
+    contributed_on: Mapped[date]
+    description: Mapped[str] = mapped_column(sa.String(1000), default="")
+    mode: Mapped[WorkMode] = mapped_column(str_enum(WorkMode, "work_mode"))
+    status: Mapped[ContributionStatus] = mapped_column(
+        str_enum(ContributionStatus, "contribution_status"), default=ContributionStatus.PENDING
+    )
+    reviewer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("members.id"))
+    reviewed_at: Mapped[datetime | None]
+    review_note: Mapped[str] = mapped_column(sa.String(500), default="")
+
+    member: Mapped[Member] = relationship(foreign_keys=[member_id])
+    committee: Mapped[Committee] = relationship()
+    project: Mapped[Project | None] = relationship()
+    shift_signup: Mapped[ShiftSignup | None] = relationship()
+    reviewer: Mapped[Member | None] = relationship(foreign_keys=[reviewer_id])
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status is ContributionStatus.PENDING

@@ -1,0 +1,233 @@
+"""Reading contributions: a member's history and totals, the approval queue, hour reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy.orm import joinedload
+
+from chamber.committees.models import Committee, CommitteeMembership
+from chamber.contributions.models import Contribution, ContributionStatus, WorkMode
+from chamber.extensions import db
+from chamber.members.models import Member
+from chamber.projects.models import Project, ProjectStatus
+
+ZERO = Decimal("0")
+
+
+def history_page(
+    member: Member,
+    *,
+    committee_id: int | None = None,
+    status: ContributionStatus | None = None,
+    mode: WorkMode | None = None,
+    year: int | None = None,
+    page: int = 1,
+    per_page: int = 30,
+) -> Pagination:
+    """The member's contributions, newest first; committee and project joined in."""
+    query = (
+        sa.select(Contribution)
+        .options(joinedload(Contribution.committee), joinedload(Contribution.project))
+        .where(Contribution.member_id == member.id)
+    )
+    if committee_id:
+        query = query.where(Contribution.committee_id == committee_id)
+    if status:
+        query = query.where(Contribution.status == status)
+    if mode:
+        query = query.where(Contribution.mode == mode)
+    if year:
+        query = query.where(
+            Contribution.contributed_on >= date(year, 1, 1),
+            Contribution.contributed_on < date(year + 1, 1, 1),
+        )
+    query = query.order_by(Contribution.contributed_on.desc(), Contribution.id.desc())
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+@dataclass
+class HourTotals:
+    """Hours by status and mode, this year and all time (rejected never counts)."""
+
+    approved_year: Decimal = ZERO
+    pending_year: Decimal = ZERO
+    approved_all: Decimal = ZERO
+    pending_all: Decimal = ZERO
+    in_person_all: Decimal = ZERO
+    online_all: Decimal = ZERO
+    in_person_year: Decimal = ZERO
+    online_year: Decimal = ZERO
+
+
+def member_totals(member: Member, today: date) -> HourTotals:
+    """One grouped query: sums by status and mode, split at the start of this year."""
+    year_start = date(today.year, 1, 1)
+    this_year = sa.case((Contribution.contributed_on >= year_start, Contribution.hours), else_=0)
+    rows = db.session.execute(
+        sa.select(
+            Contribution.status,
+            Contribution.mode,
+            sa.func.coalesce(sa.func.sum(this_year), 0),
+            sa.func.coalesce(sa.func.sum(Contribution.hours), 0),
+        )
+        .where(
+            Contribution.member_id == member.id,
+            Contribution.status.in_([ContributionStatus.APPROVED, ContributionStatus.PENDING]),
+        )
+        .group_by(Contribution.status, Contribution.mode)
+    )
+    totals = HourTotals()
+    for status, mode, year_hours, all_hours in rows:
+        year_hours, all_hours = Decimal(year_hours), Decimal(all_hours)
+        if status is ContributionStatus.APPROVED:
+            totals.approved_year += year_hours
+            totals.approved_all += all_hours
+            if mode is WorkMode.IN_PERSON:
+                totals.in_person_all += all_hours
+                totals.in_person_year += year_hours
+            else:
+                totals.online_all += all_hours
+                totals.online_year += year_hours
+        else:
+            totals.pending_year += year_hours
+            totals.pending_all += all_hours
+    return totals
+
+
+def approved_hours_by_mode(member: Member, since: date) -> dict[WorkMode, Decimal]:
+    rows = db.session.execute(
+        sa.select(Contribution.mode, sa.func.sum(Contribution.hours))
+        .where(
+            Contribution.member_id == member.id,
+            Contribution.status == ContributionStatus.APPROVED,
+            Contribution.contributed_on >= since,
+        )
+        .group_by(Contribution.mode)
+    )
+    return {mode: Decimal(hours or 0) for mode, hours in rows}
+
+
+def contribution_years(member: Member) -> list[int]:
+    first = db.session.scalar(
+        sa.select(sa.func.min(Contribution.contributed_on)).where(
+            Contribution.member_id == member.id
+        )
+    )
+    if first is None:
+        return []
+    return list(range(date.today().year, first.year - 1, -1))
+
+
+def loggable_choices(member: Member) -> tuple[list[Committee], list[Project]]:
+    """Committees the member serves on, and their projects still taking work."""
+    committees = list(
+        db.session.scalars(
+            sa.select(Committee)
+            .join(CommitteeMembership, CommitteeMembership.committee_id == Committee.id)
+            .where(CommitteeMembership.member_id == member.id, Committee.is_archived.is_(False))
+            .order_by(Committee.name)
+        )
+    )
+    projects = list(
+        db.session.scalars(
+            sa.select(Project)
+            .options(joinedload(Project.committee))
+            .where(
+                Project.committee_id.in_([c.id for c in committees]),
+                Project.status != ProjectStatus.CANCELLED,
+            )
+            .order_by(Project.name)
+        )
+    )
+    return committees, projects
+
+
+def approval_queue(committee: Committee, page: int = 1, per_page: int = 100) -> Pagination:
+    """Pending contributions of the committee, oldest first, member and project joined in."""
+    query = (
+        sa.select(Contribution)
+        .options(joinedload(Contribution.member), joinedload(Contribution.project))
+        .where(
+            Contribution.committee_id == committee.id,
+            Contribution.status == ContributionStatus.PENDING,
+        )
+        .order_by(Contribution.created_at, Contribution.id)
+    )
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def recent_decisions(committee: Committee, limit: int = 10) -> list[Contribution]:
+    return list(
+        db.session.scalars(
+            sa.select(Contribution)
+            .options(joinedload(Contribution.member), joinedload(Contribution.reviewer))
+            .where(
+                Contribution.committee_id == committee.id,
+                Contribution.status != ContributionStatus.PENDING,
+                Contribution.shift_signup_id.is_(None),
+            )
+            .order_by(Contribution.reviewed_at.desc())
+            .limit(limit)
+        )
+    )
+
+
+def pending_counts(committee_ids: list[int]) -> dict[int, int]:
+    """Waiting contributions per committee, one grouped query."""
+    if not committee_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(Contribution.committee_id, sa.func.count())
+        .where(
+            Contribution.committee_id.in_(committee_ids),
+            Contribution.status == ContributionStatus.PENDING,
+        )
+        .group_by(Contribution.committee_id)
+    )
+    return dict(rows.all())
+
+
+def committee_hours(committee: Committee, since: date) -> dict[WorkMode, Decimal]:
+    """Approved hours of the committee since a day, by mode."""
+    rows = db.session.execute(
+        sa.select(Contribution.mode, sa.func.sum(Contribution.hours))
+        .where(
+            Contribution.committee_id == committee.id,
+            Contribution.status == ContributionStatus.APPROVED,
+            Contribution.contributed_on >= since,
+        )
+        .group_by(Contribution.mode)
+    )
+    return {mode: Decimal(hours or 0) for mode, hours in rows}
+
+
+def hours_by_member(committee: Committee, first: date, last: date) -> list[sa.Row]:
+    """Approved hours per member of the committee in a period, in person and online, in SQL."""
+    in_person = sa.case((Contribution.mode == WorkMode.IN_PERSON, Contribution.hours), else_=0)
+    online = sa.case((Contribution.mode == WorkMode.ONLINE, Contribution.hours), else_=0)
+    return list(
+        db.session.execute(
+            sa.select(
+                Member.full_name,
+                Member.business_name,
+                sa.func.count(Contribution.id).label("contributions"),
+                sa.func.sum(in_person).label("in_person"),
+                sa.func.sum(online).label("online"),
+                sa.func.sum(Contribution.hours).label("total"),
+            )
+            .join(Member, Member.id == Contribution.member_id)
+            .where(
+                Contribution.committee_id == committee.id,
+                Contribution.status == ContributionStatus.APPROVED,
+                Contribution.contributed_on >= first,
+                Contribution.contributed_on <= last,
+            )
+            .group_by(Member.id, Member.full_name, Member.business_name)
+            .order_by(sa.func.sum(Contribution.hours).desc(), Member.full_name)
+        )
+    )

@@ -1,0 +1,117 @@
+"""Committee meetings and chamber-wide events, who attended and how, and calendar feeds."""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from chamber.db import Base, TimestampMixin, str_enum, utcnow
+
+if TYPE_CHECKING:
+    from chamber.committees.models import Committee
+    from chamber.members.models import Member
+
+
+class MeetingMode(enum.StrEnum):
+    IN_PERSON = "in_person"
+    ONLINE = "online"
+    HYBRID = "hybrid"
+
+    @property
+    def label(self) -> str:
+        return {"in_person": "In person", "online": "Online", "hybrid": "Hybrid"}[self.value]
+
+
+class AttendanceStatus(enum.StrEnum):
+    """Present in person, present online, absent or excused."""
+
+    IN_PERSON = "in_person"
+    ONLINE = "online"
+    ABSENT = "absent"
+    EXCUSED = "excused"
+
+    @property
+    def label(self) -> str:
+        return {
+            "in_person": "Present in person",
+            "online": "Present online",
+            "absent": "Absent",
+            "excused": "Excused",
+        }[self.value]
+
+    @property
+    def is_present(self) -> bool:
+        return self in (AttendanceStatus.IN_PERSON, AttendanceStatus.ONLINE)
+
+
+PRESENT = (AttendanceStatus.IN_PERSON, AttendanceStatus.ONLINE)
+
+
+class Meeting(TimestampMixin, Base):
+    """A committee meeting, or (without a committee) a chamber-wide event run by staff."""
+
+    __tablename__ = "meetings"
+    __table_args__ = (
+        sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        sa.Index("ix_meetings_committee_starts", "committee_id", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    committee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("committees.id"))
+    title: Mapped[str] = mapped_column(sa.String(160))
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    ends_at: Mapped[datetime]
+    place: Mapped[str] = mapped_column(sa.String(200), default="")
+    mode: Mapped[MeetingMode] = mapped_column(str_enum(MeetingMode, "meeting_mode"))
+    agenda: Mapped[str] = mapped_column(sa.Text, default="")
+    # Set when a lead first saves attendance; attendance rates count only these meetings.
+    attendance_taken_at: Mapped[datetime | None]
+
+    committee: Mapped[Committee | None] = relationship()
+    attendances: Mapped[list[Attendance]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_chamber_event(self) -> bool:
+        return self.committee_id is None
+
+
+class Attendance(Base):
+    __tablename__ = "attendances"
+    __table_args__ = (sa.UniqueConstraint("meeting_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id"))
+    member_id: Mapped[int] = mapped_column(sa.ForeignKey("members.id"), index=True)
+    status: Mapped[AttendanceStatus] = mapped_column(
+        str_enum(AttendanceStatus, "attendance_status")
+    )
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("members.id"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="attendances")
+    member: Mapped[Member] = relationship(foreign_keys=[member_id])
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(Base):
+    """A member's private calendar address; revoking it kills every copy of the old link."""
+
+    __tablename__ = "calendar_feeds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(sa.ForeignKey("members.id"), index=True)
+    token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_feed_token)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
+
+    member: Mapped[Member] = relationship()

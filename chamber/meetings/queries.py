@@ -1,0 +1,201 @@
+"""Reading meetings: upcoming ones, the attendance sheet and rates, history and feeds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy.orm import joinedload
+
+from chamber.committees.models import Committee, CommitteeMembership
+from chamber.db import utcnow
+from chamber.extensions import db
+from chamber.meetings.models import PRESENT, Attendance, AttendanceStatus, Meeting
+from chamber.members.models import Member
+
+
+def _my_committee_ids(member: Member) -> sa.Select:
+    return sa.select(CommitteeMembership.committee_id).where(
+        CommitteeMembership.member_id == member.id
+    )
+
+
+def visible_meetings(member: Member) -> sa.Select:
+    """Meetings of the member's committees and chamber-wide events, committee joined in."""
+    return (
+        sa.select(Meeting)
+        .options(joinedload(Meeting.committee))
+        .outerjoin(Committee, Committee.id == Meeting.committee_id)
+        .where(
+            sa.or_(
+                Meeting.committee_id.is_(None),
+                sa.and_(
+                    Meeting.committee_id.in_(_my_committee_ids(member)),
+                    Committee.is_archived.is_(False),
+                ),
+            )
+        )
+    )
+
+
+def upcoming_meetings(member: Member, limit: int = 5) -> list[Meeting]:
+    now = utcnow()
+    query = visible_meetings(member).where(Meeting.ends_at >= now)
+    return list(db.session.scalars(query.order_by(Meeting.starts_at).limit(limit)))
+
+
+def attendance_history(member: Member, page: int = 1, per_page: int = 20) -> Pagination:
+    """The member's own attendance, newest first, meeting and committee joined in."""
+    query = (
+        sa.select(Attendance)
+        .options(joinedload(Attendance.meeting).joinedload(Meeting.committee))
+        .join(Meeting, Meeting.id == Attendance.meeting_id)
+        .where(Attendance.member_id == member.id)
+        .order_by(Meeting.starts_at.desc())
+    )
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def attendance_summary(member: Member) -> dict[AttendanceStatus, int]:
+    rows = db.session.execute(
+        sa.select(Attendance.status, sa.func.count())
+        .where(Attendance.member_id == member.id)
+        .group_by(Attendance.status)
+    )
+    return dict(rows.all())
+
+
+@dataclass
+class MeetingRow:
+    meeting: Meeting
+    in_person: int
+    online: int
+    absent: int
+
+
+def _with_counts(query: sa.Select) -> list[MeetingRow]:
+    counts = (
+        sa.select(
+            Attendance.meeting_id,
+            sa.func.sum(
+                sa.case((Attendance.status == AttendanceStatus.IN_PERSON, 1), else_=0)
+            ).label("in_person"),
+            sa.func.sum(sa.case((Attendance.status == AttendanceStatus.ONLINE, 1), else_=0)).label(
+                "online"
+            ),
+            sa.func.sum(sa.case((Attendance.status == AttendanceStatus.ABSENT, 1), else_=0)).label(
+                "absent"
+            ),
+        )
+        .group_by(Attendance.meeting_id)
+        .subquery()
+    )
+    query = query.add_columns(
+        sa.func.coalesce(counts.c.in_person, 0),
+        sa.func.coalesce(counts.c.online, 0),
+        sa.func.coalesce(counts.c.absent, 0),
+    ).outerjoin(counts, counts.c.meeting_id == Meeting.id)
+    return [MeetingRow(*row) for row in db.session.execute(query)]
+
+
+def committee_meetings(committee: Committee | None, *, upcoming: bool, limit: int = 50):
+    """A committee's (or the chamber's events') meetings with attendance counted in SQL."""
+    now = utcnow()
+    query = sa.select(Meeting).where(
+        Meeting.committee_id == committee.id if committee else Meeting.committee_id.is_(None)
+    )
+    if upcoming:
+        query = query.where(Meeting.ends_at >= now).order_by(Meeting.starts_at)
+    else:
+        query = query.where(Meeting.ends_at < now).order_by(Meeting.starts_at.desc())
+    return _with_counts(query.limit(limit))
+
+
+def attendance_sheet(meeting: Meeting) -> tuple[list[Member], dict[int, AttendanceStatus]]:
+    """Who is on the sheet (the committee's roster, plus anyone already recorded) and their
+    current marks; two queries whatever the roster size."""
+    marks = dict(
+        db.session.execute(
+            sa.select(Attendance.member_id, Attendance.status).where(
+                Attendance.meeting_id == meeting.id
+            )
+        ).all()
+    )
+    condition = Member.id.in_(list(marks)) if marks else sa.false()
+    if meeting.committee_id is not None:
+        on_roster = Member.id.in_(
+            sa.select(CommitteeMembership.member_id).where(
+                CommitteeMembership.committee_id == meeting.committee_id
+            )
+        )
+        condition = sa.or_(sa.and_(on_roster, Member.is_active.is_(True)), condition)
+    people = list(db.session.scalars(sa.select(Member).where(condition).order_by(Member.full_name)))
+    return people, marks
+
+
+def attendance_rate(committee: Committee, last: int = 6) -> tuple[float | None, int]:
+    """Share present (in person or online) of those expected — excused do not count against —
+    over the committee's last `last` meetings with attendance taken. (rate, meetings)."""
+    recent = (
+        sa.select(Meeting.id)
+        .where(
+            Meeting.committee_id == committee.id,
+            Meeting.attendance_taken_at.is_not(None),
+            Meeting.starts_at <= utcnow(),
+        )
+        .order_by(Meeting.starts_at.desc())
+        .limit(last)
+        .subquery()
+    )
+    present, expected, meetings = db.session.execute(
+        sa.select(
+            sa.func.sum(sa.case((Attendance.status.in_(PRESENT), 1), else_=0)),
+            sa.func.sum(sa.case((Attendance.status != AttendanceStatus.EXCUSED, 1), else_=0)),
+            sa.func.count(sa.distinct(Attendance.meeting_id)),
+        ).where(Attendance.meeting_id.in_(sa.select(recent.c.id)))
+    ).one()
+    if not expected:
+        return None, meetings or 0
+    return float(present) / float(expected), meetings
+
+
+def attendance_by_mode(member: Member, since: datetime) -> dict[AttendanceStatus, int]:
+    rows = db.session.execute(
+        sa.select(Attendance.status, sa.func.count())
+        .join(Meeting, Meeting.id == Attendance.meeting_id)
+        .where(
+            Attendance.member_id == member.id,
+            Attendance.status.in_(PRESENT),
+            Meeting.starts_at >= since,
+        )
+        .group_by(Attendance.status)
+    )
+    return dict(rows.all())
+
+
+def feed_meetings(member: Member) -> list[Meeting]:
+    """What the member's calendar shows: 90 days back, a year ahead."""
+    now = utcnow()
+    query = visible_meetings(member).where(
+        Meeting.starts_at >= now - timedelta(days=90),
+        Meeting.starts_at <= now + timedelta(days=366),
+    )
+    return list(db.session.scalars(query.order_by(Meeting.starts_at)))
+
+
+def committee_feed_meetings(committee: Committee) -> list[Meeting]:
+    now = utcnow()
+    return list(
+        db.session.scalars(
+            sa.select(Meeting)
+            .options(joinedload(Meeting.committee))
+            .where(
+                Meeting.committee_id == committee.id,
+                Meeting.starts_at >= now - timedelta(days=90),
+                Meeting.starts_at <= now + timedelta(days=366),
+            )
+            .order_by(Meeting.starts_at)
+        )
+    )

@@ -1,0 +1,1 @@
+"""one-to-ones feature."""

@@ -1,0 +1,84 @@
+"""Reading one-to-ones: waiting for me, waiting for others, the confirmed history."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy.orm import joinedload
+
+from chamber.contributions.models import WorkMode
+from chamber.extensions import db
+from chamber.members.models import Member
+from chamber.one_to_ones.models import OneToOne, OneToOneStatus
+
+
+def _with_people(query: sa.Select) -> sa.Select:
+    return query.options(joinedload(OneToOne.logged_by), joinedload(OneToOne.partner))
+
+
+def to_confirm(member: Member) -> list[OneToOne]:
+    """Logged by others with me, waiting for my answer."""
+    return list(
+        db.session.scalars(
+            _with_people(sa.select(OneToOne))
+            .where(OneToOne.partner_id == member.id, OneToOne.status == OneToOneStatus.PENDING)
+            .order_by(OneToOne.met_on.desc())
+        )
+    )
+
+
+def awaiting_others(member: Member) -> list[OneToOne]:
+    """Logged by me, waiting for the other member's answer."""
+    return list(
+        db.session.scalars(
+            _with_people(sa.select(OneToOne))
+            .where(OneToOne.logged_by_id == member.id, OneToOne.status == OneToOneStatus.PENDING)
+            .order_by(OneToOne.met_on.desc())
+        )
+    )
+
+
+def history_page(member: Member, page: int = 1, per_page: int = 30) -> Pagination:
+    """Answered one-to-ones either side, newest first."""
+    query = (
+        _with_people(sa.select(OneToOne))
+        .where(
+            sa.or_(OneToOne.logged_by_id == member.id, OneToOne.partner_id == member.id),
+            OneToOne.status != OneToOneStatus.PENDING,
+        )
+        .order_by(OneToOne.met_on.desc(), OneToOne.id.desc())
+    )
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def pending_count(member: Member) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(OneToOne)
+        .where(OneToOne.partner_id == member.id, OneToOne.status == OneToOneStatus.PENDING)
+    )
+
+
+def confirmed_by_mode(member: Member, since: date) -> dict[WorkMode, int]:
+    rows = db.session.execute(
+        sa.select(OneToOne.mode, sa.func.count())
+        .where(
+            sa.or_(OneToOne.logged_by_id == member.id, OneToOne.partner_id == member.id),
+            OneToOne.status == OneToOneStatus.CONFIRMED,
+            OneToOne.met_on >= since,
+        )
+        .group_by(OneToOne.mode)
+    )
+    return dict(rows.all())
+
+
+def partner_choices(member: Member) -> list[tuple[int, str]]:
+    """Every other active member, by name (plain columns: no objects loaded)."""
+    rows = db.session.execute(
+        sa.select(Member.id, Member.full_name, Member.business_name)
+        .where(Member.is_active.is_(True), Member.id != member.id)
+        .order_by(Member.full_name, Member.id)
+    )
+    return [(row.id, f"{row.full_name} — {row.business_name}") for row in rows]

@@ -1,0 +1,198 @@
+"""Demo data: committee projects, their shifts, sign-ups and the hours attended shifts earned."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+
+from chamber.contributions.models import (
+    Contribution,
+    ContributionKind,
+    ContributionStatus,
+    WorkMode,
+)
+from chamber.db import utcnow
+from chamber.extensions import db
+from chamber.meetings.demo import active_committee_ids
+from chamber.meetings.times import local_to_utc, utc_to_local
+from chamber.members.models import Member
+from chamber.projects.models import Project, ProjectStatus, Shift, ShiftSignup, SignupStatus
+
+if TYPE_CHECKING:
+    from chamber.demo.seed import SeedContext
+
+TARGET = {"small": 4, "large": 600}  # small: projects per committee; large: in all
+PROJECT_NAMES = [
+    "Spring Clean-up Day",
+    "Farmers' Market Welcome Tent",
+    "Holiday Lights on Main Street",
+    "Summer Reading Challenge",
+    "Career Day at Riverside High",
+    "Small Business Saturday",
+    "Food Bank Drive",
+    "Heritage Walking Tours",
+    "Park Bench Restoration",
+    "5K Fun Run",
+    "Mentoring Circle",
+    "Shop Local Passport",
+]
+SHIFT_TITLES = ["Set-up crew", "Welcome desk", "Clean-up crew", "Info booth", "Online help desk"]
+
+
+def seed_projects(ctx: SeedContext) -> None:
+    """Projects (the demo chair's committee has an active one with open shifts ahead)."""
+    # chamber.demo.seed lists this step, so it is imported when the step runs.
+    from chamber.demo.seed import bulk_insert
+
+    rng, today = ctx.rng, ctx.today
+    committees = active_committee_ids()
+    plan: list[int] = []
+    if ctx.size == "small":
+        for committee_id in committees:
+            plan += [committee_id] * TARGET["small"]
+    else:
+        plan = [committees[i % len(committees)] for i in range(TARGET["large"])]
+    now = utcnow()
+    rows = []
+    for index, committee_id in enumerate(plan):
+        starts_on = ctx.random_day()
+        ends_on = starts_on + timedelta(days=rng.randint(14, 180))
+        if ends_on < today:
+            status = rng.choice([ProjectStatus.COMPLETED] * 5 + [ProjectStatus.CANCELLED])
+        elif starts_on > today - timedelta(days=7) and rng.random() < 0.3:
+            status = ProjectStatus.PROPOSED
+        else:
+            status = ProjectStatus.ACTIVE
+        if index == 0:  # the demo chair's committee: an active project running now
+            starts_on, ends_on, status = (
+                today - timedelta(days=45),
+                today + timedelta(days=60),
+                (ProjectStatus.ACTIVE),
+            )
+        name = PROJECT_NAMES[index % len(PROJECT_NAMES)]
+        if index >= len(PROJECT_NAMES):
+            name = f"{name} {starts_on.year}"
+        rows.append(
+            {
+                "committee_id": committee_id,
+                "name": name,
+                "summary": ctx.fake.paragraph(nb_sentences=3),
+                "status": status,
+                "starts_on": starts_on,
+                "ends_on": ends_on,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+    bulk_insert(Project, rows)
+    project_ids = list(db.session.scalars(sa.select(Project.id).order_by(Project.id)))
+    ctx.counts["projects"] = len(rows)
+    _seed_shifts(ctx, list(zip(project_ids, rows, strict=True)))
+
+
+def _seed_shifts(ctx: SeedContext, projects: list[tuple[int, dict]]) -> None:
+    # chamber.demo.seed lists this step, so it is imported when the step runs.
+    from chamber.demo.seed import bulk_insert
+
+    rng, now = ctx.rng, utcnow()
+    shifts = []
+    for project_id, project in projects:
+        if project["status"] in (ProjectStatus.PROPOSED, ProjectStatus.CANCELLED):
+            continue
+        span = max((project["ends_on"] - project["starts_on"]).days, 1)
+        for _ in range(rng.randint(2, 5)):
+            day = project["starts_on"] + timedelta(days=rng.randint(0, span))
+            if project["status"] is ProjectStatus.COMPLETED and day > ctx.today:
+                day = ctx.today - timedelta(days=rng.randint(1, 30))
+            starts_at = local_to_utc(datetime.combine(day, time(rng.choice([9, 10, 13, 17]))))
+            mode = WorkMode.ONLINE if rng.random() < 0.15 else WorkMode.IN_PERSON
+            shifts.append(
+                {
+                    "project_id": project_id,
+                    "committee_id": project["committee_id"],
+                    "title": "Online help desk"
+                    if mode is WorkMode.ONLINE
+                    else rng.choice(SHIFT_TITLES[:4]),
+                    "starts_at": starts_at,
+                    "ends_at": starts_at + timedelta(minutes=rng.choice([90, 120, 180, 240])),
+                    "place": "" if mode is WorkMode.ONLINE else "Riverside Park pavilion",
+                    "mode": mode,
+                    "slots": rng.randint(3, 10),
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+    bulk_insert(Shift, [{k: v for k, v in s.items() if k != "committee_id"} for s in shifts])
+    shift_ids = list(db.session.scalars(sa.select(Shift.id).order_by(Shift.id)))
+    signups, taken = [], {}
+    joined = dict(db.session.execute(sa.select(Member.id, Member.joined_on)).all())
+    for shift_id, shift in zip(shift_ids, shifts, strict=True):
+        roster = ctx.rosters.get(shift["committee_id"], [])
+        is_past = shift["starts_at"] < now
+        for member_id in rng.sample(roster, min(len(roster), rng.randint(0, shift["slots"]))):
+            # One sign-up per member and day keeps the demo free of overlapping shifts.
+            key = (member_id, shift["starts_at"].date())
+            if key in taken or joined[member_id] > key[1]:
+                continue
+            taken[key] = shift_id
+            if is_past:
+                status = SignupStatus.ATTENDED if rng.random() < 0.85 else SignupStatus.NO_SHOW
+            else:
+                status = SignupStatus.SIGNED_UP
+            signups.append(
+                {
+                    "shift_id": shift_id,
+                    "member_id": member_id,
+                    "status": status,
+                    "marked_by_id": ctx.leads.get(shift["committee_id"], [None])[0]
+                    if is_past
+                    else None,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+    bulk_insert(ShiftSignup, signups)
+    signup_ids = list(db.session.scalars(sa.select(ShiftSignup.id).order_by(ShiftSignup.id)))
+    by_id = dict(zip(shift_ids, shifts, strict=True))
+    credited = []
+    for signup_id, signup in zip(signup_ids, signups, strict=True):
+        if signup["status"] is not SignupStatus.ATTENDED:
+            continue
+        shift = by_id[signup["shift_id"]]
+        minutes = (shift["ends_at"] - shift["starts_at"]).total_seconds() / 60
+        reviewer = signup["marked_by_id"]
+        if reviewer == signup["member_id"]:
+            reviewer = next(
+                (m for m in ctx.leads.get(shift["committee_id"], []) if m != reviewer),
+                ctx.demo["director"],
+            )
+        credited.append(
+            {
+                "member_id": signup["member_id"],
+                "committee_id": shift["committee_id"],
+                "project_id": shift["project_id"],
+                "shift_signup_id": signup_id,
+                "kind": ContributionKind.VOLUNTEER_HOURS,
+                "hours": Decimal(round(minutes / 15)) / 4,
+                "contributed_on": _local_day(shift["starts_at"]),
+                "description": f"Shift: {shift['title']}",
+                "mode": shift["mode"],
+                "status": ContributionStatus.APPROVED,
+                "reviewer_id": reviewer,
+                "reviewed_at": shift["ends_at"],
+                "review_note": "Attendance on the shift",
+                "created_at": shift["ends_at"],
+                "updated_at": shift["ends_at"],
+            }
+        )
+    bulk_insert(Contribution, credited)
+    ctx.counts["shifts"] = len(shifts)
+    ctx.counts["shift sign-ups"] = len(signups)
+    ctx.counts["contributions"] = ctx.counts.get("contributions", 0) + len(credited)
+
+
+def _local_day(starts_at: datetime) -> date:
+    return utc_to_local(starts_at).date()

@@ -1,0 +1,105 @@
+"""Project and shift forms, and parsing the shift's attendance marks."""
+
+from __future__ import annotations
+
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from chamber.contributions.forms import MODE_CHOICES, select_choices
+from chamber.contributions.models import WorkMode
+from chamber.forms import ChamberForm
+from chamber.meetings.forms import LOCAL_FORMATS, ends_after_start
+from chamber.meetings.times import local_to_utc, utc_to_local
+from chamber.members.forms import plain_text
+from chamber.projects.models import ProjectStatus, SignupStatus
+
+STATUS_CHOICES = select_choices((status.value, status.label) for status in ProjectStatus)
+
+
+def ends_on_or_after_start(form, field) -> None:
+    from wtforms.validators import ValidationError
+
+    if field.data and form.starts_on.data and field.data < form.starts_on.data:
+        raise ValidationError("The project cannot end before it starts.")
+
+
+class ProjectForm(ChamberForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=160), plain_text])
+    summary = TextAreaField("Summary", validators=[Optional(), Length(max=5000)])
+    status = SelectField("Status", choices=STATUS_CHOICES, default=ProjectStatus.PROPOSED.value)
+    starts_on = DateField("Starts on", validators=[Optional()])
+    ends_on = DateField("Ends on", validators=[Optional(), ends_on_or_after_start])
+
+    FIELDS = ("name", "summary", "starts_on", "ends_on")
+
+    def project_data(self) -> dict:
+        data = {name: getattr(self, name).data for name in self.FIELDS}
+        data["status"] = ProjectStatus(self.status.data)
+        return data
+
+
+class ShiftForm(ChamberForm):
+    title = StringField("Title", validators=[DataRequired(), Length(max=160), plain_text])
+    starts_at = DateTimeLocalField(
+        "Starts", format=LOCAL_FORMATS, validators=[DataRequired("Enter the start time.")]
+    )
+    ends_at = DateTimeLocalField(
+        "Ends",
+        format=LOCAL_FORMATS,
+        validators=[DataRequired("Enter the end time."), ends_after_start],
+    )
+    mode = SelectField("In person or online", choices=MODE_CHOICES)
+    place = StringField("Place or link", validators=[Optional(), Length(max=200), plain_text])
+    slots = IntegerField(
+        "Volunteers needed",
+        validators=[
+            InputRequired("Enter how many volunteers are needed."),
+            NumberRange(1, 500, "Between 1 and 500 volunteers."),
+        ],
+    )
+
+    def fill_from(self, shift) -> None:
+        self.title.data, self.place.data, self.slots.data = shift.title, shift.place, shift.slots
+        self.mode.data = shift.mode.value
+        self.starts_at.data = utc_to_local(shift.starts_at)
+        self.ends_at.data = utc_to_local(shift.ends_at)
+
+    def shift_data(self) -> dict:
+        return {
+            "title": self.title.data,
+            "starts_at": local_to_utc(self.starts_at.data),
+            "ends_at": local_to_utc(self.ends_at.data),
+            "mode": WorkMode(self.mode.data),
+            "place": self.place.data or "",
+            "slots": self.slots.data,
+        }
+
+
+MARK_CHOICES = (SignupStatus.SIGNED_UP, SignupStatus.ATTENDED, SignupStatus.NO_SHOW)
+
+
+class SignupMarksForm(ChamberForm):
+    """Each sign-up's mark is a radio group `signup-<id>`."""
+
+    def marks(self, formdata, signup_ids) -> dict[int, SignupStatus] | None:
+        marks = {}
+        for signup_id in signup_ids:
+            raw = formdata.get(f"signup-{signup_id}")
+            if raw is None:
+                continue
+            try:
+                status = SignupStatus(raw)
+            except ValueError:
+                status = None
+            if status not in MARK_CHOICES:
+                self.form_errors.append("Mark each sign-up attended, no-show or not yet.")
+                return None
+            marks[signup_id] = status
+        return marks

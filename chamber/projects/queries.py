@@ -1,0 +1,226 @@
+"""Reading projects and shifts: lists with counts aggregated in SQL, sign-ups, my shifts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from chamber.committees.models import Committee, CommitteeMembership
+from chamber.db import utcnow
+from chamber.extensions import db
+from chamber.members.models import Member
+from chamber.projects.models import Project, ProjectStatus, Shift, ShiftSignup, SignupStatus
+
+
+def _taken_counts() -> sa.Subquery:
+    return (
+        sa.select(ShiftSignup.shift_id, sa.func.count().label("taken"))
+        .where(ShiftSignup.status == SignupStatus.SIGNED_UP)
+        .group_by(ShiftSignup.shift_id)
+        .subquery()
+    )
+
+
+def project_list(*, committee_id: int | None = None, page: int = 1, per_page: int = 30):
+    """Active and proposed projects of active committees, with upcoming shifts counted."""
+    upcoming = (
+        sa.select(Shift.project_id, sa.func.count().label("shifts"))
+        .where(Shift.starts_at >= utcnow())
+        .group_by(Shift.project_id)
+        .subquery()
+    )
+    query = (
+        sa.select(Project, sa.func.coalesce(upcoming.c.shifts, 0).label("upcoming_shifts"))
+        .join(Committee, Committee.id == Project.committee_id)
+        .outerjoin(upcoming, upcoming.c.project_id == Project.id)
+        .options(joinedload(Project.committee))
+        .where(
+            Committee.is_archived.is_(False),
+            Project.status.in_([ProjectStatus.ACTIVE, ProjectStatus.PROPOSED]),
+        )
+        .order_by(Project.status, Committee.name, Project.name)
+    )
+    if committee_id:
+        query = query.where(Project.committee_id == committee_id)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+@dataclass
+class ShiftRow:
+    shift: Shift
+    taken: int
+
+    @property
+    def free(self) -> int:
+        return max(self.shift.slots - self.taken, 0)
+
+
+def project_shifts(project: Project, *, upcoming_only: bool = False) -> list[ShiftRow]:
+    """The project's shifts with signed-up counts, one query."""
+    taken = _taken_counts()
+    query = (
+        sa.select(Shift, sa.func.coalesce(taken.c.taken, 0))
+        .outerjoin(taken, taken.c.shift_id == Shift.id)
+        .where(Shift.project_id == project.id)
+        .order_by(Shift.starts_at)
+    )
+    if upcoming_only:
+        query = query.where(Shift.ends_at >= utcnow())
+    return [ShiftRow(shift, n) for shift, n in db.session.execute(query)]
+
+
+def my_signups(member: Member, shift_ids: list[int]) -> dict[int, ShiftSignup]:
+    if not shift_ids:
+        return {}
+    return {
+        signup.shift_id: signup
+        for signup in db.session.scalars(
+            sa.select(ShiftSignup).where(
+                ShiftSignup.member_id == member.id, ShiftSignup.shift_id.in_(shift_ids)
+            )
+        )
+    }
+
+
+def committee_projects(committee: Committee) -> list[tuple[Project, int, int]]:
+    """Every project of the committee with its shift count and open slots ahead."""
+    taken = _taken_counts()
+    now = utcnow()
+    stats = (
+        sa.select(
+            Shift.project_id,
+            sa.func.count(Shift.id).label("shifts"),
+            sa.func.sum(
+                sa.case(
+                    (Shift.starts_at >= now, Shift.slots - sa.func.coalesce(taken.c.taken, 0)),
+                    else_=0,
+                )
+            ).label("open_slots"),
+        )
+        .outerjoin(taken, taken.c.shift_id == Shift.id)
+        .group_by(Shift.project_id)
+        .subquery()
+    )
+    order = sa.case(
+        (Project.status == ProjectStatus.ACTIVE, 0),
+        (Project.status == ProjectStatus.PROPOSED, 1),
+        (Project.status == ProjectStatus.COMPLETED, 2),
+        else_=3,
+    )
+    rows = db.session.execute(
+        sa.select(
+            Project,
+            sa.func.coalesce(stats.c.shifts, 0),
+            sa.func.coalesce(stats.c.open_slots, 0),
+        )
+        .outerjoin(stats, stats.c.project_id == Project.id)
+        .where(Project.committee_id == committee.id)
+        .order_by(order, Project.starts_on.desc(), Project.name)
+    )
+    return [(project, shifts, int(open_slots)) for project, shifts, open_slots in rows]
+
+
+def project_status_counts(committee: Committee) -> dict[ProjectStatus, int]:
+    rows = db.session.execute(
+        sa.select(Project.status, sa.func.count())
+        .where(Project.committee_id == committee.id)
+        .group_by(Project.status)
+    )
+    return dict(rows.all())
+
+
+def shift_signups(shift: Shift) -> list[ShiftSignup]:
+    """Everyone who signed up (cancelled last), member joined in."""
+    order = sa.case((ShiftSignup.status == SignupStatus.CANCELLED, 1), else_=0)
+    return list(
+        db.session.scalars(
+            sa.select(ShiftSignup)
+            .join(Member, Member.id == ShiftSignup.member_id)
+            .options(joinedload(ShiftSignup.member))
+            .where(ShiftSignup.shift_id == shift.id)
+            .order_by(order, Member.full_name)
+        )
+    )
+
+
+def my_upcoming_shifts(member: Member, limit: int = 5) -> list[Shift]:
+    """Shifts the member signed up for that have not ended, project and committee joined in."""
+    return list(
+        db.session.scalars(
+            sa.select(Shift)
+            .join(ShiftSignup, ShiftSignup.shift_id == Shift.id)
+            .options(joinedload(Shift.project).joinedload(Project.committee))
+            .where(
+                ShiftSignup.member_id == member.id,
+                ShiftSignup.status == SignupStatus.SIGNED_UP,
+                Shift.ends_at >= utcnow(),
+            )
+            .order_by(Shift.starts_at)
+            .limit(limit)
+        )
+    )
+
+
+def open_shifts_for(member: Member, limit: int = 5) -> list[ShiftRow]:
+    """Upcoming shifts with free slots on active projects of the member's committees."""
+    taken = _taken_counts()
+    mine = sa.select(ShiftSignup.shift_id).where(
+        ShiftSignup.member_id == member.id, ShiftSignup.status == SignupStatus.SIGNED_UP
+    )
+    rows = db.session.execute(
+        sa.select(Shift, sa.func.coalesce(taken.c.taken, 0))
+        .join(Project, Project.id == Shift.project_id)
+        .outerjoin(taken, taken.c.shift_id == Shift.id)
+        .options(joinedload(Shift.project).joinedload(Project.committee))
+        .where(
+            Project.status == ProjectStatus.ACTIVE,
+            Project.committee_id.in_(
+                sa.select(CommitteeMembership.committee_id).where(
+                    CommitteeMembership.member_id == member.id
+                )
+            ),
+            Shift.starts_at >= utcnow(),
+            Shift.slots > sa.func.coalesce(taken.c.taken, 0),
+            Shift.id.not_in(mine),
+        )
+        .order_by(Shift.starts_at)
+        .limit(limit)
+    )
+    return [ShiftRow(shift, n) for shift, n in rows]
+
+
+def feed_shifts(member: Member) -> list[Shift]:
+    now = utcnow()
+    return list(
+        db.session.scalars(
+            sa.select(Shift)
+            .join(ShiftSignup, ShiftSignup.shift_id == Shift.id)
+            .options(joinedload(Shift.project).joinedload(Project.committee))
+            .where(
+                ShiftSignup.member_id == member.id,
+                ShiftSignup.status.in_([SignupStatus.SIGNED_UP, SignupStatus.ATTENDED]),
+                Shift.starts_at >= now - timedelta(days=90),
+            )
+            .order_by(Shift.starts_at)
+        )
+    )
+
+
+def committee_feed_shifts(committee: Committee) -> list[Shift]:
+    now = utcnow()
+    return list(
+        db.session.scalars(
+            sa.select(Shift)
+            .join(Project, Project.id == Shift.project_id)
+            .options(joinedload(Shift.project).joinedload(Project.committee))
+            .where(
+                Project.committee_id == committee.id,
+                Project.status.in_([ProjectStatus.ACTIVE, ProjectStatus.COMPLETED]),
+                Shift.starts_at >= now - timedelta(days=90),
+            )
+            .order_by(Shift.starts_at)
+        )
+    )

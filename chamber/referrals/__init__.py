@@ -1,0 +1,1 @@
+"""Referrals: business one member passes to another, worked through a pipeline to its outcome."""

@@ -1,0 +1,230 @@
+"""Referral forms: give, work the pipeline, thank, staff correction, and the list filters."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from decimal import Decimal, InvalidOperation
+
+from wtforms import (
+    DateField,
+    EmailField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+
+from chamber.forms import ChamberForm
+from chamber.members.forms import phone_number, plain_text
+from chamber.referrals.models import ReferralStatus, ReferralTemperature
+
+#: The largest closed value a referral may carry: a sanity bound against typos (extra zeros).
+MAX_VALUE_CENTS = 10_000_000_00
+
+_MONEY = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?$")
+MONEY_MESSAGE = "Enter an amount in dollars and cents, such as 1250 or 1,250.00."
+
+
+def parse_money(text: str | None) -> int | None:
+    """'$1,250.5' -> 125050 cents, exactly (Decimal, never float); None when empty.
+
+    Raises ValueError with a message a member understands for anything that is not a plain
+    amount (letters, exponents, more than two decimals, a minus sign).
+    """
+    value = (text or "").strip()
+    if not value:
+        return None
+    if value.startswith("$"):
+        value = value[1:].strip()
+    if not _MONEY.match(value):
+        raise ValueError(MONEY_MESSAGE)
+    try:
+        amount = Decimal(value.replace(",", ""))
+    except InvalidOperation as exc:  # the pattern should have caught it; be safe anyway
+        raise ValueError(MONEY_MESSAGE) from exc
+    return int((amount * 100).to_integral_exact())
+
+
+def money_text(cents: int | None) -> str:
+    """Cents as the text a member would type: 125050 -> '1250.50'."""
+    if cents is None:
+        return ""
+    return f"{cents // 100}.{cents % 100:02d}"
+
+
+def money_amount(form, field) -> None:
+    """Validate the text now; the parsed cents are read with parse_money by the form."""
+    try:
+        cents = parse_money(field.data)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from exc
+    if cents is not None and cents <= 0:
+        raise ValidationError("The value must be more than zero.")
+    if cents is not None and cents > MAX_VALUE_CENTS:
+        raise ValidationError("That is more than $10,000,000.00; check the amount.")
+
+
+def form_token_format(form, field) -> None:
+    try:
+        uuid.UUID(field.data or "")
+    except ValueError as exc:
+        raise ValidationError("This form has expired. Please reload the page.") from exc
+
+
+def new_form_token() -> str:
+    return str(uuid.uuid4())
+
+
+TEMPERATURE_CHOICES = [
+    (ReferralTemperature.HOT.value, "Hot: ready to buy, expecting your call"),
+    (ReferralTemperature.WARM.value, "Warm: interested, knows you will call"),
+    (ReferralTemperature.COLD.value, "Cold: might need you, has not asked yet"),
+]
+
+
+class GiveReferralForm(ChamberForm):
+    """The giver's side of a referral. Who gives it, its status and value are never inputs."""
+
+    receiver = SelectField("Refer to", coerce=int, validate_choice=False)
+    prospect_name = StringField(
+        "Prospect's name",
+        validators=[
+            DataRequired("Name the person or business you refer."),
+            Length(max=120),
+            plain_text,
+        ],
+    )
+    prospect_email = EmailField(
+        "Prospect's e-mail",
+        validators=[Optional(), Length(max=254), Email(check_deliverability=False)],
+    )
+    prospect_phone = StringField(
+        "Prospect's phone", validators=[Optional(), Length(max=40), phone_number]
+    )
+    need = TextAreaField(
+        "What they need",
+        validators=[DataRequired("Say what the prospect needs."), Length(max=2000)],
+    )
+    temperature = RadioField(
+        "How warm is it?", choices=TEMPERATURE_CHOICES, default=ReferralTemperature.WARM.value
+    )
+    how = SelectField(
+        "How we know each other",
+        choices=[("", "Not through a committee or project")],
+        validate_choice=False,
+        description="Where you two worked together, if anywhere.",
+    )
+    form_token = HiddenField(validators=[form_token_format])
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if not self.prospect_email.data and not self.prospect_phone.data:
+            if not self.prospect_email.errors and not self.prospect_phone.errors:
+                self.prospect_email.errors = [
+                    *self.prospect_email.errors,
+                    "Give an e-mail address or a phone number (or both).",
+                ]
+            valid = False
+        return valid
+
+    def referral_data(self) -> dict:
+        kind, _, number = (self.how.data or "").partition(":")
+        return {
+            "prospect_name": self.prospect_name.data,
+            "prospect_email": (self.prospect_email.data or "").lower(),
+            "prospect_phone": self.prospect_phone.data or "",
+            "need": self.need.data,
+            "temperature": ReferralTemperature(self.temperature.data),
+            "how_committee_id": int(number) if kind == "committee" and number.isdigit() else None,
+            "how_project_id": int(number) if kind == "project" and number.isdigit() else None,
+            "how_given": bool(self.how.data),
+        }
+
+
+class ReceiverPickForm(ChamberForm):
+    """The first step of giving (a GET form): choose who gets the referral."""
+
+    class Meta:
+        csrf = False
+
+    to = SelectField("Refer to", coerce=int, validate_choice=False)
+
+
+class WorkReferralForm(ChamberForm):
+    """The receiver moves the referral on; won needs the closed value and date."""
+
+    status = SelectField("New status", choices=[])
+    closed_value = StringField(
+        "Closed value ($)",
+        validators=[Optional(), Length(max=20), money_amount],
+        description="For won business: the amount it was worth, e.g. 1,250.00.",
+    )
+    closed_on = DateField("Closed on", validators=[Optional()])
+    note = TextAreaField("Note (optional)", validators=[Optional(), Length(max=1000)])
+    version_id = HiddenField()
+
+    def set_choices(self, current: ReferralStatus) -> None:
+        self.status.choices = [(s.value, s.label) for s in current.next_statuses()]
+
+    @property
+    def closed_value_cents(self) -> int | None:
+        return parse_money(self.closed_value.data)
+
+
+class ThankYouForm(ChamberForm):
+    note = TextAreaField(
+        "Thank-you note",
+        validators=[DataRequired("Write a few words of thanks."), Length(max=1000)],
+    )
+
+
+class CorrectReferralForm(ChamberForm):
+    """Staff put a referral right: any status, value and date, with a reason for the audit."""
+
+    status = SelectField("Status", choices=[(s.value, s.label) for s in ReferralStatus])
+    closed_value = StringField(
+        "Closed value ($)",
+        validators=[Optional(), Length(max=20), money_amount],
+        description="Only for won; cleared for every other status.",
+    )
+    closed_on = DateField("Closed on", validators=[Optional()])
+    reason = TextAreaField(
+        "Reason for the correction",
+        validators=[
+            DataRequired("Say why this is corrected (it is kept in the audit log)."),
+            Length(max=500),
+        ],
+    )
+    version_id = HiddenField()
+
+    @property
+    def closed_value_cents(self) -> int | None:
+        return parse_money(self.closed_value.data)
+
+
+STATUS_FILTER_CHOICES = [("", "Every status"), ("open", "Open")] + [
+    (s.value, s.label) for s in ReferralStatus
+]
+
+
+class ReferralFilterForm(ChamberForm):
+    """GET filter of the member's lists (no CSRF: it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    status = SelectField("Status", choices=STATUS_FILTER_CHOICES, validate_choice=False)
+
+    @property
+    def status_value(self) -> str | None:
+        valid = {value for value, _ in STATUS_FILTER_CHOICES}
+        return self.status.data if self.status.data in valid and self.status.data else None
+
+
+class StaffReferralFilterForm(ReferralFilterForm):
+    q = StringField("Giver or receiver", validators=[Optional(), Length(max=100)])
+    given_from = DateField("Given from", validators=[Optional()])
+    given_to = DateField("Given until", validators=[Optional()])

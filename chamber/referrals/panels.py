@@ -1,0 +1,16 @@
+"""The dashboard panel: open referrals waiting for me, what I won this year and its value."""
+
+from __future__ import annotations
+
+from chamber.referrals import queries
+from chamber.referrals.services import chamber_today
+
+
+def referrals_panel(member):
+    """Open referrals received, won this year (count and value) and what my referrals won."""
+    # Imported here because chamber.portal.panels imports this module to list the panels.
+    from chamber.portal.panels import Panel
+
+    today = chamber_today()
+    summary = queries.member_summary(member, today.replace(month=1, day=1))
+    return Panel("referrals/_panel.html", {"summary": summary})

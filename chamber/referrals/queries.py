@@ -1,0 +1,254 @@
+"""Reading referrals: inbox, given list, staff list, one referral, shared work, dashboard sums."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+import sqlalchemy as sa
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy.orm import aliased, joinedload, selectinload
+
+from chamber.committees.models import Committee, CommitteeMembership
+from chamber.contributions.models import Contribution, ContributionStatus
+from chamber.extensions import db
+from chamber.members.models import Member
+from chamber.members.queries import like_pattern
+from chamber.projects.models import Project
+from chamber.referrals.models import (
+    CLOSED_STATUSES,
+    OPEN_STATUSES,
+    Referral,
+    ReferralEvent,
+    ReferralStatus,
+)
+
+
+def _with_status(query: sa.Select, status: str | None) -> sa.Select:
+    """'open' means any stage before an outcome; otherwise one status; None means all."""
+    if status == "open":
+        return query.where(Referral.status.in_(OPEN_STATUSES))
+    if status in {s.value for s in ReferralStatus}:
+        return query.where(Referral.status == ReferralStatus(status))
+    return query
+
+
+def received_page(
+    member: Member, *, status: str | None = None, page: int = 1, per_page: int = 25
+) -> Pagination:
+    """The receiver's inbox, newest first; the giver and the committee/project in one join."""
+    query = (
+        sa.select(Referral)
+        .options(
+            joinedload(Referral.giver),
+            joinedload(Referral.how_committee),
+            joinedload(Referral.how_project),
+        )
+        .where(Referral.receiver_id == member.id)
+        .order_by(Referral.created_at.desc(), Referral.id.desc())
+    )
+    return db.paginate(_with_status(query, status), page=page, per_page=per_page, error_out=False)
+
+
+def given_page(
+    member: Member, *, status: str | None = None, page: int = 1, per_page: int = 25
+) -> Pagination:
+    """What the member gave and how it turned out, with the receiver joined in."""
+    query = (
+        sa.select(Referral)
+        .options(
+            joinedload(Referral.receiver),
+            joinedload(Referral.how_committee),
+            joinedload(Referral.how_project),
+        )
+        .where(Referral.giver_id == member.id)
+        .order_by(Referral.created_at.desc(), Referral.id.desc())
+    )
+    return db.paginate(_with_status(query, status), page=page, per_page=per_page, error_out=False)
+
+
+def utc_bounds(first: date | None, last: date | None, zone) -> tuple[datetime | None, ...]:
+    """Local calendar days [first, last] as naive UTC datetimes [start, end)."""
+    from datetime import UTC
+
+    def start_of(day: date) -> datetime:
+        return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC).replace(tzinfo=None)
+
+    return (
+        start_of(first) if first else None,
+        start_of(last + timedelta(days=1)) if last else None,
+    )
+
+
+def staff_page(
+    *,
+    status: str | None = None,
+    text: str | None = None,
+    given_from: datetime | None = None,
+    given_before: datetime | None = None,
+    page: int = 1,
+    per_page: int = 50,
+) -> Pagination:
+    """Every referral for staff, filtered; giver and receiver joined in the same statement."""
+    giver, receiver = aliased(Member), aliased(Member)
+    query = (
+        sa.select(Referral)
+        .join(giver, Referral.giver_id == giver.id)
+        .join(receiver, Referral.receiver_id == receiver.id)
+        .options(
+            joinedload(Referral.giver.of_type(giver)),
+            joinedload(Referral.receiver.of_type(receiver)),
+            joinedload(Referral.how_committee),
+        )
+        .order_by(Referral.created_at.desc(), Referral.id.desc())
+    )
+    query = _with_status(query, status)
+    if text:
+        pattern = like_pattern(text)
+        query = query.where(
+            sa.or_(
+                *(
+                    column.ilike(pattern, escape="\\")
+                    for column in (
+                        giver.full_name,
+                        giver.business_name,
+                        receiver.full_name,
+                        receiver.business_name,
+                    )
+                )
+            )
+        )
+    if given_from is not None:
+        query = query.where(Referral.created_at >= given_from)
+    if given_before is not None:
+        query = query.where(Referral.created_at < given_before)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def referral_detail(referral_id: int) -> Referral | None:
+    """One referral with both members, the committee/project and the timeline's actors."""
+    return db.session.scalar(
+        sa.select(Referral)
+        .options(
+            joinedload(Referral.giver),
+            joinedload(Referral.receiver),
+            joinedload(Referral.how_committee),
+            joinedload(Referral.how_project),
+            selectinload(Referral.events).joinedload(ReferralEvent.actor),
+        )
+        .where(Referral.id == referral_id)
+    )
+
+
+def referral_by_form_token(form_token: str) -> Referral | None:
+    return db.session.scalar(sa.select(Referral).where(Referral.form_token == form_token))
+
+
+def shared_committees(giver: Member, receiver: Member) -> list[Committee]:
+    """Active committees whose roster has both members on it."""
+    mine, theirs = aliased(CommitteeMembership), aliased(CommitteeMembership)
+    return list(
+        db.session.scalars(
+            sa.select(Committee)
+            .join(mine, sa.and_(mine.committee_id == Committee.id, mine.member_id == giver.id))
+            .join(
+                theirs,
+                sa.and_(theirs.committee_id == Committee.id, theirs.member_id == receiver.id),
+            )
+            .where(Committee.is_archived.is_(False))
+            .order_by(Committee.name)
+        )
+    )
+
+
+def shared_projects(giver: Member, receiver: Member) -> list[Project]:
+    """Projects on which both members have approved contributions (none before any exist)."""
+    worked_on = sa.select(Contribution.project_id).where(
+        Contribution.project_id.is_not(None),
+        Contribution.status == ContributionStatus.APPROVED,
+    )
+    return list(
+        db.session.scalars(
+            sa.select(Project)
+            .where(
+                Project.id.in_(worked_on.where(Contribution.member_id == giver.id)),
+                Project.id.in_(worked_on.where(Contribution.member_id == receiver.id)),
+            )
+            .order_by(Project.name)
+        )
+    )
+
+
+def own_committees(member: Member) -> list[Committee]:
+    return list(
+        db.session.scalars(
+            sa.select(Committee)
+            .join(CommitteeMembership, CommitteeMembership.committee_id == Committee.id)
+            .where(CommitteeMembership.member_id == member.id, Committee.is_archived.is_(False))
+            .order_by(Committee.name)
+        )
+    )
+
+
+def receiver_choices(giver: Member) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """Active members other than the giver: those sharing a committee first, then the rest."""
+    mine, theirs = aliased(CommitteeMembership), aliased(CommitteeMembership)
+    colleague_ids = (
+        sa.select(theirs.member_id)
+        .join(mine, mine.committee_id == theirs.committee_id)
+        .where(mine.member_id == giver.id)
+    )
+    rows = db.session.execute(
+        sa.select(
+            Member.id,
+            Member.full_name,
+            Member.business_name,
+            Member.id.in_(colleague_ids).label("is_colleague"),
+        )
+        .where(Member.is_active.is_(True), Member.id != giver.id)
+        .order_by(Member.full_name, Member.id)
+    )
+    colleagues, others = [], []
+    for row in rows:
+        label = f"{row.full_name} — {row.business_name}" if row.business_name else row.full_name
+        (colleagues if row.is_colleague else others).append((row.id, label))
+    return colleagues, others
+
+
+def member_summary(member: Member, year_start: date) -> dict[str, int]:
+    """The dashboard's figures, aggregated in SQL: open received, won this year and values."""
+    won_this_year = sa.and_(Referral.status == ReferralStatus.WON, Referral.closed_on >= year_start)
+    received = db.session.execute(
+        sa.select(
+            sa.func.count().filter(Referral.status.in_(OPEN_STATUSES)),
+            sa.func.count().filter(won_this_year),
+            sa.func.coalesce(sa.func.sum(Referral.closed_value_cents).filter(won_this_year), 0),
+        ).where(Referral.receiver_id == member.id)
+    ).one()
+    given = db.session.execute(
+        sa.select(
+            sa.func.count().filter(Referral.created_at >= datetime.combine(year_start, time.min)),
+            sa.func.count().filter(won_this_year),
+            sa.func.coalesce(sa.func.sum(Referral.closed_value_cents).filter(won_this_year), 0),
+        ).where(Referral.giver_id == member.id)
+    ).one()
+    return {
+        "open_received": received[0],
+        "won_received": received[1],
+        "won_received_cents": int(received[2]),
+        "given_this_year": given[0],
+        "won_given": given[1],
+        "won_given_cents": int(given[2]),
+    }
+
+
+def committee_summary(committee: Committee) -> dict[str, int]:
+    """Counts and values only (never prospects) for referrals attributed to a committee."""
+    row = db.session.execute(
+        sa.select(
+            sa.func.count(),
+            sa.func.count().filter(Referral.status.in_(CLOSED_STATUSES)),
+            sa.func.count().filter(Referral.status == ReferralStatus.WON),
+            sa.func.coalesce(sa.func.sum(Referral.closed_value_cents), 0),
+        ).where(Referral.how_committee_id == committee.id)
+    ).one()
+    return {"given": row[0], "closed": row[1], "won": row[2], "won_cents": int(row[3])}

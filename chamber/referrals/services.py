@@ -1,0 +1,324 @@
+"""Changing referrals: give, move along the pipeline, thank, and staff corrections."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from chamber import activity
+from chamber.audit.services import changes, record_audit
+from chamber.db import utcnow
+from chamber.exceptions import ChamberError, Conflict, NotAllowed, StaleEdit
+from chamber.extensions import db
+from chamber.members.models import Member
+from chamber.notifications.services import notify, register_kind
+from chamber.referrals import queries
+from chamber.referrals.forms import MAX_VALUE_CENTS
+from chamber.referrals.models import Referral, ReferralEvent, ReferralStatus
+from chamber.templating import format_money, to_local
+
+register_kind("referral_received", "A member passes me a referral")
+register_kind("referral_status_changed", "A referral I gave moves on (contacted, won, lost…)")
+register_kind("referral_thanked", "A member thanks me for a referral")
+
+
+class AlreadyGiven(Conflict):
+    """The give form was posted before: the referral it created is `referral_id`."""
+
+    def __init__(self, referral_id: int):
+        super().__init__("This referral was already given.")
+        self.referral_id = referral_id
+
+
+def chamber_today() -> date:
+    """Today in the chamber's time zone (what 'not in the future' means to members)."""
+    return to_local(utcnow()).date()
+
+
+def given_on(referral: Referral) -> date:
+    """The day the referral was given, in the chamber's time zone."""
+    return to_local(referral.created_at).date()
+
+
+def _link(referral: Referral) -> str:
+    return f"/referrals/{referral.id}"
+
+
+def _flush_versioned(referral: Referral) -> None:
+    """Flush an edit; a concurrent save of the same referral (version moved) is a StaleEdit."""
+    try:
+        db.session.flush()
+    except StaleDataError as exc:
+        raise StaleEdit() from exc
+
+
+def _check_version(referral: Referral, version_id) -> None:
+    if str(referral.version_id) != str(version_id or ""):
+        raise StaleEdit()
+
+
+def _add_event(
+    referral: Referral, actor: Member | None, from_status, to_status, note: str = ""
+) -> ReferralEvent:
+    event = ReferralEvent(
+        referral=referral,
+        actor_id=actor.id if actor is not None else None,
+        from_status=from_status,
+        to_status=to_status,
+        note=note or "",
+    )
+    db.session.add(event)
+    return event
+
+
+def give_referral(actor: Member, receiver: Member | None, data: dict, form_token: str) -> Referral:
+    """The actor passes a prospect to another active member; once per rendered form.
+
+    `data` holds the prospect fields, temperature and the optional how_committee_id /
+    how_project_id (which must be a committee or project both worked on). Raises
+    AlreadyGiven when this form was posted before (double click, refresh, retry).
+    """
+    existing = queries.referral_by_form_token(form_token)
+    if existing is not None:
+        if existing.giver_id != actor.id:
+            raise Conflict("This form has expired. Please reload the page.")
+        raise AlreadyGiven(existing.id)
+    if not actor.is_active:
+        raise NotAllowed("Your membership is not active.")
+    if receiver is None or not receiver.is_active:
+        raise Conflict("Choose an active member to refer to.", field="receiver")
+    if receiver.id == actor.id:
+        raise Conflict("You cannot refer business to yourself.", field="receiver")
+    committee_id, project_id = data.get("how_committee_id"), data.get("how_project_id")
+    if data.get("how_given") and committee_id is None and project_id is None:
+        raise Conflict("Choose one of the listed committees or projects.", field="how")
+    if committee_id is not None and committee_id not in {
+        committee.id for committee in queries.shared_committees(actor, receiver)
+    }:
+        raise Conflict(
+            f"You and {receiver.full_name} do not both serve on that committee.", field="how"
+        )
+    if project_id is not None and project_id not in {
+        project.id for project in queries.shared_projects(actor, receiver)
+    }:
+        raise Conflict(
+            f"You and {receiver.full_name} have not both worked on that project.", field="how"
+        )
+    referral = Referral(
+        giver_id=actor.id,
+        receiver_id=receiver.id,
+        prospect_name=data["prospect_name"],
+        prospect_email=data.get("prospect_email") or "",
+        prospect_phone=data.get("prospect_phone") or "",
+        need=data["need"],
+        temperature=data["temperature"],
+        how_committee_id=committee_id,
+        how_project_id=project_id,
+        status=ReferralStatus.GIVEN,
+        form_token=form_token,
+    )
+    try:
+        # A savepoint: if a concurrent post of the same form won the race, the unique
+        # form_token refuses this row and only the savepoint is undone.
+        with db.session.begin_nested():
+            db.session.add(referral)
+            db.session.flush()
+    except IntegrityError:
+        existing = queries.referral_by_form_token(form_token)
+        if existing is None or existing.giver_id != actor.id:
+            raise
+        raise AlreadyGiven(existing.id) from None
+    _add_event(referral, actor, None, ReferralStatus.GIVEN)
+    db.session.flush()
+    notify(
+        receiver,
+        "referral_received",
+        f"{actor.full_name} passed you a {referral.temperature.value} referral.",
+        _link(referral),
+        subject=f"New referral from {actor.full_name}",
+    )
+    activity.referral_changed.send(actor, referral=referral, change="given")
+    return referral
+
+
+def _check_closing(referral: Referral, value_cents: int | None, closed_on: date | None) -> None:
+    """Won business needs a positive, sane value and a closing date within the referral's life."""
+    if value_cents is None:
+        raise ChamberError("Enter the value of the business won.", field="closed_value")
+    if value_cents <= 0:
+        raise ChamberError("The value must be more than zero.", field="closed_value")
+    if value_cents > MAX_VALUE_CENTS:
+        raise ChamberError(
+            "That is more than $10,000,000.00; check the amount.", field="closed_value"
+        )
+    if closed_on is None:
+        raise ChamberError("Enter the date the business was won.", field="closed_on")
+    if closed_on > chamber_today():
+        raise ChamberError("The closing date cannot be in the future.", field="closed_on")
+    if closed_on < given_on(referral):
+        raise ChamberError(
+            "The closing date cannot be before the referral was given "
+            f"({given_on(referral):%d %b %Y}).",
+            field="closed_on",
+        )
+
+
+def change_referral_status(
+    actor: Member,
+    referral: Referral,
+    to_status: ReferralStatus,
+    *,
+    version_id,
+    closed_value_cents: int | None = None,
+    closed_on: date | None = None,
+    note: str = "",
+) -> None:
+    """The receiver moves the referral forward; the giver hears about it."""
+    if actor.id != referral.receiver_id:
+        raise NotAllowed("Only the member who received this referral works it.")
+    _check_version(referral, version_id)
+    from_status = referral.status
+    if to_status not in from_status.next_statuses():
+        if from_status.is_closed:
+            raise Conflict(
+                f"This referral is already {from_status.label.lower()}; "
+                "ask the chamber's staff if that was a mistake.",
+                field="status",
+            )
+        raise Conflict(
+            f"A referral cannot go back from {from_status.label.lower()} to "
+            f"{to_status.label.lower()}.",
+            field="status",
+        )
+    if to_status == ReferralStatus.WON:
+        _check_closing(referral, closed_value_cents, closed_on)
+        referral.closed_value_cents, referral.closed_on = closed_value_cents, closed_on
+    elif to_status.is_closed:
+        referral.closed_on = chamber_today()
+    referral.status = to_status
+    _add_event(referral, actor, from_status, to_status, note)
+    _flush_versioned(referral)
+    if to_status == ReferralStatus.WON:
+        record_audit(
+            actor,
+            "referral.won",
+            referral,
+            summary=f"Referral {referral.id} won: {format_money(closed_value_cents)}",
+            before={"status": from_status.value, "closed_value_cents": None},
+            after={"status": to_status.value, "closed_value_cents": closed_value_cents},
+        )
+    outcome = to_status.label.lower()
+    if to_status == ReferralStatus.WON:
+        outcome += f" ({format_money(closed_value_cents)})"
+    notify(
+        referral.giver,
+        "referral_status_changed",
+        f"{actor.full_name} updated your referral of {referral.prospect_name}: {outcome}.",
+        _link(referral),
+        subject=f"Your referral to {actor.full_name}: {to_status.label.lower()}",
+    )
+    activity.referral_changed.send(actor, referral=referral, change="status")
+
+
+def thank_giver(actor: Member, referral: Referral, note: str) -> None:
+    """The receiver thanks the giver, once (BNI's "thank you for closed business")."""
+    if actor.id != referral.receiver_id:
+        raise NotAllowed("Only the member who received this referral thanks its giver.")
+    if referral.is_thanked:
+        raise Conflict("You have already thanked the giver for this referral.", field="note")
+    referral.thank_you_note = note
+    referral.thanked_at = utcnow()
+    _flush_versioned(referral)
+    won = (
+        f" ({format_money(referral.closed_value_cents)} of closed business)"
+        if referral.status == ReferralStatus.WON
+        else ""
+    )
+    excerpt = note if len(note) <= 160 else note[:159].rstrip() + "…"
+    notify(
+        referral.giver,
+        "referral_thanked",
+        f"{actor.full_name} thanked you for referring {referral.prospect_name}{won}: “{excerpt}”",
+        _link(referral),
+        subject=f"{actor.full_name} says thank you",
+    )
+    activity.referral_changed.send(actor, referral=referral, change="thanked")
+
+
+def correct_referral(
+    actor: Member,
+    referral: Referral,
+    to_status: ReferralStatus,
+    *,
+    version_id,
+    closed_value_cents: int | None,
+    closed_on: date | None,
+    reason: str,
+) -> None:
+    """Staff set any status, value and date (to put a mistake right); audited before/after."""
+    if not (actor.is_active and actor.is_staff):
+        raise NotAllowed("Only the chamber's staff correct referrals.")
+    _check_version(referral, version_id)
+    if not reason:
+        raise ChamberError("Say why this is corrected.", field="reason")
+    if to_status == ReferralStatus.WON:
+        _check_closing(referral, closed_value_cents, closed_on)
+    else:
+        closed_value_cents = None
+        if to_status.is_closed:
+            closed_on = closed_on or referral.closed_on or chamber_today()
+            if closed_on > chamber_today():
+                raise ChamberError("The closing date cannot be in the future.", field="closed_on")
+            if closed_on < given_on(referral):
+                raise ChamberError(
+                    "The closing date cannot be before the referral was given.",
+                    field="closed_on",
+                )
+        else:
+            closed_on = None
+    before = _correctable(referral)
+    referral.status = to_status
+    referral.closed_value_cents = closed_value_cents
+    referral.closed_on = closed_on
+    old, new = changes(before, _correctable(referral))
+    if not new:
+        raise Conflict(
+            "Nothing would change: pick a different status, value or date.", field="status"
+        )
+    note = f"Corrected by staff: {reason}"
+    _add_event(referral, actor, ReferralStatus(before["status"]), to_status, note)
+    _flush_versioned(referral)
+    record_audit(
+        actor,
+        "referral.corrected",
+        referral,
+        summary=f"Referral {referral.id} corrected: {reason}",
+        before=old,
+        after=new,
+    )
+    message = (
+        f"The chamber's staff corrected the referral of {referral.prospect_name}: "
+        f"now {to_status.label.lower()}"
+        + (f" ({format_money(closed_value_cents)})" if closed_value_cents else "")
+        + "."
+    )
+    for member in (referral.giver, referral.receiver):
+        notify(
+            member,
+            "referral_status_changed",
+            message,
+            _link(referral),
+            subject="A referral was corrected",
+        )
+    change = "status" if old.keys() & {"status"} else "value"
+    activity.referral_changed.send(actor, referral=referral, change=change)
+
+
+def _correctable(referral: Referral) -> dict:
+    return {
+        "status": referral.status.value if referral.status else None,
+        "closed_value_cents": referral.closed_value_cents,
+        "closed_on": referral.closed_on.isoformat() if referral.closed_on else None,
+    }

@@ -1,0 +1,211 @@
+"""Member pages: give a referral, the inbox, what I gave, one referral with its timeline."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from chamber import authz
+from chamber.authz import require
+from chamber.exceptions import ChamberError
+from chamber.extensions import db
+from chamber.members.models import Member
+from chamber.referrals import queries, services
+from chamber.referrals.forms import (
+    GiveReferralForm,
+    ReceiverPickForm,
+    ReferralFilterForm,
+    ThankYouForm,
+    WorkReferralForm,
+    new_form_token,
+)
+from chamber.referrals.models import Referral, ReferralStatus
+
+bp = Blueprint("referrals", __name__)
+
+
+def _page() -> int:
+    return max(request.args.get("page", 1, type=int) or 1, 1)
+
+
+def load_referral(referral_id: int) -> Referral:
+    """The referral with everything its page shows; 404 (not 403) for anyone who is not its
+    giver, receiver or staff, so referral ids cannot be probed."""
+    referral = queries.referral_detail(referral_id)
+    if referral is None or not authz.can_view_referral(current_user, referral):
+        abort(404)
+    return referral
+
+
+# Lists -----------------------------------------------------------------------------------
+
+
+@bp.get("/referrals")
+@login_required
+def received():
+    form = ReferralFilterForm(request.args)
+    page = queries.received_page(current_user, status=form.status_value, page=_page())
+    return render_template("referrals/received.html", form=form, page=page)
+
+
+@bp.get("/referrals/given")
+@login_required
+def given():
+    form = ReferralFilterForm(request.args)
+    page = queries.given_page(current_user, status=form.status_value, page=_page())
+    return render_template("referrals/given.html", form=form, page=page)
+
+
+# Giving ----------------------------------------------------------------------------------
+
+
+def _receiver_choices(field) -> None:
+    """Members who share a committee with the giver first, then everyone else who is active."""
+    colleagues, others = queries.receiver_choices(current_user)
+    groups = {}
+    if colleagues:
+        groups["People you serve with on a committee"] = colleagues
+    if others:
+        groups["Other members"] = others
+    field.choices = groups
+
+
+def _how_choices(form: GiveReferralForm, receiver: Member | None) -> None:
+    """Committees and projects both members worked on; only these are accepted."""
+    choices: dict[str, list[tuple[str, str]]] = {"": [("", "Not through shared work")]}
+    if receiver is not None:
+        committees = queries.shared_committees(current_user, receiver)
+        projects = queries.shared_projects(current_user, receiver)
+        if committees:
+            choices["Committees you both serve on"] = [
+                (f"committee:{c.id}", c.name) for c in committees
+            ]
+        if projects:
+            choices["Projects you both worked on"] = [(f"project:{p.id}", p.name) for p in projects]
+    form.how.choices = choices
+
+
+def _active_receiver(member_id) -> Member | None:
+    if not isinstance(member_id, int):
+        return None
+    member = db.session.get(Member, member_id)
+    return member if member is not None and member.is_active else None
+
+
+@bp.route("/referrals/new", methods=["GET", "POST"])
+@login_required
+def give():
+    require(authz.can_give_referral(current_user))
+    if request.method == "GET" and not request.args.get("to", type=int):
+        pick = ReceiverPickForm(request.args)
+        _receiver_choices(pick.to)
+        return render_template("referrals/give.html", pick=pick, form=None, receiver=None)
+
+    form = GiveReferralForm()
+    _receiver_choices(form.receiver)
+    if request.method == "GET":
+        form.receiver.data = request.args.get("to", type=int)
+        form.form_token.data = new_form_token()
+    receiver = _active_receiver(form.receiver.data)
+    _how_choices(form, receiver)
+    if form.validate_on_submit():
+        try:
+            referral = services.give_referral(
+                current_user, receiver, form.referral_data(), form.form_token.data
+            )
+        except services.AlreadyGiven as already:
+            db.session.rollback()
+            flash("You had already sent this referral; here it is.", "info")
+            return redirect(url_for("referrals.show", referral_id=already.referral_id))
+        except ChamberError as error:
+            db.session.rollback()
+            form.add_error(error)
+        else:
+            db.session.commit()
+            flash(f"Your referral is on its way to {referral.receiver.full_name}.", "success")
+            return redirect(url_for("referrals.show", referral_id=referral.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("referrals/give.html", pick=None, form=form, receiver=receiver), status
+
+
+# One referral ----------------------------------------------------------------------------
+
+
+def _render_referral(
+    referral: Referral,
+    work_form: WorkReferralForm | None = None,
+    thank_form: ThankYouForm | None = None,
+    status: int = 200,
+):
+    if work_form is None and authz.can_work_referral(current_user, referral):
+        work_form = WorkReferralForm(formdata=None, version_id=referral.version_id)
+    if work_form is not None:
+        work_form.set_choices(referral.status)
+    if thank_form is None and authz.can_thank_for_referral(current_user, referral):
+        thank_form = ThankYouForm(formdata=None)
+    return (
+        render_template(
+            "referrals/show.html",
+            referral=referral,
+            work_form=work_form,
+            thank_form=thank_form,
+        ),
+        status,
+    )
+
+
+@bp.get("/referrals/<int:referral_id>")
+@login_required
+def show(referral_id: int):
+    return _render_referral(load_referral(referral_id))
+
+
+@bp.post("/referrals/<int:referral_id>/status")
+@login_required
+def work(referral_id: int):
+    referral = load_referral(referral_id)
+    require(authz.can_work_referral(current_user, referral))
+    form = WorkReferralForm()
+    # Every status is a valid choice here, so a refused move gets the service's plain reason.
+    form.status.choices = [(s.value, s.label) for s in ReferralStatus]
+    if form.validate_on_submit():
+        try:
+            services.change_referral_status(
+                current_user,
+                referral,
+                ReferralStatus(form.status.data),
+                version_id=form.version_id.data,
+                closed_value_cents=form.closed_value_cents,
+                closed_on=form.closed_on.data,
+                note=form.note.data or "",
+            )
+        except ChamberError as error:
+            db.session.rollback()
+            form.add_error(error)
+            referral = load_referral(referral_id)
+            form.version_id.data = referral.version_id  # the next save is a deliberate one
+        else:
+            db.session.commit()
+            flash(f"The referral is now {referral.status.label.lower()}.", "success")
+            return redirect(url_for("referrals.show", referral_id=referral.id))
+    return _render_referral(referral, work_form=form, status=400)
+
+
+@bp.post("/referrals/<int:referral_id>/thank")
+@login_required
+def thank(referral_id: int):
+    referral = load_referral(referral_id)
+    require(authz.can_work_referral(current_user, referral))
+    form = ThankYouForm()
+    if form.validate_on_submit():
+        try:
+            services.thank_giver(current_user, referral, form.note.data)
+        except ChamberError as error:
+            db.session.rollback()
+            form.add_error(error)
+            referral = load_referral(referral_id)
+        else:
+            db.session.commit()
+            flash(f"Your thank-you is on its way to {referral.giver.full_name}.", "success")
+            return redirect(url_for("referrals.show", referral_id=referral.id))
+    return _render_referral(referral, thank_form=form, status=400)

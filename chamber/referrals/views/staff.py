@@ -1,0 +1,70 @@
+"""Staff pages: every referral with filters, and the audited correction of one."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from chamber import authz
+from chamber.authz import require
+from chamber.exceptions import ChamberError
+from chamber.extensions import db
+from chamber.referrals import queries, services
+from chamber.referrals.forms import CorrectReferralForm, StaffReferralFilterForm, money_text
+from chamber.referrals.models import Referral, ReferralStatus
+from chamber.templating import chamber_zone
+
+bp = Blueprint("referrals_staff", __name__, url_prefix="/staff/referrals")
+
+
+@bp.get("/")
+@login_required
+def index():
+    require(authz.can_view_all_referrals(current_user))
+    form = StaffReferralFilterForm(request.args)
+    given_from, given_before = queries.utc_bounds(
+        form.given_from.data, form.given_to.data, chamber_zone()
+    )
+    page = queries.staff_page(
+        status=form.status_value,
+        text=(form.q.data or "")[:100] or None,
+        given_from=given_from,
+        given_before=given_before,
+        page=max(request.args.get("page", 1, type=int) or 1, 1),
+    )
+    return render_template("referrals/staff/index.html", form=form, page=page)
+
+
+@bp.route("/<int:referral_id>/correct", methods=["GET", "POST"])
+@login_required
+def correct(referral_id: int):
+    referral = db.get_or_404(Referral, referral_id)
+    require(authz.can_correct_referral(current_user, referral))
+    form = CorrectReferralForm()
+    if request.method == "GET":
+        form.status.data = referral.status.value
+        form.closed_value.data = money_text(referral.closed_value_cents)
+        form.closed_on.data = referral.closed_on
+        form.version_id.data = referral.version_id
+    if form.validate_on_submit():
+        try:
+            services.correct_referral(
+                current_user,
+                referral,
+                ReferralStatus(form.status.data),
+                version_id=form.version_id.data,
+                closed_value_cents=form.closed_value_cents,
+                closed_on=form.closed_on.data,
+                reason=form.reason.data,
+            )
+        except ChamberError as error:
+            db.session.rollback()
+            form.add_error(error)
+            referral = db.get_or_404(Referral, referral_id)
+            form.version_id.data = referral.version_id  # the next save is a deliberate one
+        else:
+            db.session.commit()
+            flash("The referral is corrected; the change is in the audit log.", "success")
+            return redirect(url_for("referrals.show", referral_id=referral.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("referrals/staff/correct.html", form=form, referral=referral), status
