@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -120,22 +121,30 @@ def backup(output_dir: Path | None) -> None:
                 source.backup(destination)
         finally:
             source.close()
-        ok = sqlite3.connect(target).execute("PRAGMA integrity_check").fetchone()[0]
+        check = sqlite3.connect(target)
+        try:
+            ok = check.execute("PRAGMA integrity_check").fetchone()[0]
+        finally:
+            check.close()
         if ok != "ok":
             raise click.ClickException(f"The backup failed its integrity check: {ok}")
     else:
-        if shutil.which("pg_dump") is None:
+        pg_dump = shutil.which("pg_dump")
+        if pg_dump is None:
             raise click.ClickException("pg_dump is not installed.")
         target = output_dir / f"chamber-{stamp}.dump"
-        plain = url.set(drivername="postgresql")
+        # The password goes through the environment, not the (world-readable) command line.
+        environment = {**os.environ, "PGPASSWORD": url.password or ""}
+        plain = url.set(drivername="postgresql", password=None)
         subprocess.run(  # noqa: S603 - fixed arguments, no shell
             [
-                "pg_dump",
+                pg_dump,
                 "--format=custom",
                 f"--file={target}",
                 plain.render_as_string(hide_password=False),
             ],
             check=True,
+            env=environment,
         )
     click.echo(f"Backup written to {target}")
 

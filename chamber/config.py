@@ -108,7 +108,7 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
     return config
 
 
-def testing_config(database_url: str | None = None) -> dict:
+def config_for_tests(database_url: str | None = None) -> dict:
     """Overrides for the test suite: fast hashing, no secrets on disk, a throwaway database."""
     return {
         "TESTING": True,

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 
 from chamber import create_app
 from chamber import db as chamber_db
-from chamber.config import testing_config
+from chamber.config import config_for_tests
 from chamber.extensions import db as _db
 from chamber.extensions import limiter
 
@@ -52,11 +52,11 @@ def database_url(tmp_path_factory, worker_id) -> str:
 
 # The test's own session (factories, assertions) runs between requests and worker threads,
 # never alongside them: commit it before starting threads and again before reading what they
-# wrote (a SQLite read transaction keeps its snapshot). On SQLite it begins deferred: a lazy load in the test body must
-# not take the write lock that a request or thread under test is about to need. Requests
-# and threads run in other contexts and keep the production rule (chamber.db).
-_in_test_body: contextvars.ContextVar[bool] = contextvars.ContextVar("in_test_body",
-                                                                    default=False)
+# wrote (a SQLite read transaction keeps its snapshot). On SQLite it begins deferred: a lazy
+# load in the test body must not take the write lock that a request or thread under test is
+# about to need. Requests and threads run in other contexts and keep the production rule
+# (chamber.db).
+_in_test_body: contextvars.ContextVar[bool] = contextvars.ContextVar("in_test_body", default=False)
 
 
 @sa.event.listens_for(Engine, "begin")
@@ -87,7 +87,7 @@ class RequestIsolatingClient(FlaskClient):
 @pytest.fixture(scope="session")
 def app(database_url, tmp_path_factory) -> Flask:
     outbox = tmp_path_factory.mktemp("outbox")
-    app = create_app(testing_config(database_url) | {"MAIL_OUTBOX_DIR": str(outbox)})
+    app = create_app(config_for_tests(database_url) | {"MAIL_OUTBOX_DIR": str(outbox)})
     app.test_client_class = RequestIsolatingClient
     with app.app_context():
         _db.drop_all()

@@ -11,7 +11,7 @@ from chamber.extensions import db
 from chamber.members.models import Member
 
 INVITATION = "invitation"
-PASSWORD_RESET = "password-reset"
+PASSWORD_RESET = "password-reset"  # noqa: S105 - the purpose of a link, not a password
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:

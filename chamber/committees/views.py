@@ -230,7 +230,7 @@ def manage_create():
     return render_template("committees/manage/edit.html", form=form, committee=None)
 
 
-@bp.route("/committees/<slug>/edit", methods=["GET", "POST"])
+@bp.route("/staff/committees/<slug>/edit", methods=["GET", "POST"])
 @login_required
 def manage_edit(slug: str):
     committee = load_committee(slug)
@@ -252,7 +252,7 @@ def manage_edit(slug: str):
     return render_template("committees/manage/edit.html", form=form, committee=committee)
 
 
-@bp.post("/committees/<slug>/archive")
+@bp.post("/staff/committees/<slug>/archive")
 @login_required
 def manage_archive(slug: str):
     committee = load_committee(slug)

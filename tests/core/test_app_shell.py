@@ -52,9 +52,9 @@ def test_too_large_body_is_a_413_page(client):
 
 
 def test_unexpected_error_is_a_500_page_with_incident_id_and_no_traceback(database_url, caplog):
-    from chamber.config import testing_config
+    from chamber.config import config_for_tests
 
-    app = create_app(testing_config(database_url))
+    app = create_app(config_for_tests(database_url))
 
     @app.get("/_boom")
     def boom():

@@ -14,4 +14,4 @@ def test_plain_cells_are_kept():
     assert neutralise("Maya Patel") == "Maya Patel"
     assert neutralise(12) == "12"
     assert neutralise(None) == ""
-    assert csv_text(["name"], [["=HYPERLINK(\"x\")"]]).splitlines()[1] == "\"'=HYPERLINK(\"\"x\"\")\""
+    assert csv_text(["name"], [['=HYPERLINK("x")']]).splitlines()[1] == '"\'=HYPERLINK(""x"")"'

@@ -9,8 +9,9 @@ from chamber.mail.models import OutboxMessage
 
 
 def _queue(db, **values):
-    message = OutboxMessage(recipient="ann@example.org", subject="Hello", body="Body text",
-                            **values)
+    message = OutboxMessage(
+        recipient="ann@example.org", subject="Hello", body="Body text", **values
+    )
     db.session.add(message)
     db.session.commit()
     return message

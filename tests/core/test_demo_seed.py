@@ -1,0 +1,60 @@
+"""The demo chamber: the accounts DESIGN.md promises, and each sees its own pages."""
+
+import sqlalchemy as sa
+
+from chamber.committees.models import Committee, CommitteeMembership, CommitteeRole
+from chamber.demo.seed import DEMO_PASSWORD, seed_chamber
+from chamber.members.models import Member
+from tests.conftest import csrf_token
+
+
+def _sign_in(app, email):
+    client = app.test_client()
+    response = client.post(
+        "/login", data={"email": email, "password": DEMO_PASSWORD, "csrf_token": csrf_token(client)}
+    )
+    assert response.status_code == 302, email
+    return client
+
+
+def test_small_demo_chamber_has_the_promised_shape_and_accounts(app, db):
+    counts = seed_chamber(size="small", seed=7)
+    assert 110 <= counts["members"] <= 130 and counts["committees"] == 8
+    director = db.session.scalar(sa.select(Member).where(Member.email == "director@example.com"))
+    assert director.is_staff
+    chair = db.session.scalar(sa.select(Member).where(Member.email == "chair@example.com"))
+    chaired = db.session.scalar(
+        sa.select(Committee)
+        .join(CommitteeMembership)
+        .where(
+            CommitteeMembership.member_id == chair.id,
+            CommitteeMembership.role == CommitteeRole.CHAIR,
+        )
+    )
+    assert chaired is not None and not chaired.is_archived
+    member = db.session.scalar(sa.select(Member).where(Member.email == "member@example.com"))
+    assert not member.is_staff
+    assert all(not m.role.leads for m in member.memberships)
+    db.session.commit()
+
+    staff_client = _sign_in(app, "director@example.com")
+    assert staff_client.get("/staff/members").status_code == 200
+    assert staff_client.get("/staff/audit").status_code == 200
+
+    chair_client = _sign_in(app, "chair@example.com")
+    assert chair_client.get(f"/committees/{chaired.slug}/manage/").status_code == 200
+    assert chair_client.get("/staff/members").status_code == 403
+
+    member_client = _sign_in(app, "member@example.com")
+    dashboard = member_client.get("/dashboard").get_data(as_text=True)
+    assert "Hello, Maya" in dashboard
+    assert member_client.get(f"/committees/{chaired.slug}/manage/").status_code == 403
+
+
+def test_seed_demo_command_refuses_a_database_with_members(app, make_member):
+    make_member()
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code != 0 and "already has members" in result.output
+    result = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert result.exit_code == 0 and "not added" in result.output
