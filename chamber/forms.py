@@ -51,10 +51,10 @@ def safe_web_url(form, field) -> None:
         value = "https://" + value
     if any(ch.isspace() or ord(ch) < 32 for ch in value) or "\\" in value:
         raise ValidationError(WEB_URL_MESSAGE)
-    parts = urlsplit(value)
     try:
+        parts = urlsplit(value)
         parts.port  # noqa: B018 - raises on a malformed port
-    except ValueError as exc:
+    except ValueError as exc:  # e.g. an unbalanced "[" (IPv6 brackets)
         raise ValidationError(WEB_URL_MESSAGE) from exc
     if "@" in parts.netloc or not parts.hostname or not _HOST.match(parts.hostname):
         raise ValidationError(WEB_URL_MESSAGE)

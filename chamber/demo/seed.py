@@ -136,6 +136,35 @@ def bulk_insert(model, rows: list[dict], batch: int = 5000) -> None:
         db.session.execute(sa.insert(model), rows[start : start + batch])
 
 
+_BIO_OPENINGS = [
+    "{business} has served {city} since {year}.",
+    "I started {business} in {year} after years in the trade.",
+    "{business} is a family business in {city}, founded in {year}.",
+    "We opened {business} in {year} to serve our neighbours in {city}.",
+]
+_BIO_FOCUS = [
+    "We specialise in {category} for local families and small businesses.",
+    "Most of our customers come to us by word of mouth, and we like it that way.",
+    "I volunteer because this town gave my business its start.",
+    "Ask me about {category} — I am happy to give a second opinion.",
+    "We hire locally and train young people from the high school.",
+]
+
+
+def _bio(rng: random.Random, business: str, category: str, city: str) -> str:
+    values = {"business": business, "category": category.lower(), "city": city,
+              "year": rng.randint(1985, 2023)}
+    return " ".join([rng.choice(_BIO_OPENINGS).format(**values),
+                     *(line.format(**values) for line in rng.sample(_BIO_FOCUS, 2))])
+
+
+_COMMITTEE_DESCRIPTIONS = [
+    "We meet once a month, mostly in person, and work in small teams between meetings.",
+    "New members are welcome: most of our work is hands-on and takes a few hours a month.",
+    "Our projects run through the year; each has a lead and a list of volunteer shifts.",
+]
+
+
 def _website(fake: Faker, business: str) -> str:
     slug = "".join(ch for ch in business.lower() if ch.isalnum())[:24] or fake.domain_word()
     return f"https://www.{slug}.example"
@@ -170,7 +199,7 @@ def seed_members(ctx: SeedContext) -> None:
                 "city": "Riverside",
                 "phone": "+1 555 010 " + str(1000 + len(rows)),
                 "website": _website(fake, business),
-                "bio": fake.paragraph(nb_sentences=3),
+                "bio": _bio(rng, business, category, "Riverside"),
                 "is_staff": staff,
                 "is_listed": True,
                 "joined_on": ctx.start - timedelta(days=400),
@@ -188,7 +217,7 @@ def seed_members(ctx: SeedContext) -> None:
         if email in emails:
             continue
         emails.add(email)
-        category = rng.choice(CATEGORIES)
+        category, city = rng.choice(CATEGORIES), rng.choice(CITIES)
         business = rng.choice(
             [
                 f"{last} {category}",
@@ -204,10 +233,10 @@ def seed_members(ctx: SeedContext) -> None:
                 "full_name": f"{first} {last}",
                 "business_name": business[:160],
                 "category": category,
-                "city": rng.choice(CITIES),
+                "city": city,
                 "phone": fake.numerify("+1 555 ### ####"),
                 "website": _website(fake, business),
-                "bio": fake.paragraph(nb_sentences=2) if rng.random() < 0.7 else "",
+                "bio": _bio(rng, business, category, city) if rng.random() < 0.7 else "",
                 "is_staff": rng.random() < 0.004,
                 "is_listed": rng.random() < 0.75,
                 "joined_on": ctx.today - timedelta(days=rng.randint(30, 365 * 8)),
@@ -242,7 +271,7 @@ def seed_committees(ctx: SeedContext) -> None:
                 "name": name,
                 "slug": slug,
                 "mission": mission,
-                "description": " ".join(fake.paragraphs(nb=2)),
+                "description": f"{mission} " + " ".join(rng.sample(_COMMITTEE_DESCRIPTIONS, 2)),
                 "is_archived": index == n - 1 and ctx.size == "small",
                 "created_at": utcnow(),
                 "updated_at": utcnow(),

@@ -15,6 +15,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from chamber.forms import ChamberForm
@@ -78,17 +79,32 @@ def new_form_token() -> str:
     return str(uuid.uuid4())
 
 
-TEMPERATURE_CHOICES = [
-    (ReferralTemperature.HOT.value, "Hot: ready to buy, expecting your call"),
-    (ReferralTemperature.WARM.value, "Warm: interested, knows you will call"),
-    (ReferralTemperature.COLD.value, "Cold: might need you, has not asked yet"),
-]
+def choices(pairs, optgroup: str | None = None) -> list[SelectChoice]:
+    """(value, label) pairs as the SelectChoice objects WTForms 3.3 expects."""
+    return [SelectChoice(str(value), label, optgroup=optgroup) for value, label in pairs]
+
+
+def member_id(value) -> int:
+    """A member id from the form; anything else becomes 0, which names no member."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+TEMPERATURE_CHOICES = choices(
+    [
+        (ReferralTemperature.HOT.value, "Hot: ready to buy, expecting your call"),
+        (ReferralTemperature.WARM.value, "Warm: interested, knows you will call"),
+        (ReferralTemperature.COLD.value, "Cold: might need you, has not asked yet"),
+    ]
+)
 
 
 class GiveReferralForm(ChamberForm):
     """The giver's side of a referral. Who gives it, its status and value are never inputs."""
 
-    receiver = SelectField("Refer to", coerce=int, validate_choice=False)
+    receiver = SelectField("Refer to", coerce=member_id, validate_choice=False)
     prospect_name = StringField(
         "Prospect's name",
         validators=[
@@ -113,7 +129,7 @@ class GiveReferralForm(ChamberForm):
     )
     how = SelectField(
         "How we know each other",
-        choices=[("", "Not through a committee or project")],
+        choices=choices([("", "Not through shared work")]),
         validate_choice=False,
         description="Where you two worked together, if anywhere.",
     )
@@ -150,7 +166,7 @@ class ReceiverPickForm(ChamberForm):
     class Meta:
         csrf = False
 
-    to = SelectField("Refer to", coerce=int, validate_choice=False)
+    to = SelectField("Refer to", coerce=member_id, validate_choice=False)
 
 
 class WorkReferralForm(ChamberForm):
@@ -167,7 +183,7 @@ class WorkReferralForm(ChamberForm):
     version_id = HiddenField()
 
     def set_choices(self, current: ReferralStatus) -> None:
-        self.status.choices = [(s.value, s.label) for s in current.next_statuses()]
+        self.status.choices = choices((s.value, s.label) for s in current.next_statuses())
 
     @property
     def closed_value_cents(self) -> int | None:
@@ -184,7 +200,7 @@ class ThankYouForm(ChamberForm):
 class CorrectReferralForm(ChamberForm):
     """Staff put a referral right: any status, value and date, with a reason for the audit."""
 
-    status = SelectField("Status", choices=[(s.value, s.label) for s in ReferralStatus])
+    status = SelectField("Status", choices=choices((s.value, s.label) for s in ReferralStatus))
     closed_value = StringField(
         "Closed value ($)",
         validators=[Optional(), Length(max=20), money_amount],
@@ -205,9 +221,9 @@ class CorrectReferralForm(ChamberForm):
         return parse_money(self.closed_value.data)
 
 
-STATUS_FILTER_CHOICES = [("", "Every status"), ("open", "Open")] + [
-    (s.value, s.label) for s in ReferralStatus
-]
+STATUS_FILTER_CHOICES = choices(
+    [("", "Every status"), ("open", "Open")] + [(s.value, s.label) for s in ReferralStatus]
+)
 
 
 class ReferralFilterForm(ChamberForm):
@@ -220,7 +236,7 @@ class ReferralFilterForm(ChamberForm):
 
     @property
     def status_value(self) -> str | None:
-        valid = {value for value, _ in STATUS_FILTER_CHOICES}
+        valid = {choice.value for choice in STATUS_FILTER_CHOICES}
         return self.status.data if self.status.data in valid and self.status.data else None
 
 

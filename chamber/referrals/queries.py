@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from chamber.committees.models import Committee, CommitteeMembership
 from chamber.contributions.models import Contribution, ContributionStatus
@@ -95,8 +95,8 @@ def staff_page(
         .join(giver, Referral.giver_id == giver.id)
         .join(receiver, Referral.receiver_id == receiver.id)
         .options(
-            joinedload(Referral.giver.of_type(giver)),
-            joinedload(Referral.receiver.of_type(receiver)),
+            contains_eager(Referral.giver.of_type(giver)),
+            contains_eager(Referral.receiver.of_type(receiver)),
             joinedload(Referral.how_committee),
         )
         .order_by(Referral.created_at.desc(), Referral.id.desc())

@@ -227,7 +227,7 @@ def thank_giver(actor: Member, referral: Referral, note: str) -> None:
     if actor.id != referral.receiver_id:
         raise NotAllowed("Only the member who received this referral thanks its giver.")
     if referral.is_thanked:
-        raise Conflict("You have already thanked the giver for this referral.", field="note")
+        raise Conflict("You have already thanked the giver for this referral.")
     referral.thank_you_note = note
     referral.thanked_at = utcnow()
     _flush_versioned(referral)

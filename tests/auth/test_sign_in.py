@@ -12,8 +12,10 @@ from tests.conftest import TEST_PASSWORD, csrf_token
 
 
 def _login_post(client, email, password, **extra):
-    return client.post("/login", data={"email": email, "password": password,
-                                       "csrf_token": csrf_token(client), **extra})
+    return client.post(
+        "/login",
+        data={"email": email, "password": password, "csrf_token": csrf_token(client), **extra},
+    )
 
 
 def test_member_signs_in_and_lands_on_the_dashboard(client, make_member):
@@ -48,7 +50,8 @@ def test_deactivated_member_cannot_sign_in(client, make_member):
 def test_invited_member_without_password_cannot_sign_in(client, make_member):
     member = make_member(password=None)
     assert "incorrect" in _login_post(client, member.email, "anything at all").get_data(
-        as_text=True)
+        as_text=True
+    )
 
 
 def test_sign_ins_are_audited_ok_and_failed(client, db, make_member):
@@ -58,19 +61,22 @@ def test_sign_ins_are_audited_ok_and_failed(client, db, make_member):
     actions = db.session.scalars(sa.select(AuditEntry.action).order_by(AuditEntry.id)).all()
     assert actions == ["auth.sign_in_failed", "auth.sign_in"]
     rows = db.session.scalars(sa.select(AuditEntry)).all()
-    assert all("wrong password!" not in str(row.before) + str(row.after) + row.summary
-               for row in rows)
+    assert all(
+        "wrong password!" not in str(row.before) + str(row.after) + row.summary for row in rows
+    )
 
 
 def test_eleventh_sign_in_post_from_one_address_in_a_minute_is_refused(client, make_member):
     member = make_member()
     token = csrf_token(client)
     for _ in range(10):
-        response = client.post("/login", data={"email": f"x{_}@example.org", "password": "x",
-                                               "csrf_token": token})
+        response = client.post(
+            "/login", data={"email": f"x{_}@example.org", "password": "x", "csrf_token": token}
+        )
         assert response.status_code == 200
-    response = client.post("/login", data={"email": member.email, "password": TEST_PASSWORD,
-                                           "csrf_token": token})
+    response = client.post(
+        "/login", data={"email": member.email, "password": TEST_PASSWORD, "csrf_token": token}
+    )
     assert response.status_code == 429
     assert "Too many attempts" in response.get_data(as_text=True)
 
@@ -81,11 +87,13 @@ def test_twenty_failures_per_account_per_hour_then_refused(app, client, make_mem
     try:
         token = csrf_token(client)
         for _ in range(20):
-            response = client.post("/login", data={"email": member.email, "password": "bad",
-                                                   "csrf_token": token})
+            response = client.post(
+                "/login", data={"email": member.email, "password": "bad", "csrf_token": token}
+            )
             assert response.status_code == 200
-        response = client.post("/login", data={"email": member.email,
-                                               "password": TEST_PASSWORD, "csrf_token": token})
+        response = client.post(
+            "/login", data={"email": member.email, "password": TEST_PASSWORD, "csrf_token": token}
+        )
         assert response.status_code == 429
         # Another account from the same address is not locked.
         other = make_member()
@@ -163,16 +171,18 @@ def test_idle_session_expires(app, client, make_member, login, monkeypatch):
 def test_session_cookie_flags(client, make_member):
     member = make_member()
     response = _login_post(client, member.email, TEST_PASSWORD)
-    cookie = next(h for h in response.headers.getlist("Set-Cookie")
-                  if h.startswith("chamber_session="))
+    cookie = next(
+        h for h in response.headers.getlist("Set-Cookie") if h.startswith("chamber_session=")
+    )
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
 def test_remember_me_cookie_lasts_at_most_twelve_hours(client, make_member):
     member = make_member()
     response = _login_post(client, member.email, TEST_PASSWORD, remember="y")
-    cookie = next(h for h in response.headers.getlist("Set-Cookie")
-                  if h.startswith("remember_token="))
+    cookie = next(
+        h for h in response.headers.getlist("Set-Cookie") if h.startswith("remember_token=")
+    )
     assert "HttpOnly" in cookie
     assert "Max-Age=43200" in cookie or "Expires" in cookie
 
@@ -189,19 +199,51 @@ def test_local_next_is_followed(client, make_member):
 
 
 BAD_NEXT = [
-    "http://evil.example", "https://evil.example/path", "//evil.example", "///evil.example",
-    "////evil.example", "/\\evil.example", "\\\\evil.example", "\\/evil.example",
-    "/\\/evil.example", "javascript:alert(1)", "JavaScript:alert(1)", " javascript:alert(1)",
-    "data:text/html,<script>alert(1)</script>", "vbscript:msgbox(1)", "%2F%2Fevil.example",
-    "%2f%2fevil.example", "/%2F%2Fevil.example", "/%2f/evil.example", "%5C%5Cevil.example",
-    "/%5Cevil.example", "/%5cevil.example", "%252F%252Fevil.example", "https:evil.example",
-    "http:/evil.example", "http:\\\\evil.example", "ftp://evil.example", "evil.example",
-    "@evil.example", "/\tevil.example", "/\r\nLocation: http://evil.example",
-    "/%0d%0aLocation:%20http://evil.example", "/\x00//evil.example", "  //evil.example",
-    "\t//evil.example", "//evil.example/%2F..", "/.//evil.example@", "http://127.0.0.1:5000@evil.example",
-    "https://evil.example?next=/dashboard", "//%09/evil.example", "/%09/evil.example",
-    "%09//evil.example", "//evil%2Eexample", "/ /evil.example".replace(" ", "\\"),
-    "mailto:a@evil.example", "\\x2F\\x2Fevil.example".encode().decode("unicode_escape"),
+    "http://evil.example",
+    "https://evil.example/path",
+    "//evil.example",
+    "///evil.example",
+    "////evil.example",
+    "/\\evil.example",
+    "\\\\evil.example",
+    "\\/evil.example",
+    "/\\/evil.example",
+    "javascript:alert(1)",
+    "JavaScript:alert(1)",
+    " javascript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "vbscript:msgbox(1)",
+    "%2F%2Fevil.example",
+    "%2f%2fevil.example",
+    "/%2F%2Fevil.example",
+    "/%2f/evil.example",
+    "%5C%5Cevil.example",
+    "/%5Cevil.example",
+    "/%5cevil.example",
+    "%252F%252Fevil.example",
+    "https:evil.example",
+    "http:/evil.example",
+    "http:\\\\evil.example",
+    "ftp://evil.example",
+    "evil.example",
+    "@evil.example",
+    "/\tevil.example",
+    "/\r\nLocation: http://evil.example",
+    "/%0d%0aLocation:%20http://evil.example",
+    "/\x00//evil.example",
+    "  //evil.example",
+    "\t//evil.example",
+    "//evil.example/%2F..",
+    "/.//evil.example@",
+    "http://127.0.0.1:5000@evil.example",
+    "https://evil.example?next=/dashboard",
+    "//%09/evil.example",
+    "/%09/evil.example",
+    "%09//evil.example",
+    "//evil%2Eexample",
+    "/ /evil.example".replace(" ", "\\"),
+    "mailto:a@evil.example",
+    b"\\x2F\\x2Fevil.example".decode("unicode_escape"),
 ]
 
 

@@ -12,14 +12,14 @@ from tests.conftest import csrf_token
 def _roles(db, committee):
     db.session.expire_all()
     rows = db.session.execute(
-        sa.select(CommitteeMembership.member_id, CommitteeMembership.role)
-        .where(CommitteeMembership.committee_id == committee.id)
+        sa.select(CommitteeMembership.member_id, CommitteeMembership.role).where(
+            CommitteeMembership.committee_id == committee.id
+        )
     )
     return {member_id: role.value for member_id, role in rows}
 
 
-def test_committee_list_shows_roster_sizes_and_my_role(client, make_member, make_committee,
-                                                       login):
+def test_committee_list_shows_roster_sizes_and_my_role(client, make_member, make_committee, login):
     me = make_member()
     make_committee(name="Community Events", chair=me, members=[make_member(), make_member()])
     make_committee(name="Old Committee", is_archived=True)
@@ -29,8 +29,9 @@ def test_committee_list_shows_roster_sizes_and_my_role(client, make_member, make
     assert "Old Committee" not in body
 
 
-def test_committee_list_query_count_is_flat(client, make_member, make_committee, login,
-                                            count_queries):
+def test_committee_list_query_count_is_flat(
+    client, make_member, make_committee, login, count_queries
+):
     login(make_member())
     make_committee()
     with count_queries() as few:
@@ -44,7 +45,8 @@ def test_committee_list_query_count_is_flat(client, make_member, make_committee,
 
 
 def test_committee_page_shows_mission_and_roster_and_unknown_slug_is_404(
-        client, make_member, make_committee, login):
+    client, make_member, make_committee, login
+):
     me = make_member()
     chair = make_member(full_name="Carla Chair")
     make_committee(name="Events", slug="events", mission="Festivals for all.", chair=chair)
@@ -55,31 +57,45 @@ def test_committee_page_shows_mission_and_roster_and_unknown_slug_is_404(
 
 
 def test_join_request_is_approved_by_a_lead_and_the_member_is_told(
-        app, client, db, make_member, make_committee, login, outbox):
+    app, client, db, make_member, make_committee, login, outbox
+):
     chair = make_member(full_name="Carla Chair")
     applicant = make_member(full_name="Rosa Baker")
     committee = make_committee(name="Events", slug="events", chair=chair)
     login(applicant)
-    response = client.post("/committees/events/join", data={
-        "csrf_token": csrf_token(client, "/committees/events"), "message": "I bake for fairs."})
+    response = client.post(
+        "/committees/events/join",
+        data={
+            "csrf_token": csrf_token(client, "/committees/events"),
+            "message": "I bake for fairs.",
+        },
+    )
     assert response.status_code == 302
     assert "waiting for a lead" in client.get("/committees/events").get_data(as_text=True)
     assert "Rosa Baker asks to join Events." in outbox(chair.email)[0].body
 
     lead_client = app.test_client()
-    lead_client.post("/login", data={"email": chair.email, "password": "correct horse battery "
-                                     "staple", "csrf_token": csrf_token(lead_client)})
+    lead_client.post(
+        "/login",
+        data={
+            "email": chair.email,
+            "password": "correct horse battery staple",
+            "csrf_token": csrf_token(lead_client),
+        },
+    )
     roster = lead_client.get("/committees/events/manage/roster").get_data(as_text=True)
     assert "Rosa Baker" in roster and "I bake for fairs." in roster
     join_request = db.session.scalar(sa.select(JoinRequest))
-    response = lead_client.post(f"/committees/events/manage/join-requests/{join_request.id}",
-                                data={"csrf_token": csrf_token(lead_client, "/settings"),
-                                      "decision": "approve"})
+    response = lead_client.post(
+        f"/committees/events/manage/join-requests/{join_request.id}",
+        data={"csrf_token": csrf_token(lead_client, "/settings"), "decision": "approve"},
+    )
     assert response.status_code == 302
     assert _roles(db, committee)[applicant.id] == "member"
     assert "was approved" in outbox(applicant.email)[-1].body
-    assert db.session.scalar(sa.select(AuditEntry.action).where(
-        AuditEntry.action == "committee.join_approved"))
+    assert db.session.scalar(
+        sa.select(AuditEntry.action).where(AuditEntry.action == "committee.join_approved")
+    )
 
 
 def test_join_request_decision_happens_once(client, db, make_member, make_committee, login):
@@ -93,14 +109,16 @@ def test_join_request_decision_happens_once(client, db, make_member, make_commit
     url = f"/committees/{committee.slug}/manage/join-requests/{join_request.id}"
     token = csrf_token(client, "/settings")
     client.post(url, data={"csrf_token": token, "decision": "decline"})
-    response = client.post(url, data={"csrf_token": token, "decision": "approve"},
-                           follow_redirects=True)
+    response = client.post(
+        url, data={"csrf_token": token, "decision": "approve"}, follow_redirects=True
+    )
     assert "already decided" in response.get_data(as_text=True)
     assert applicant.id not in _roles(db, committee)
 
 
-def test_concurrent_decisions_on_one_join_request_give_one_result(app, db, make_member,
-                                                                  make_committee):
+def test_concurrent_decisions_on_one_join_request_give_one_result(
+    app, db, make_member, make_committee
+):
     from chamber.committees.services import decide_join_request
     from chamber.exceptions import Conflict
     from chamber.extensions import db as ext_db
@@ -131,24 +149,34 @@ def test_concurrent_decisions_on_one_join_request_give_one_result(app, db, make_
                 ext_db.session.rollback()
                 outcomes.append("refused")
 
-    threads = [threading.Thread(target=decide, args=(lead.id, i % 2 == 0))
-               for i, lead in enumerate(leads)]
+    threads = [
+        threading.Thread(target=decide, args=(lead.id, i % 2 == 0)) for i, lead in enumerate(leads)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     assert sorted(outcomes) == ["decided", "refused", "refused", "refused"]
     db.session.commit()  # end the test's snapshot so it sees what the threads committed
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry).where(
-        AuditEntry.action.like("committee.join_%"))) == 1
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.action.like("committee.join_%"))
+        )
+        == 1
+    )
 
 
-def test_join_request_with_too_long_message_comes_back_with_the_text(client, db, make_member,
-                                                                     make_committee, login):
+def test_join_request_with_too_long_message_comes_back_with_the_text(
+    client, db, make_member, make_committee, login
+):
     committee = make_committee(slug="events")
     login(make_member())
-    response = client.post("/committees/events/join", data={
-        "csrf_token": csrf_token(client, "/committees/events"), "message": "x" * 501})
+    response = client.post(
+        "/committees/events/join",
+        data={"csrf_token": csrf_token(client, "/committees/events"), "message": "x" * 501},
+    )
     body = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "Field cannot be longer than 500 characters." in body and "x" * 501 in body
@@ -156,8 +184,9 @@ def test_join_request_with_too_long_message_comes_back_with_the_text(client, db,
     assert committee.id
 
 
-def test_second_join_request_and_members_are_refused(client, db, make_member, make_committee,
-                                                     login):
+def test_second_join_request_and_members_are_refused(
+    client, db, make_member, make_committee, login
+):
     me = make_member()
     make_committee(slug="mine", members=[me])
     make_committee(slug="other")
@@ -165,8 +194,9 @@ def test_second_join_request_and_members_are_refused(client, db, make_member, ma
     token = csrf_token(client, "/committees/other")
     assert client.post("/committees/mine/join", data={"csrf_token": token}).status_code == 403
     client.post("/committees/other/join", data={"csrf_token": token})
-    response = client.post("/committees/other/join", data={"csrf_token": token},
-                           follow_redirects=True)
+    response = client.post(
+        "/committees/other/join", data={"csrf_token": token}, follow_redirects=True
+    )
     assert "already waiting for a lead" in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(JoinRequest)) == 1
 
@@ -175,94 +205,116 @@ def test_member_leaves_a_committee(client, db, make_member, make_committee, logi
     me = make_member()
     committee = make_committee(slug="events", members=[me])
     login(me)
-    response = client.post("/committees/events/leave",
-                           data={"csrf_token": csrf_token(client, "/committees/events")})
+    response = client.post(
+        "/committees/events/leave", data={"csrf_token": csrf_token(client, "/committees/events")}
+    )
     assert response.status_code == 302
     assert me.id not in _roles(db, committee)
 
 
-def test_staff_appoint_co_chairs_and_leads(client, db, make_member, make_committee, login,
-                                           outbox):
+def test_staff_appoint_co_chairs_and_leads(client, db, make_member, make_committee, login, outbox):
     login(make_member(is_staff=True))
     first, second = make_member(email="first@example.org"), make_member(email="second@ex.org")
     committee = make_committee(slug="events")
     token = csrf_token(client, "/committees/events/manage/roster")
     for email, role in (("first@example.org", "chair"), ("SECOND@ex.org", "chair")):
-        response = client.post("/committees/events/manage/appoint",
-                               data={"csrf_token": token, "email": email, "role": role})
+        response = client.post(
+            "/committees/events/manage/appoint",
+            data={"csrf_token": token, "email": email, "role": role},
+        )
         assert response.status_code == 302
     assert _roles(db, committee) == {first.id: "chair", second.id: "chair"}
     assert "You are now chair of" in outbox("first@example.org")[0].body
-    entry = db.session.scalar(sa.select(AuditEntry).where(
-        AuditEntry.action == "committee.role_changed").limit(1))
+    entry = db.session.scalar(
+        sa.select(AuditEntry).where(AuditEntry.action == "committee.role_changed").limit(1)
+    )
     assert entry.before == {"role": None} and entry.after == {"role": "chair"}
 
 
-def test_appoint_unknown_email_comes_back_with_a_message(client, make_member, make_committee,
-                                                         login):
+def test_appoint_unknown_email_comes_back_with_a_message(
+    client, make_member, make_committee, login
+):
     login(make_member(is_staff=True))
     make_committee(slug="events")
-    response = client.post("/committees/events/manage/appoint", data={
-        "csrf_token": csrf_token(client, "/committees/events/manage/roster"),
-        "email": "ghost@example.org", "role": "lead"})
+    response = client.post(
+        "/committees/events/manage/appoint",
+        data={
+            "csrf_token": csrf_token(client, "/committees/events/manage/roster"),
+            "email": "ghost@example.org",
+            "role": "lead",
+        },
+    )
     body = response.get_data(as_text=True)
     assert "No member has this e-mail address." in body and 'value="ghost@example.org"' in body
 
 
-def test_staff_create_committee_validates_and_refuses_duplicates(client, db, make_member,
-                                                                 make_committee, login):
+def test_staff_create_committee_validates_and_refuses_duplicates(
+    client, db, make_member, make_committee, login
+):
     login(make_member(is_staff=True))
     make_committee(name="Events", slug="events")
     token = csrf_token(client, "/staff/committees/new")
-    response = client.post("/staff/committees/new", data={
-        "csrf_token": token, "name": "EVENTS", "mission": "Typed mission"})
+    response = client.post(
+        "/staff/committees/new",
+        data={"csrf_token": token, "name": "EVENTS", "mission": "Typed mission"},
+    )
     body = response.get_data(as_text=True)
     assert "already has this name" in body and 'value="Typed mission"' in body
-    response = client.post("/staff/committees/new", data={
-        "csrf_token": token, "name": "Green Team", "slug": "Bad Slug!"})
+    response = client.post(
+        "/staff/committees/new",
+        data={"csrf_token": token, "name": "Green Team", "slug": "Bad Slug!"},
+    )
     assert "Use lower-case letters" in response.get_data(as_text=True)
-    response = client.post("/staff/committees/new", data={
-        "csrf_token": token, "name": "Green Team", "mission": "Plant trees"})
+    response = client.post(
+        "/staff/committees/new",
+        data={"csrf_token": token, "name": "Green Team", "mission": "Plant trees"},
+    )
     assert response.status_code == 302
-    assert db.session.scalar(sa.select(Committee.slug).where(Committee.name == "Green Team")) \
+    assert (
+        db.session.scalar(sa.select(Committee.slug).where(Committee.name == "Green Team"))
         == "green-team"
+    )
 
 
-def test_staff_archive_hides_the_committee_and_stops_joining(client, db, make_member,
-                                                             make_committee, login):
+def test_staff_archive_hides_the_committee_and_stops_joining(
+    client, db, make_member, make_committee, login
+):
     login(make_member(is_staff=True))
     committee = make_committee(name="Events", slug="events")
-    client.post("/committees/events/archive", data={
-        "csrf_token": csrf_token(client, "/committees/events"), "archived": "1"})
+    client.post(
+        "/staff/committees/events/archive",
+        data={"csrf_token": csrf_token(client, "/committees/events"), "archived": "1"},
+    )
     db.session.expire_all()
     assert db.session.get(Committee, committee.id).is_archived
     assert 'href="/committees/events"' not in client.get("/committees").get_data(as_text=True)
     assert 'href="/committees/events"' in client.get("/committees?archived=1").get_data(
-        as_text=True)
+        as_text=True
+    )
 
 
 def test_stale_committee_edit_is_refused(client, db, make_member, make_committee, login):
     login(make_member(is_staff=True))
     committee = make_committee(name="Events", slug="events")
-    token = csrf_token(client, "/committees/events/edit")
+    token = csrf_token(client, "/staff/committees/events/edit")
     form = {"csrf_token": token, "slug": "events", "version_id": "1"}
-    client.post("/committees/events/edit", data=form | {"name": "First Name"})
-    response = client.post("/committees/events/edit", data=form | {"name": "Second Name"})
+    client.post("/staff/committees/events/edit", data=form | {"name": "First Name"})
+    response = client.post("/staff/committees/events/edit", data=form | {"name": "Second Name"})
     assert "changed by someone else" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Committee, committee.id).name == "First Name"
 
 
-def test_roster_page_query_count_is_flat(client, make_member, make_committee, login,
-                                         count_queries, db):
+def test_roster_page_query_count_is_flat(
+    client, make_member, make_committee, login, count_queries, db
+):
     chair = make_member()
     committee = make_committee(slug="events", chair=chair)
     login(chair)
     with count_queries() as few:
         client.get("/committees/events/manage/roster")
     for _ in range(200):
-        db.session.add(CommitteeMembership(committee_id=committee.id,
-                                           member_id=make_member().id))
+        db.session.add(CommitteeMembership(committee_id=committee.id, member_id=make_member().id))
     db.session.commit()
     with count_queries() as many:
         body = client.get("/committees/events/manage/roster").get_data(as_text=True)

@@ -165,7 +165,9 @@ def test_contribution_of_another_committee_cannot_be_decided_here(
     assert foreign.status is ContributionStatus.PENDING
 
 
-def test_concurrent_decisions_one_wins(app, committee_with_lead, make_member, make_contribution, db):
+def test_concurrent_decisions_one_wins(
+    app, committee_with_lead, make_member, make_contribution, db
+):
     """N leads decide one contribution at the same moment, each in its own connection."""
     committee, lead, worker = committee_with_lead
     leads = [lead] + [make_member(is_staff=True) for _ in range(5)]

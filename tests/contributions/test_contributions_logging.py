@@ -149,9 +149,7 @@ def test_decided_contribution_cannot_be_edited_or_withdrawn(
 ):
     member, committee = member_on_committee
     contribution = make_contribution(member, committee, status=ContributionStatus.APPROVED)
-    response = post(
-        f"/work/{contribution.id}/edit", _form(committee, hours="9"), form_page="/work"
-    )
+    response = post(f"/work/{contribution.id}/edit", _form(committee, hours="9"), form_page="/work")
     assert response.status_code == 302
     response = post(f"/work/{contribution.id}/withdraw", form_page="/work", follow_redirects=True)
     assert "already decided" in response.get_data(as_text=True)

@@ -15,7 +15,7 @@ def two_committees(
     make_member, make_committee, make_meeting, make_project, make_shift, make_contribution
 ):
     lead_a, lead_b, member = make_member(), make_member(), make_member()
-    committee_a = make_committee(lead=lead_a, members=[member])
+    make_committee(lead=lead_a, members=[member])
     committee_b = make_committee(lead=lead_b, members=[member])
     project = make_project(committee_b)
     ids = {

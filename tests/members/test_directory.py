@@ -8,8 +8,9 @@ XSS = '<script>alert(1)</script>"><img src=x onerror=alert(2)>{{7*7}}'
 
 def test_directory_searches_name_business_category_and_city(client, make_member, login):
     me = make_member()
-    make_member(full_name="Rosa Baker", business_name="Rosa's Bread", category="Bakery",
-                city="Millbrook")
+    make_member(
+        full_name="Rosa Baker", business_name="Rosa's Bread", category="Bakery", city="Millbrook"
+    )
     make_member(full_name="Tom Smith", business_name="Smith Plumbing", category="Plumbing")
     login(me)
     for term in ("rosa", "BREAD", "bakery", "millbrook"):
@@ -55,8 +56,9 @@ def test_directory_is_paginated(client, make_member, login):
     assert client.get("/members?page=999").status_code == 200
 
 
-def test_directory_query_count_does_not_grow_with_members(client, make_member, login,
-                                                          count_queries):
+def test_directory_query_count_does_not_grow_with_members(
+    client, make_member, login, count_queries
+):
     login(make_member())
     make_member()
     with count_queries() as few:
@@ -68,8 +70,7 @@ def test_directory_query_count_does_not_grow_with_members(client, make_member, l
     assert few.count == many.count
 
 
-def test_profile_shows_committees_and_unknown_id_is_404(client, make_member, make_committee,
-                                                        login):
+def test_profile_shows_committees_and_unknown_id_is_404(client, make_member, make_committee, login):
     me = make_member()
     other = make_member(full_name="Rosa Baker")
     make_committee(name="Community Events", chair=other)
@@ -88,11 +89,20 @@ def test_deactivated_profile_is_hidden_from_members_but_not_staff(client, make_m
 def test_member_edits_own_profile(client, db, make_member, login):
     me = make_member()
     login(me)
-    response = client.post("/settings", data={
-        "csrf_token": csrf_token(client, "/settings"), "full_name": "  Ann Baker ",
-        "business_name": "Ann's Bakery", "category": "Bakery", "city": "Riverside",
-        "phone": "+1 555 123 4567", "website": "annsbakery.example.com", "bio": "Bread.",
-        "is_listed": "y"})
+    response = client.post(
+        "/settings",
+        data={
+            "csrf_token": csrf_token(client, "/settings"),
+            "full_name": "  Ann Baker ",
+            "business_name": "Ann's Bakery",
+            "category": "Bakery",
+            "city": "Riverside",
+            "phone": "+1 555 123 4567",
+            "website": "annsbakery.example.com",
+            "bio": "Bread.",
+            "is_listed": "y",
+        },
+    )
     assert response.status_code == 302
     db.session.expire_all()
     member = db.session.get(Member, me.id)
@@ -103,18 +113,37 @@ def test_member_edits_own_profile(client, db, make_member, login):
 def test_profile_edit_refuses_bad_input_and_keeps_what_was_typed(client, db, make_member, login):
     me = make_member(full_name="Original Name")
     login(me)
-    for website in ("javascript:alert(1)", "data:text/html,hi", "ftp://files.example.com",
-                    "http://", "https://exa mple.com", "vbscript:x"):
-        response = client.post("/settings", data={
-            "csrf_token": csrf_token(client, "/settings"), "full_name": "Typed Name",
-            "business_name": "Typed Business", "website": website, "phone": ""})
+    for website in (
+        "javascript:alert(1)",
+        "data:text/html,hi",
+        "ftp://files.example.com",
+        "http://",
+        "https://exa mple.com",
+        "vbscript:x",
+    ):
+        response = client.post(
+            "/settings",
+            data={
+                "csrf_token": csrf_token(client, "/settings"),
+                "full_name": "Typed Name",
+                "business_name": "Typed Business",
+                "website": website,
+                "phone": "",
+            },
+        )
         body = response.get_data(as_text=True)
         assert response.status_code == 200
         assert "Enter a web address like https://example.com." in body, website
         assert 'value="Typed Name"' in body
-    response = client.post("/settings", data={
-        "csrf_token": csrf_token(client, "/settings"), "full_name": "", "business_name": "B",
-        "phone": "call me maybe"})
+    response = client.post(
+        "/settings",
+        data={
+            "csrf_token": csrf_token(client, "/settings"),
+            "full_name": "",
+            "business_name": "B",
+            "phone": "call me maybe",
+        },
+    )
     body = response.get_data(as_text=True)
     assert "This field is required." in body and "Enter a phone number" in body
     db.session.expire_all()
@@ -124,8 +153,15 @@ def test_profile_edit_refuses_bad_input_and_keeps_what_was_typed(client, db, mak
 def test_profile_fields_are_escaped(client, make_member, login):
     me = make_member()
     login(me)
-    client.post("/settings", data={"csrf_token": csrf_token(client, "/settings"),
-                                   "full_name": "Evil Name", "business_name": XSS, "bio": XSS})
+    client.post(
+        "/settings",
+        data={
+            "csrf_token": csrf_token(client, "/settings"),
+            "full_name": "Evil Name",
+            "business_name": XSS,
+            "bio": XSS,
+        },
+    )
     body = client.get(f"/members/{me.id}").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in body and "<img src=x" not in body
     assert "&lt;script&gt;" in body and "{{7*7}}" in body and "49" not in body
@@ -134,18 +170,33 @@ def test_profile_fields_are_escaped(client, make_member, login):
 def test_mass_assignment_on_profile_is_ignored(client, db, make_member, login):
     me = make_member()
     login(me)
-    client.post("/settings", data={
-        "csrf_token": csrf_token(client, "/settings"), "full_name": "Me", "business_name": "B",
-        "is_staff": "y", "is_active": "", "email": "boss@example.org", "id": "1",
-        "session_token": "x", "password_hash": "x"})
+    client.post(
+        "/settings",
+        data={
+            "csrf_token": csrf_token(client, "/settings"),
+            "full_name": "Me",
+            "business_name": "B",
+            "is_staff": "y",
+            "is_active": "",
+            "email": "boss@example.org",
+            "id": "1",
+            "session_token": "x",
+            "password_hash": "x",
+        },
+    )
     db.session.expire_all()
     member = db.session.get(Member, me.id)
     assert not member.is_staff and member.is_active and member.email == me.email
 
 
 def test_public_directory_lists_opted_in_businesses_without_contact_data(client, make_member):
-    make_member(business_name="Listed Shop", is_listed=True, phone="+1 555 000 1111",
-                email="listed@example.org", website="https://listed.example.com")
+    make_member(
+        business_name="Listed Shop",
+        is_listed=True,
+        phone="+1 555 000 1111",
+        email="listed@example.org",
+        website="https://listed.example.com",
+    )
     make_member(business_name="Hidden Shop", is_listed=False)
     make_member(business_name="Gone Shop", is_listed=True, is_active=False)
     response = client.get("/businesses")
@@ -189,3 +240,14 @@ def test_member_list_staff_query_count_is_flat(client, make_member, login, count
     with count_queries() as many:
         client.get("/staff/members")
     assert few.count == many.count
+
+
+def test_malformed_website_is_refused_not_crashed(client, make_member, login):
+    login(make_member())
+    for website in ("[", "http://[::1", "https://example.com:99999", "https://exa]mple.com"):
+        response = client.post("/settings", data={
+            "csrf_token": csrf_token(client, "/settings"), "full_name": "A",
+            "business_name": "B", "website": website})
+        assert response.status_code == 200, website
+        assert "Enter a web address like https://example.com." in response.get_data(
+            as_text=True)

@@ -16,6 +16,7 @@ from chamber.contributions.models import (
 from chamber.db import utcnow
 from chamber.extensions import db
 from chamber.meetings.models import Meeting, MeetingMode
+from chamber.meetings.times import chamber_today
 from chamber.projects.models import Project, ProjectStatus, Shift
 
 
@@ -93,7 +94,7 @@ def make_contribution(app):
                 "committee_id": committee.id,
                 "kind": ContributionKind.TASK,
                 "hours": Decimal("2.5"),
-                "contributed_on": date.today() - timedelta(days=1),
+                "contributed_on": chamber_today(),
                 "description": "Booked the venue",
                 "mode": WorkMode.IN_PERSON,
                 "status": ContributionStatus.PENDING,

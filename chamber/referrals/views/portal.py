@@ -17,6 +17,7 @@ from chamber.referrals.forms import (
     ReferralFilterForm,
     ThankYouForm,
     WorkReferralForm,
+    choices,
     new_form_token,
 )
 from chamber.referrals.models import Referral, ReferralStatus
@@ -62,27 +63,24 @@ def given():
 def _receiver_choices(field) -> None:
     """Members who share a committee with the giver first, then everyone else who is active."""
     colleagues, others = queries.receiver_choices(current_user)
-    groups = {}
-    if colleagues:
-        groups["People you serve with on a committee"] = colleagues
-    if others:
-        groups["Other members"] = others
-    field.choices = groups
+    field.choices = choices(colleagues, "People you serve with on a committee") + choices(
+        others, "Other members"
+    )
 
 
 def _how_choices(form: GiveReferralForm, receiver: Member | None) -> None:
     """Committees and projects both members worked on; only these are accepted."""
-    choices: dict[str, list[tuple[str, str]]] = {"": [("", "Not through shared work")]}
+    options = choices([("", "Not through shared work")])
     if receiver is not None:
         committees = queries.shared_committees(current_user, receiver)
         projects = queries.shared_projects(current_user, receiver)
-        if committees:
-            choices["Committees you both serve on"] = [
-                (f"committee:{c.id}", c.name) for c in committees
-            ]
-        if projects:
-            choices["Projects you both worked on"] = [(f"project:{p.id}", p.name) for p in projects]
-    form.how.choices = choices
+        options += choices(
+            [(f"committee:{c.id}", c.name) for c in committees], "Committees you both serve on"
+        )
+        options += choices(
+            [(f"project:{p.id}", p.name) for p in projects], "Projects you both worked on"
+        )
+    form.how.choices = options
 
 
 def _active_receiver(member_id) -> Member | None:
@@ -167,7 +165,7 @@ def work(referral_id: int):
     require(authz.can_work_referral(current_user, referral))
     form = WorkReferralForm()
     # Every status is a valid choice here, so a refused move gets the service's plain reason.
-    form.status.choices = [(s.value, s.label) for s in ReferralStatus]
+    form.status.choices = choices((s.value, s.label) for s in ReferralStatus)
     if form.validate_on_submit():
         try:
             services.change_referral_status(

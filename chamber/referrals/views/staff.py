@@ -38,8 +38,8 @@ def index():
 @bp.route("/<int:referral_id>/correct", methods=["GET", "POST"])
 @login_required
 def correct(referral_id: int):
+    require(authz.can_correct_referral(current_user))  # before loading: ids are not probed
     referral = db.get_or_404(Referral, referral_id)
-    require(authz.can_correct_referral(current_user, referral))
     form = CorrectReferralForm()
     if request.method == "GET":
         form.status.data = referral.status.value
