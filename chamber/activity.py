@@ -19,5 +19,5 @@ attendance_recorded = _signals.signal("attendance-recorded")
 contribution_decided = _signals.signal("contribution-decided")
 #: one_to_one=OneToOne
 one_to_one_confirmed = _signals.signal("one-to-one-confirmed")
-#: referral=Referral, change="given" | "status" | "value"
+#: referral=Referral, change="given" | "status" | "value" | "thanked"
 referral_changed = _signals.signal("referral-changed")

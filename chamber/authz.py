@@ -148,9 +148,7 @@ def can_view_contribution(member: Member | None, contribution) -> bool:
     """The contributor, the committee's leads and staff."""
     if not _signed_in(member):
         return False
-    return contribution.member_id == member.id or can_lead_committee(
-        member, contribution.committee
-    )
+    return contribution.member_id == member.id or can_lead_committee(member, contribution.committee)
 
 
 def can_edit_contribution(member: Member | None, contribution) -> bool:
@@ -208,8 +206,8 @@ def _is_party(member, referral) -> bool:
 
 def can_view_referral(member: Member | None, referral) -> bool:
     """The giver, the receiver and staff; anyone else must not learn the referral exists."""
-    return _signed_in(member) and member.is_active and (
-        _is_party(member, referral) or member.is_staff
+    return (
+        _signed_in(member) and member.is_active and (_is_party(member, referral) or member.is_staff)
     )
 
 

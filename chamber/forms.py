@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
@@ -12,11 +13,13 @@ from chamber.exceptions import ChamberError
 
 
 def strip_filter(value):
-    return value.strip() if isinstance(value, str) else value
+    """Surrounding white space goes, and so do NUL characters: they mean nothing in text and
+    PostgreSQL refuses them in text columns (SQLite would store them)."""
+    return value.replace("\x00", "").strip() if isinstance(value, str) else value
 
 
 class ChamberForm(FlaskForm):
-    """Strips surrounding white space from every text field."""
+    """Strips surrounding white space (and NUL characters) from every text field."""
 
     class Meta:
         def bind_field(self, form, unbound_field, options):
@@ -32,6 +35,33 @@ class ChamberForm(FlaskForm):
             field.errors = [*field.errors, error.message]
         else:
             self.form_errors.append(error.message)
+
+
+def form_token_format(form, field) -> None:
+    """The one-time token of a rendered form (SECURITY row 20) must be a UUID."""
+    try:
+        uuid.UUID(field.data or "")
+    except ValueError as exc:
+        raise ValidationError("This form has expired. Please reload the page.") from exc
+
+
+def new_form_token() -> str:
+    """A fresh one-time token for a form being rendered: a second POST of it saves nothing."""
+    return str(uuid.uuid4())
+
+
+#: The largest id a picked member can have: keeps a posted number inside the database's
+#: integer column (a bigger one would be an error on PostgreSQL and SQLite, not "no member").
+MAX_ID = 2**31 - 1
+
+
+def member_id(value) -> int:
+    """A member id from a form or a query string; anything else becomes 0 (names no member)."""
+    try:
+        number = int(str(value).strip()) if value is not None else 0
+    except ValueError:
+        return 0
+    return number if 0 < number <= MAX_ID else 0
 
 
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")

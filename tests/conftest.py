@@ -267,3 +267,12 @@ def outbox(app):
         return list(_db.session.scalars(query))
 
     return messages
+
+
+# Factories for meetings, projects, shifts and contributions, shared by their test packages.
+from tests.committee_work_fixtures import (  # noqa: E402, F401
+    make_contribution,
+    make_meeting,
+    make_project,
+    make_shift,
+)

@@ -11,6 +11,7 @@ from chamber import authz
 from chamber.audit.models import AuditEntry
 from chamber.authz import require
 from chamber.extensions import db
+from chamber.paging import requested_page
 
 bp = Blueprint("audit", __name__)
 
@@ -24,9 +25,7 @@ def index():
     if action:
         query = query.where(AuditEntry.action.startswith(action, autoescape=True))
     query = query.order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
-    page = db.paginate(
-        query, page=request.args.get("page", 1, type=int), per_page=50, error_out=False
-    )
+    page = db.paginate(query, page=requested_page(), per_page=50, error_out=False)
     actions = db.session.scalars(
         sa.select(AuditEntry.action).distinct().order_by(AuditEntry.action)
     ).all()

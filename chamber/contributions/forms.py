@@ -7,6 +7,7 @@ from decimal import Decimal
 from wtforms import (
     DateField,
     DecimalField,
+    HiddenField,
     SelectField,
     SelectMultipleField,
     TextAreaField,
@@ -15,7 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from chamber.contributions.models import ContributionKind, ContributionStatus, WorkMode
-from chamber.forms import ChamberForm
+from chamber.forms import ChamberForm, form_token_format
 from chamber.meetings.times import chamber_today
 
 
@@ -32,6 +33,8 @@ def quarter_hours(form, field) -> None:
     """0.25 to 24 hours, in steps of a quarter hour."""
     if field.data is None:
         return
+    if not field.data.is_finite():  # "NaN", "Infinity": Decimal parses them, comparing raises
+        raise ValidationError("Enter the hours as a number, e.g. 1.5.")
     if not Decimal("0.25") <= field.data <= Decimal("24"):
         raise ValidationError("Hours must be between 0.25 and 24.")
     if (field.data * 4) % 1 != 0:
@@ -89,6 +92,12 @@ class ContributionForm(ChamberForm):
             "mode": WorkMode(self.mode.data),
             "description": self.description.data or "",
         }
+
+
+class LogContributionForm(ContributionForm):
+    """A new contribution: one per rendered form, so a second POST of it saves nothing."""
+
+    form_token = HiddenField(validators=[form_token_format])
 
 
 class HistoryFilterForm(ChamberForm):

@@ -85,6 +85,8 @@ class Contribution(TimestampMixin, Base):
     reviewer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("members.id"))
     reviewed_at: Mapped[datetime | None]
     review_note: Mapped[str] = mapped_column(sa.String(500), default="")
+    # One per rendered log form: a second POST of the same form finds this row (unique).
+    form_token: Mapped[str | None] = mapped_column(sa.String(36), unique=True)
 
     member: Mapped[Member] = relationship(foreign_keys=[member_id])
     committee: Mapped[Committee] = relationship()

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from chamber import activity
 from chamber.audit.services import record_audit
@@ -29,6 +30,8 @@ def check_hours(hours: Decimal | None) -> None:
     """0.25 to 24 hours, in quarter hours."""
     if hours is None:
         raise ChamberError("Enter the hours, e.g. 1.5.", field="hours")
+    if not hours.is_finite():
+        raise ChamberError("Enter the hours as a number, e.g. 1.5.", field="hours")
     if not MIN_HOURS <= hours <= MAX_HOURS:
         raise ChamberError("Hours must be between 0.25 and 24.", field="hours")
     if (hours * 4) % 1 != 0:
@@ -74,8 +77,32 @@ def _check_fields(member: Member, data: dict) -> tuple[Committee, Project | None
     return committee, project
 
 
-def log_contribution(member: Member, data: dict) -> Contribution:
-    """A member records work; it waits for a lead's approval before it counts."""
+class AlreadyLogged(Conflict):
+    """The log form was posted before: the contribution it created is `contribution_id`."""
+
+    def __init__(self, contribution_id: int):
+        super().__init__("This contribution was already logged.")
+        self.contribution_id = contribution_id
+
+
+def _by_form_token(form_token: str) -> Contribution | None:
+    return db.session.scalar(sa.select(Contribution).where(Contribution.form_token == form_token))
+
+
+def _check_not_logged(member: Member, form_token: str) -> None:
+    """Raise AlreadyLogged if this form was saved before (by this member)."""
+    existing = _by_form_token(form_token)
+    if existing is None:
+        return
+    if existing.member_id != member.id:
+        raise Conflict("This form has expired. Please reload the page.")
+    raise AlreadyLogged(existing.id)
+
+
+def log_contribution(member: Member, data: dict, form_token: str) -> Contribution:
+    """A member records work; it waits for a lead's approval before it counts. Once per
+    rendered form: raises AlreadyLogged when this form was posted before (double click)."""
+    _check_not_logged(member, form_token)
     committee, project = _check_fields(member, data)
     contribution = Contribution(
         member_id=member.id,
@@ -87,9 +114,18 @@ def log_contribution(member: Member, data: dict) -> Contribution:
         description=data.get("description") or "",
         mode=data["mode"],
         status=ContributionStatus.PENDING,
+        form_token=form_token,
     )
-    db.session.add(contribution)
-    db.session.flush()
+    try:
+        # A savepoint: if a concurrent post of the same form won the race, the unique
+        # form_token refuses this row and only the savepoint is undone.
+        with db.session.begin_nested():
+            db.session.add(contribution)
+            db.session.flush()
+    except IntegrityError:
+        if _by_form_token(form_token) is None:
+            raise
+        _check_not_logged(member, form_token)
     return contribution
 
 

@@ -16,20 +16,23 @@ from chamber.contributions.forms import (
     DecisionForm,
     HistoryFilterForm,
     HoursReportForm,
+    LogContributionForm,
     select_choices,
 )
 from chamber.contributions.models import Contribution, ContributionStatus, WorkMode
 from chamber.csvexport import csv_response
 from chamber.exceptions import ChamberError
 from chamber.extensions import db
+from chamber.forms import new_form_token
 from chamber.meetings.times import chamber_today
+from chamber.paging import requested_page
 from chamber.templating import format_hours
 
 bp = Blueprint("contributions", __name__)
 
 
 def _page() -> int:
-    return request.args.get("page", 1, type=int) or 1
+    return requested_page()
 
 
 @bp.get("/work")
@@ -63,13 +66,13 @@ def history():
 
 
 def _contribution_form(member, obj=None) -> ContributionForm:
-    form = ContributionForm()
+    form = ContributionForm() if obj is not None else LogContributionForm()
     committees, projects = queries.loggable_choices(member)
     form.set_choices(committees, projects)
     if obj is not None and request.method == "GET":
         form.fill_from(obj)
-    elif request.method == "GET" and request.args.get("committee", "").isdigit():
-        form.committee_id.data = int(request.args["committee"])
+    elif request.method == "GET" and (committee_id := request.args.get("committee", type=int)):
+        form.committee_id.data = committee_id  # a preselection only: the choices decide
     return form
 
 
@@ -81,9 +84,15 @@ def log():
     if not form.committee_id.choices:
         flash("Join a committee first: contributions are logged for a committee.", "info")
         return redirect(url_for("committees.index"))
+    if request.method == "GET":
+        form.form_token.data = new_form_token()
     if form.validate_on_submit():
         try:
-            services.log_contribution(member, form.contribution_data())
+            services.log_contribution(member, form.contribution_data(), form.form_token.data)
+        except services.AlreadyLogged:
+            db.session.rollback()
+            flash("You had already sent this contribution; it is in your list.", "info")
+            return redirect(url_for("contributions.history"))
         except ChamberError as error:
             db.session.rollback()
             form.add_error(error)

@@ -31,7 +31,7 @@ from chamber.one_to_ones.demo import seed_one_to_ones
 from chamber.projects.demo import seed_projects
 from chamber.referrals.demo import seed_referrals
 
-DEMO_PASSWORD = "chamber-demo"
+DEMO_PASSWORD = "chamber-demo"  # noqa: S105 - the documented demo password (DESIGN.md)
 
 SIZES = {
     "small": {"members": 120, "committees": 8, "months": 18},
@@ -152,10 +152,18 @@ _BIO_FOCUS = [
 
 
 def _bio(rng: random.Random, business: str, category: str, city: str) -> str:
-    values = {"business": business, "category": category.lower(), "city": city,
-              "year": rng.randint(1985, 2023)}
-    return " ".join([rng.choice(_BIO_OPENINGS).format(**values),
-                     *(line.format(**values) for line in rng.sample(_BIO_FOCUS, 2))])
+    values = {
+        "business": business,
+        "category": category.lower(),
+        "city": city,
+        "year": rng.randint(1985, 2023),
+    }
+    return " ".join(
+        [
+            rng.choice(_BIO_OPENINGS).format(**values),
+            *(line.format(**values) for line in rng.sample(_BIO_FOCUS, 2)),
+        ]
+    )
 
 
 _COMMITTEE_DESCRIPTIONS = [
@@ -248,7 +256,10 @@ def seed_members(ctx: SeedContext) -> None:
             }
         )
     bulk_insert(Member, rows)
-    ids = {email: member_id for email, member_id in db.session.execute(sa.select(Member.email, Member.id))}
+    ids = {
+        email: member_id
+        for email, member_id in db.session.execute(sa.select(Member.email, Member.id))
+    }
     ctx.member_ids = sorted(ids.values())
     ctx.demo = {key: ids[email] for key, email, *_ in demo_rows}
     ctx.counts["members"] = len(rows)

@@ -15,6 +15,16 @@ LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 MODE_CHOICES = select_choices((mode.value, mode.label) for mode in MeetingMode)
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2099
+
+
+def sensible_year(form, field) -> None:
+    """Dates and times from 2000 to 2099: a typo like 0001 or 9999 is refused here rather
+    than overflowing when the local time is converted to UTC (or back, on every page)."""
+    if field.data and not FIRST_YEAR <= field.data.year <= LAST_YEAR:
+        raise ValidationError(f"Enter a date between {FIRST_YEAR} and {LAST_YEAR}.")
+
+
 def ends_after_start(form, field) -> None:
     if field.data and form.starts_at.data and field.data <= form.starts_at.data:
         raise ValidationError("The end must be after the start.")
@@ -23,12 +33,14 @@ def ends_after_start(form, field) -> None:
 class MeetingForm(ChamberForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=160), plain_text])
     starts_at = DateTimeLocalField(
-        "Starts", format=LOCAL_FORMATS, validators=[DataRequired("Enter the start time.")]
+        "Starts",
+        format=LOCAL_FORMATS,
+        validators=[DataRequired("Enter the start time."), sensible_year],
     )
     ends_at = DateTimeLocalField(
         "Ends",
         format=LOCAL_FORMATS,
-        validators=[DataRequired("Enter the end time."), ends_after_start],
+        validators=[DataRequired("Enter the end time."), sensible_year, ends_after_start],
     )
     mode = SelectField("How we meet", choices=MODE_CHOICES, default=MeetingMode.IN_PERSON.value)
     place = StringField(

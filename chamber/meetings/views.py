@@ -26,13 +26,14 @@ from chamber.meetings import calendar, queries, services
 from chamber.meetings.forms import AttendanceForm, EventAttendeeForm, MeetingForm
 from chamber.meetings.models import AttendanceStatus, Meeting
 from chamber.members.models import Member
+from chamber.paging import requested_page
 from chamber.projects import queries as project_queries
 
 bp = Blueprint("meetings", __name__)
 
 
 def _page() -> int:
-    return request.args.get("page", 1, type=int) or 1
+    return requested_page()
 
 
 @bp.get("/meetings")

@@ -1,4 +1,4 @@
-"""Member profile, invitation, staff edit, directory filter and import forms."""
+"""Member profile, invitation, staff edit, directory filter, member search and import forms."""
 
 from __future__ import annotations
 
@@ -170,3 +170,22 @@ class DirectoryFilterForm(ChamberForm):
     category = SelectField("Industry", choices=[], validate_choice=False)
     city = SelectField("City", choices=[], validate_choice=False)
     committee = SelectField("Committee", choices=[], validate_choice=False)
+
+
+class MemberSearchForm(ChamberForm):
+    """The pick step of giving a referral or logging a one-to-one (a GET form): find a member
+    by name or business."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(
+        "Find a member",
+        validators=[Optional(), Length(max=100)],
+        description="Type part of a name or a business.",
+    )
+
+    @property
+    def text(self) -> str | None:
+        """The search text (at most 100 characters), or None when nothing was typed."""
+        return self.q.data[:100] if self.q.data else None

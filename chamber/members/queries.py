@@ -1,10 +1,12 @@
-"""Reading members: the directories, profiles and the staff list."""
+"""Reading members: the directories, profiles, the staff list and the member picker."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from chamber.committees.models import Committee, CommitteeMembership
 from chamber.extensions import db
@@ -117,3 +119,69 @@ def staff_member_page(
     query = _search(query, text, include_email=True)
     query = query.order_by(Member.full_name, Member.id)
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+#: How many people a member picker lists at most: colleagues shown first, search matches.
+PICK_COLLEAGUES = 30
+PICK_MATCHES = 25
+
+
+def _pickable(member: Member) -> sa.Select:
+    """Plain columns (no objects loaded) of active members other than `member`, by name."""
+    return (
+        sa.select(Member.id, Member.full_name, Member.business_name)
+        .where(Member.is_active.is_(True), Member.id != member.id)
+        .order_by(Member.full_name, Member.id)
+    )
+
+
+def pick_colleagues(member: Member, limit: int = PICK_COLLEAGUES) -> list[sa.Row]:
+    """Active members who serve with `member` on an active committee, by name, at most
+    `limit` + 1 (one more than shown tells the page that there are others)."""
+    mine, theirs = aliased(CommitteeMembership), aliased(CommitteeMembership)
+    colleague_ids = (
+        sa.select(theirs.member_id)
+        .join(mine, mine.committee_id == theirs.committee_id)
+        .join(Committee, Committee.id == mine.committee_id)
+        .where(mine.member_id == member.id, Committee.is_archived.is_(False))
+    )
+    query = _pickable(member).where(Member.id.in_(colleague_ids)).limit(limit + 1)
+    return list(db.session.execute(query))
+
+
+def pick_matches(member: Member, text: str, limit: int = PICK_MATCHES) -> list[sa.Row]:
+    """Active members other than `member` whose name or business contains `text` (any case,
+    taken literally, bound parameters only), at most `limit` + 1."""
+    pattern = like_pattern(text)
+    query = _pickable(member).where(
+        sa.or_(
+            Member.full_name.ilike(pattern, escape="\\"),
+            Member.business_name.ilike(pattern, escape="\\"),
+        )
+    )
+    return list(db.session.execute(query.limit(limit + 1)))
+
+
+@dataclass
+class MemberPick:
+    """What a member picker shows: colleagues first, then the matches of a search, if any."""
+
+    colleagues: list[sa.Row]
+    more_colleagues: bool
+    text: str | None
+    matches: list[sa.Row]
+    more_matches: bool
+
+
+def member_pick(member: Member, text: str | None) -> MemberPick:
+    """The picker for giving a referral or logging a one-to-one: two statements at most,
+    whatever the size of the chamber."""
+    colleagues = pick_colleagues(member)
+    matches = pick_matches(member, text) if text else []
+    return MemberPick(
+        colleagues=colleagues[:PICK_COLLEAGUES],
+        more_colleagues=len(colleagues) > PICK_COLLEAGUES,
+        text=text,
+        matches=matches[:PICK_MATCHES],
+        more_matches=len(matches) > PICK_MATCHES,
+    )

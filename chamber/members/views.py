@@ -18,12 +18,13 @@ from chamber.members.forms import (
     ProfileForm,
 )
 from chamber.members.models import Member
+from chamber.paging import requested_page
 
 bp = Blueprint("members", __name__)
 
 
 def _page() -> int:
-    return request.args.get("page", 1, type=int) or 1
+    return requested_page()
 
 
 @bp.get("/businesses")

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from chamber.extensions import db
 from chamber.notifications import queries, services
 from chamber.notifications.forms import email_preferences_form, muted_kinds
+from chamber.paging import requested_page
 
 bp = Blueprint("notifications", __name__)
 
@@ -15,7 +16,7 @@ bp = Blueprint("notifications", __name__)
 @bp.get("/notifications")
 @login_required
 def index():
-    page = queries.notification_page(current_user, request.args.get("page", 1, type=int))
+    page = queries.notification_page(current_user, requested_page())
     return render_template("notifications/index.html", page=page)
 
 

@@ -45,6 +45,8 @@ class OneToOne(Base):
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     responded_at: Mapped[datetime | None]
+    # One per rendered log form: a second POST of the same form finds this row (unique).
+    form_token: Mapped[str | None] = mapped_column(sa.String(36), unique=True)
 
     logged_by: Mapped[Member] = relationship(foreign_keys=[logged_by_id])
     partner: Mapped[Member] = relationship(foreign_keys=[partner_id])

@@ -72,13 +72,3 @@ def confirmed_by_mode(member: Member, since: date) -> dict[WorkMode, int]:
         .group_by(OneToOne.mode)
     )
     return dict(rows.all())
-
-
-def partner_choices(member: Member) -> list[tuple[int, str]]:
-    """Every other active member, by name (plain columns: no objects loaded)."""
-    rows = db.session.execute(
-        sa.select(Member.id, Member.full_name, Member.business_name)
-        .where(Member.is_active.is_(True), Member.id != member.id)
-        .order_by(Member.full_name, Member.id)
-    )
-    return [(row.id, f"{row.full_name} — {row.business_name}") for row in rows]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from chamber import activity
 from chamber.contributions.services import check_work_day
@@ -17,8 +18,32 @@ register_kind("one_to_one", "A member logged a one-to-one with me to confirm")
 register_kind("one_to_one_answered", "A member confirmed or declined our one-to-one")
 
 
-def log_one_to_one(member: Member, data: dict) -> OneToOne:
-    """Record that two members met; the other one is asked to confirm."""
+class AlreadyLogged(Conflict):
+    """The log form was posted before: the one-to-one it created is `one_to_one_id`."""
+
+    def __init__(self, one_to_one_id: int):
+        super().__init__("This one-to-one was already logged.")
+        self.one_to_one_id = one_to_one_id
+
+
+def _by_form_token(form_token: str) -> OneToOne | None:
+    return db.session.scalar(sa.select(OneToOne).where(OneToOne.form_token == form_token))
+
+
+def _check_not_logged(member: Member, form_token: str) -> None:
+    """Raise AlreadyLogged if this form was saved before (by this member)."""
+    existing = _by_form_token(form_token)
+    if existing is None:
+        return
+    if existing.logged_by_id != member.id:
+        raise Conflict("This form has expired. Please reload the page.")
+    raise AlreadyLogged(existing.id)
+
+
+def log_one_to_one(member: Member, data: dict, form_token: str) -> OneToOne:
+    """Record that two members met; the other one is asked to confirm. Once per rendered
+    form: raises AlreadyLogged when this form was posted before (double click, refresh)."""
+    _check_not_logged(member, form_token)
     partner = db.session.get(Member, data["partner_id"]) if data.get("partner_id") else None
     if partner is None or not partner.is_active:
         raise ChamberError("Choose the member you met.", field="partner_id")
@@ -48,9 +73,18 @@ def log_one_to_one(member: Member, data: dict) -> OneToOne:
         met_on=data["met_on"],
         mode=data["mode"],
         note=data.get("note") or "",
+        form_token=form_token,
     )
-    db.session.add(one_to_one)
-    db.session.flush()
+    try:
+        # A savepoint: if a concurrent post of the same form won the race, the unique
+        # form_token refuses this row and only the savepoint is undone.
+        with db.session.begin_nested():
+            db.session.add(one_to_one)
+            db.session.flush()
+    except IntegrityError:
+        if _by_form_token(form_token) is None:
+            raise
+        _check_not_logged(member, form_token)
     notify(
         partner,
         "one_to_one",

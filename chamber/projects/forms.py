@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from chamber.contributions.forms import MODE_CHOICES, select_choices
 from chamber.contributions.models import WorkMode
 from chamber.forms import ChamberForm
-from chamber.meetings.forms import LOCAL_FORMATS, ends_after_start
+from chamber.meetings.forms import LOCAL_FORMATS, ends_after_start, sensible_year
 from chamber.meetings.times import local_to_utc, utc_to_local
 from chamber.members.forms import plain_text
 from chamber.projects.models import ProjectStatus, SignupStatus
@@ -48,12 +48,14 @@ class ProjectForm(ChamberForm):
 class ShiftForm(ChamberForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=160), plain_text])
     starts_at = DateTimeLocalField(
-        "Starts", format=LOCAL_FORMATS, validators=[DataRequired("Enter the start time.")]
+        "Starts",
+        format=LOCAL_FORMATS,
+        validators=[DataRequired("Enter the start time."), sensible_year],
     )
     ends_at = DateTimeLocalField(
         "Ends",
         format=LOCAL_FORMATS,
-        validators=[DataRequired("Enter the end time."), ends_after_start],
+        validators=[DataRequired("Enter the end time."), sensible_year, ends_after_start],
     )
     mode = SelectField("In person or online", choices=MODE_CHOICES)
     place = StringField("Place or link", validators=[Optional(), Length(max=200), plain_text])

@@ -25,27 +25,36 @@ def _taken_counts() -> sa.Subquery:
 
 
 def project_list(*, committee_id: int | None = None, page: int = 1, per_page: int = 30):
-    """Active and proposed projects of active committees, with upcoming shifts counted."""
-    upcoming = (
-        sa.select(Shift.project_id, sa.func.count().label("shifts"))
-        .where(Shift.starts_at >= utcnow())
-        .group_by(Shift.project_id)
-        .subquery()
-    )
+    """Active and proposed projects of active committees; each item is (project, upcoming
+    shifts), counted in one grouped statement for the page (paginate yields only the first
+    column of a multi-column select, so the count cannot ride along in it)."""
     query = (
-        sa.select(Project, sa.func.coalesce(upcoming.c.shifts, 0).label("upcoming_shifts"))
+        sa.select(Project)
         .join(Committee, Committee.id == Project.committee_id)
-        .outerjoin(upcoming, upcoming.c.project_id == Project.id)
         .options(joinedload(Project.committee))
         .where(
             Committee.is_archived.is_(False),
             Project.status.in_([ProjectStatus.ACTIVE, ProjectStatus.PROPOSED]),
         )
-        .order_by(Project.status, Committee.name, Project.name)
+        .order_by(Project.status, Committee.name, Project.name, Project.id)
     )
     if committee_id:
         query = query.where(Project.committee_id == committee_id)
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    result = db.paginate(query, page=page, per_page=per_page, error_out=False)
+    ids = [project.id for project in result.items]
+    upcoming = (
+        dict(
+            db.session.execute(
+                sa.select(Shift.project_id, sa.func.count())
+                .where(Shift.project_id.in_(ids), Shift.starts_at >= utcnow())
+                .group_by(Shift.project_id)
+            ).all()
+        )
+        if ids
+        else {}
+    )
+    result.items = [(project, upcoming.get(project.id, 0)) for project in result.items]
+    return result
 
 
 @dataclass

@@ -13,6 +13,7 @@ from chamber.contributions.forms import select_choices
 from chamber.db import utcnow
 from chamber.exceptions import ChamberError
 from chamber.extensions import db
+from chamber.paging import requested_page
 from chamber.projects import queries, services
 from chamber.projects.forms import MARK_CHOICES, ProjectForm, ShiftForm, SignupMarksForm
 from chamber.projects.models import Project, ProjectStatus, Shift
@@ -21,7 +22,7 @@ bp = Blueprint("projects", __name__)
 
 
 def _page() -> int:
-    return request.args.get("page", 1, type=int) or 1
+    return requested_page()
 
 
 @bp.get("/projects")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import uuid
 from decimal import Decimal, InvalidOperation
 
 from wtforms import (
@@ -18,7 +17,9 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
-from chamber.forms import ChamberForm
+from chamber.forms import ChamberForm, form_token_format
+from chamber.forms import member_id as member_id  # re-exported: referral code reads ids here
+from chamber.forms import new_form_token as new_form_token
 from chamber.members.forms import phone_number, plain_text
 from chamber.referrals.models import ReferralStatus, ReferralTemperature
 
@@ -68,28 +69,9 @@ def money_amount(form, field) -> None:
         raise ValidationError("That is more than $10,000,000.00; check the amount.")
 
 
-def form_token_format(form, field) -> None:
-    try:
-        uuid.UUID(field.data or "")
-    except ValueError as exc:
-        raise ValidationError("This form has expired. Please reload the page.") from exc
-
-
-def new_form_token() -> str:
-    return str(uuid.uuid4())
-
-
 def choices(pairs, optgroup: str | None = None) -> list[SelectChoice]:
     """(value, label) pairs as the SelectChoice objects WTForms 3.3 expects."""
     return [SelectChoice(str(value), label, optgroup=optgroup) for value, label in pairs]
-
-
-def member_id(value) -> int:
-    """A member id from the form; anything else becomes 0, which names no member."""
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
 
 
 TEMPERATURE_CHOICES = choices(
@@ -104,7 +86,8 @@ TEMPERATURE_CHOICES = choices(
 class GiveReferralForm(ChamberForm):
     """The giver's side of a referral. Who gives it, its status and value are never inputs."""
 
-    receiver = SelectField("Refer to", coerce=member_id, validate_choice=False)
+    # Chosen on the pick step; the service checks it is another, active member.
+    receiver = HiddenField("Refer to", filters=[member_id])
     prospect_name = StringField(
         "Prospect's name",
         validators=[
@@ -158,15 +141,6 @@ class GiveReferralForm(ChamberForm):
             "how_project_id": int(number) if kind == "project" and number.isdigit() else None,
             "how_given": bool(self.how.data),
         }
-
-
-class ReceiverPickForm(ChamberForm):
-    """The first step of giving (a GET form): choose who gets the referral."""
-
-    class Meta:
-        csrf = False
-
-    to = SelectField("Refer to", coerce=member_id, validate_choice=False)
 
 
 class WorkReferralForm(ChamberForm):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from chamber.referrals import queries
 from chamber.referrals.services import chamber_today
+from chamber.templating import chamber_zone
 
 
 def referrals_panel(member):
@@ -11,6 +12,7 @@ def referrals_panel(member):
     # Imported here because chamber.portal.panels imports this module to list the panels.
     from chamber.portal.panels import Panel
 
-    today = chamber_today()
-    summary = queries.member_summary(member, today.replace(month=1, day=1))
+    year_start = chamber_today().replace(month=1, day=1)
+    given_since, _ = queries.utc_bounds(year_start, None, chamber_zone())
+    summary = queries.member_summary(member, year_start, given_since)
     return Panel("referrals/_panel.html", {"summary": summary})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask_sqlalchemy.pagination import Pagination
@@ -68,7 +68,6 @@ def given_page(
 
 def utc_bounds(first: date | None, last: date | None, zone) -> tuple[datetime | None, ...]:
     """Local calendar days [first, last] as naive UTC datetimes [start, end)."""
-    from datetime import UTC
 
     def start_of(day: date) -> datetime:
         return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC).replace(tzinfo=None)
@@ -189,33 +188,9 @@ def own_committees(member: Member) -> list[Committee]:
     )
 
 
-def receiver_choices(giver: Member) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
-    """Active members other than the giver: those sharing a committee first, then the rest."""
-    mine, theirs = aliased(CommitteeMembership), aliased(CommitteeMembership)
-    colleague_ids = (
-        sa.select(theirs.member_id)
-        .join(mine, mine.committee_id == theirs.committee_id)
-        .where(mine.member_id == giver.id)
-    )
-    rows = db.session.execute(
-        sa.select(
-            Member.id,
-            Member.full_name,
-            Member.business_name,
-            Member.id.in_(colleague_ids).label("is_colleague"),
-        )
-        .where(Member.is_active.is_(True), Member.id != giver.id)
-        .order_by(Member.full_name, Member.id)
-    )
-    colleagues, others = [], []
-    for row in rows:
-        label = f"{row.full_name} — {row.business_name}" if row.business_name else row.full_name
-        (colleagues if row.is_colleague else others).append((row.id, label))
-    return colleagues, others
-
-
-def member_summary(member: Member, year_start: date) -> dict[str, int]:
-    """The dashboard's figures, aggregated in SQL: open received, won this year and values."""
+def member_summary(member: Member, year_start: date, given_since: datetime) -> dict[str, int]:
+    """The dashboard's figures, aggregated in SQL: open received, won since `year_start`
+    (closing dates) and referrals given since `given_since` (UTC), with their values."""
     won_this_year = sa.and_(Referral.status == ReferralStatus.WON, Referral.closed_on >= year_start)
     received = db.session.execute(
         sa.select(
@@ -226,7 +201,7 @@ def member_summary(member: Member, year_start: date) -> dict[str, int]:
     ).one()
     given = db.session.execute(
         sa.select(
-            sa.func.count().filter(Referral.created_at >= datetime.combine(year_start, time.min)),
+            sa.func.count().filter(Referral.created_at >= given_since),
             sa.func.count().filter(won_this_year),
             sa.func.coalesce(sa.func.sum(Referral.closed_value_cents).filter(won_this_year), 0),
         ).where(Referral.giver_id == member.id)

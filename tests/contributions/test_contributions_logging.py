@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from chamber.contributions.models import Contribution, ContributionStatus
+from chamber.forms import new_form_token
 from chamber.meetings.times import chamber_today
 
 
@@ -25,6 +26,7 @@ def _form(committee, **overrides) -> dict:
         "contributed_on": (chamber_today() - timedelta(days=2)).isoformat(),
         "mode": "in_person",
         "description": "Printed the festival flyers",
+        "form_token": new_form_token(),  # one per rendered form, as the page would carry
     } | overrides
 
 

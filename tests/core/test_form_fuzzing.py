@@ -10,22 +10,40 @@ from tests.conftest import csrf_token
 
 text = st.text(max_size=400)
 FORMS = {
-    "/settings": ["full_name", "business_name", "category", "city", "phone", "website", "bio",
-                  "is_listed"],
-    "/staff/members/invite": ["email", "full_name", "business_name", "category", "city",
-                              "is_staff"],
+    "/settings": [
+        "full_name",
+        "business_name",
+        "category",
+        "city",
+        "phone",
+        "website",
+        "bio",
+        "is_listed",
+    ],
+    "/staff/members/invite": [
+        "email",
+        "full_name",
+        "business_name",
+        "category",
+        "city",
+        "is_staff",
+    ],
     "/staff/committees/new": ["name", "slug", "mission", "description"],
     "/password": ["current_password", "password", "confirm"],
 }
-FUZZ = settings(max_examples=500, deadline=None, database=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                       HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=500,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", sorted(FORMS))
-def test_forms_never_answer_500_and_store_only_valid_values(app, client, db, make_member,
-                                                            login, path):
+def test_forms_never_answer_500_and_store_only_valid_values(
+    app, client, db, make_member, login, path
+):
     staff = make_member(is_staff=True)
     login(staff)
     token = csrf_token(client, path)
@@ -54,8 +72,9 @@ def test_login_and_search_never_answer_500(client):
         from chamber.extensions import limiter
 
         limiter.reset()
-        response = client.post("/login", data={"csrf_token": token, "email": email,
-                                               "password": password, "next": q})
+        response = client.post(
+            "/login", data={"csrf_token": token, "email": email, "password": password, "next": q}
+        )
         assert response.status_code in (200, 302)
         assert client.get("/businesses", query_string={"q": q, "page": q}).status_code == 200
 

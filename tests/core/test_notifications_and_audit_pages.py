@@ -19,8 +19,14 @@ def test_notifications_show_unread_count_and_can_be_marked_read(client, db, make
     assert 'aria-label="2 unread"' in page
     client.post("/notifications/read", data={"csrf_token": csrf_token(client, "/settings")})
     assert 'unread"' not in client.get("/dashboard").get_data(as_text=True).split("</nav>")[0]
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Notification).where(
-        Notification.read_at.is_(None))) == 0
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Notification)
+            .where(Notification.read_at.is_(None))
+        )
+        == 0
+    )
 
 
 def test_muted_kind_sends_no_email_but_still_notifies(db, make_member, outbox):
@@ -53,8 +59,14 @@ def test_notifications_query_count_is_flat(client, db, make_member, login, count
 def test_audit_log_lists_entries_with_actor_and_filter(client, db, make_member, login):
     staff = make_member(is_staff=True, full_name="Diane Director")
     target = make_member(full_name="Rosa Baker")
-    record_audit(staff, "member.deactivated", target, summary="Rosa Baker",
-                 before={"is_active": True}, after={"is_active": False})
+    record_audit(
+        staff,
+        "member.deactivated",
+        target,
+        summary="Rosa Baker",
+        before={"is_active": True},
+        after={"is_active": False},
+    )
     db.session.commit()
     login(staff)
     page = client.get("/staff/audit").get_data(as_text=True)
@@ -80,8 +92,12 @@ def test_audit_log_query_count_is_flat(client, db, make_member, login, count_que
 
 def test_audit_never_stores_passwords_or_tokens(db, make_member):
     staff = make_member(is_staff=True)
-    entry = record_audit(staff, "member.edited", staff,
-                         before={"password": "hunter2", "session_token": "abc", "name": "A"},
-                         after={"password_hash": "x", "token": "t", "name": "B"})
+    entry = record_audit(
+        staff,
+        "member.edited",
+        staff,
+        before={"password": "hunter2", "session_token": "abc", "name": "A"},
+        after={"password_hash": "x", "token": "t", "name": "B"},
+    )
     db.session.commit()
     assert entry.before == {"name": "A"} and entry.after == {"name": "B"}

@@ -164,7 +164,9 @@ def test_profile_fields_are_escaped(client, make_member, login):
     )
     body = client.get(f"/members/{me.id}").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in body and "<img src=x" not in body
-    assert "&lt;script&gt;" in body and "{{7*7}}" in body and "49" not in body
+    assert "&lt;script&gt;" in body and "{{7*7}}" in body
+    # not evaluated: no 49 where the payload is (ids and e-mails elsewhere may contain 49)
+    assert all("49" not in part[:80] for part in body.split("&lt;script&gt;")[1:])
 
 
 def test_mass_assignment_on_profile_is_ignored(client, db, make_member, login):
@@ -245,9 +247,14 @@ def test_member_list_staff_query_count_is_flat(client, make_member, login, count
 def test_malformed_website_is_refused_not_crashed(client, make_member, login):
     login(make_member())
     for website in ("[", "http://[::1", "https://example.com:99999", "https://exa]mple.com"):
-        response = client.post("/settings", data={
-            "csrf_token": csrf_token(client, "/settings"), "full_name": "A",
-            "business_name": "B", "website": website})
+        response = client.post(
+            "/settings",
+            data={
+                "csrf_token": csrf_token(client, "/settings"),
+                "full_name": "A",
+                "business_name": "B",
+                "website": website,
+            },
+        )
         assert response.status_code == 200, website
-        assert "Enter a web address like https://example.com." in response.get_data(
-            as_text=True)
+        assert "Enter a web address like https://example.com." in response.get_data(as_text=True)

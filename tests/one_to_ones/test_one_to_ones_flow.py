@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from chamber import activity
+from chamber.forms import new_form_token
 from chamber.meetings.times import chamber_today
 from chamber.one_to_ones.models import OneToOne, OneToOneStatus
 
@@ -26,6 +27,7 @@ def _form(partner, **overrides) -> dict:
         "met_on": (chamber_today() - timedelta(days=1)).isoformat(),
         "mode": "in_person",
         "note": "Coffee at the bakery",
+        "form_token": new_form_token(),  # one per rendered form, as the page would carry
     } | overrides
 
 
@@ -36,7 +38,7 @@ def _count(db) -> int:
 def test_log_and_confirm(pair, login, post, client, outbox, db):
     logger, partner = pair
     login(logger)
-    assert post("/one-to-ones/new", _form(partner), form_page="/one-to-ones/new").status_code == 302
+    assert post("/one-to-ones/new", _form(partner)).status_code == 302
     one_to_one = db.session.scalar(sa.select(OneToOne))
     assert one_to_one.status is OneToOneStatus.PENDING
     assert "Confirm your one-to-one with Olga Logger" in outbox("pete@example.org")[0].subject
@@ -64,11 +66,11 @@ def test_log_and_confirm(pair, login, post, client, outbox, db):
 def test_decline_and_withdraw(pair, make_member, login, post, client, db):
     logger, partner = pair
     login(logger)
-    post("/one-to-ones/new", _form(partner), form_page="/one-to-ones/new")
+    post("/one-to-ones/new", _form(partner))
     one_to_one = db.session.scalar(sa.select(OneToOne))
     post(f"/one-to-ones/{one_to_one.id}/withdraw", form_page="/one-to-ones")
     assert _count(db) == 0
-    post("/one-to-ones/new", _form(partner), form_page="/one-to-ones/new")
+    post("/one-to-ones/new", _form(partner))
     one_to_one = db.session.scalar(sa.select(OneToOne))
     client.delete_cookie("chamber_session")
     login(partner)
@@ -87,7 +89,9 @@ def test_decline_and_withdraw(pair, make_member, login, post, client, db):
         ({"met_on": "2019-12-31"}, "before you joined the chamber"),
         ({"met_on": ""}, "Enter the date."),
         ({"partner_id": "0"}, "Choose the member you met."),
-        ({"partner_id": "abc"}, "Invalid Choice"),
+        ({"partner_id": "abc"}, "Choose the member you met."),
+        ({"partner_id": "99999999999999999999"}, "Choose the member you met."),
+        ({"form_token": "not-a-uuid"}, "This form has expired. Please reload the page."),
         ({"mode": "telepathy"}, "Not a valid choice"),
         ({"note": "x" * 501}, "Field cannot be longer than 500 characters."),
     ],
@@ -95,7 +99,7 @@ def test_decline_and_withdraw(pair, make_member, login, post, client, db):
 def test_bad_input_keeps_the_form(pair, login, post, db, overrides, message):
     logger, partner = pair
     login(logger)
-    response = post("/one-to-ones/new", _form(partner, **overrides), form_page="/one-to-ones/new")
+    response = post("/one-to-ones/new", _form(partner, **overrides))
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert message in page
@@ -105,10 +109,10 @@ def test_bad_input_keeps_the_form(pair, login, post, db, overrides, message):
 def test_self_and_duplicate_refused(pair, login, post, db):
     logger, partner = pair
     login(logger)
-    response = post("/one-to-ones/new", _form(logger), form_page="/one-to-ones/new")
+    response = post("/one-to-ones/new", _form(logger))
     assert response.status_code == 400
-    post("/one-to-ones/new", _form(partner), form_page="/one-to-ones/new")
-    response = post("/one-to-ones/new", _form(partner), form_page="/one-to-ones/new")
+    post("/one-to-ones/new", _form(partner))
+    response = post("/one-to-ones/new", _form(partner))
     assert response.status_code == 400
     assert "already logged" in response.get_data(as_text=True)
     assert _count(db) == 1

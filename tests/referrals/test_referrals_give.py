@@ -206,10 +206,28 @@ def test_giving_to_yourself_or_an_inactive_member_is_refused(
 ):
     gone = make_member(full_name="Gone Member", is_active=False)
     login(cast.giver)
+    # The hidden receiver field, tampered with, is checked on the server.
     _assert_refused(
-        db, give_form(cast.giver), "You cannot refer business to yourself.", ["Pat Prospect"]
+        db,
+        give_form(cast.receiver, receiver=str(cast.giver.id)),
+        "You cannot refer business to yourself.",
+        ["Pat Prospect"],
     )
-    _assert_refused(db, give_form(gone), "Choose an active member to refer to.")
+    _assert_refused(
+        db, give_form(cast.receiver, receiver=str(gone.id)), "Choose an active member to refer to."
+    )
+    _assert_refused(
+        db,
+        give_form(cast.receiver, receiver="99999999999999999999"),
+        "Choose an active member to refer to.",
+    )
+    # Asking for the form for yourself or an inactive member goes back to the pick step.
+    for to, message in (
+        (cast.giver, "You cannot refer business to yourself."),
+        (gone, "Choose an active member to refer to."),
+    ):
+        page = client.get(f"/referrals/new?to={to.id}").get_data(as_text=True)
+        assert message in page and "Who is it for?" in page and 'name="form_token"' not in page
     _assert_refused(
         db, give_form(cast.receiver, receiver="99999"), "Choose an active member to refer to."
     )

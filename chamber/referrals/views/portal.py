@@ -9,16 +9,18 @@ from chamber import authz
 from chamber.authz import require
 from chamber.exceptions import ChamberError
 from chamber.extensions import db
+from chamber.forms import member_id, new_form_token
+from chamber.members.forms import MemberSearchForm
 from chamber.members.models import Member
+from chamber.members.queries import member_pick
+from chamber.paging import requested_page
 from chamber.referrals import queries, services
 from chamber.referrals.forms import (
     GiveReferralForm,
-    ReceiverPickForm,
     ReferralFilterForm,
     ThankYouForm,
     WorkReferralForm,
     choices,
-    new_form_token,
 )
 from chamber.referrals.models import Referral, ReferralStatus
 
@@ -26,7 +28,7 @@ bp = Blueprint("referrals", __name__)
 
 
 def _page() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
+    return requested_page()
 
 
 def load_referral(referral_id: int) -> Referral:
@@ -60,11 +62,12 @@ def given():
 # Giving ----------------------------------------------------------------------------------
 
 
-def _receiver_choices(field) -> None:
-    """Members who share a committee with the giver first, then everyone else who is active."""
-    colleagues, others = queries.receiver_choices(current_user)
-    field.choices = choices(colleagues, "People you serve with on a committee") + choices(
-        others, "Other members"
+def _pick_page(refusal: str | None = None):
+    """Step one: colleagues first and a search (GET ?q=); each person links to ?to=<id>."""
+    search = MemberSearchForm(request.args)
+    pick = member_pick(current_user, search.text)
+    return render_template(
+        "referrals/give.html", pick=pick, search=search, refusal=refusal, form=None, receiver=None
     )
 
 
@@ -83,10 +86,9 @@ def _how_choices(form: GiveReferralForm, receiver: Member | None) -> None:
     form.how.choices = options
 
 
-def _active_receiver(member_id) -> Member | None:
-    if not isinstance(member_id, int):
-        return None
-    member = db.session.get(Member, member_id)
+def _active_receiver(receiver_id: int) -> Member | None:
+    """The chosen member if they exist and are active (0 names no one)."""
+    member = db.session.get(Member, receiver_id) if receiver_id else None
     return member if member is not None and member.is_active else None
 
 
@@ -94,17 +96,20 @@ def _active_receiver(member_id) -> Member | None:
 @login_required
 def give():
     require(authz.can_give_referral(current_user))
-    if request.method == "GET" and not request.args.get("to", type=int):
-        pick = ReceiverPickForm(request.args)
-        _receiver_choices(pick.to)
-        return render_template("referrals/give.html", pick=pick, form=None, receiver=None)
-
     form = GiveReferralForm()
-    _receiver_choices(form.receiver)
     if request.method == "GET":
-        form.receiver.data = request.args.get("to", type=int)
+        chosen = member_id(request.args.get("to"))
+        if not chosen:
+            return _pick_page()
+        receiver = _active_receiver(chosen)
+        if receiver is None:
+            return _pick_page("Choose an active member to refer to.")
+        if receiver.id == current_user.id:
+            return _pick_page("You cannot refer business to yourself.")
+        form.receiver.data = receiver.id
         form.form_token.data = new_form_token()
-    receiver = _active_receiver(form.receiver.data)
+    else:
+        receiver = _active_receiver(form.receiver.data)
     _how_choices(form, receiver)
     if form.validate_on_submit():
         try:
@@ -123,7 +128,10 @@ def give():
             flash(f"Your referral is on its way to {referral.receiver.full_name}.", "success")
             return redirect(url_for("referrals.show", referral_id=referral.id))
     status = 400 if request.method == "POST" else 200
-    return render_template("referrals/give.html", pick=None, form=form, receiver=receiver), status
+    return (
+        render_template("referrals/give.html", pick=None, form=form, receiver=receiver),
+        status,
+    )
 
 
 # One referral ----------------------------------------------------------------------------

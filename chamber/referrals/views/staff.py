@@ -9,6 +9,7 @@ from chamber import authz
 from chamber.authz import require
 from chamber.exceptions import ChamberError
 from chamber.extensions import db
+from chamber.paging import requested_page
 from chamber.referrals import queries, services
 from chamber.referrals.forms import CorrectReferralForm, StaffReferralFilterForm, money_text
 from chamber.referrals.models import Referral, ReferralStatus
@@ -30,7 +31,7 @@ def index():
         text=(form.q.data or "")[:100] or None,
         given_from=given_from,
         given_before=given_before,
-        page=max(request.args.get("page", 1, type=int) or 1, 1),
+        page=requested_page(),
     )
     return render_template("referrals/staff/index.html", form=form, page=page)
 

@@ -1,8 +1,8 @@
-"""initial schema
+"""Initial schema: members, committees, committee work, referrals
 
-Revision ID: bb58a90951c5
+Revision ID: fd1fcab0f9eb
 Revises: 
-Create Date: 2026-11-22 10:36:10.880815
+Create Date: 2026-11-22 11:31:55.573601
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'bb58a90951c5'
+revision = 'fd1fcab0f9eb'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -193,10 +193,12 @@ def upgrade():
     sa.Column('status', sa.Enum('pending', 'confirmed', 'declined', name='one_to_one_status', native_enum=False, create_constraint=True), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('responded_at', sa.DateTime(), nullable=True),
+    sa.Column('form_token', sa.String(length=36), nullable=True),
     sa.CheckConstraint('logged_by_id <> partner_id', name=op.f('ck_one_to_ones_two_people')),
     sa.ForeignKeyConstraint(['logged_by_id'], ['members.id'], name=op.f('fk_one_to_ones_logged_by_id_members')),
     sa.ForeignKeyConstraint(['partner_id'], ['members.id'], name=op.f('fk_one_to_ones_partner_id_members')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_one_to_ones'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_one_to_ones')),
+    sa.UniqueConstraint('form_token', name=op.f('uq_one_to_ones_form_token'))
     )
     with op.batch_alter_table('one_to_ones', schema=None) as batch_op:
         batch_op.create_index('ix_one_to_ones_logged_by_status', ['logged_by_id', 'status'], unique=False)
@@ -338,6 +340,7 @@ def upgrade():
     sa.Column('reviewer_id', sa.Integer(), nullable=True),
     sa.Column('reviewed_at', sa.DateTime(), nullable=True),
     sa.Column('review_note', sa.String(length=500), nullable=False),
+    sa.Column('form_token', sa.String(length=36), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.CheckConstraint('hours > 0 AND hours <= 24', name=op.f('ck_contributions_hours_range')),
@@ -347,6 +350,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['reviewer_id'], ['members.id'], name=op.f('fk_contributions_reviewer_id_members')),
     sa.ForeignKeyConstraint(['shift_signup_id'], ['shift_signups.id'], name=op.f('fk_contributions_shift_signup_id_shift_signups')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_contributions')),
+    sa.UniqueConstraint('form_token', name=op.f('uq_contributions_form_token')),
     sa.UniqueConstraint('shift_signup_id', name=op.f('uq_contributions_shift_signup_id'))
     )
     with op.batch_alter_table('contributions', schema=None) as batch_op:

@@ -1,0 +1,144 @@
+"""No double submit (SECURITY row 20): one rendered log form makes at most one contribution."""
+
+from __future__ import annotations
+
+import re
+import threading
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+
+from chamber.contributions import services
+from chamber.contributions.models import Contribution, ContributionKind, WorkMode
+from chamber.exceptions import Conflict
+from chamber.forms import new_form_token
+from chamber.meetings.times import chamber_today
+from chamber.members.models import Member
+from tests.conftest import csrf_token
+
+_TOKEN = re.compile(r'name="form_token" type="hidden" value="([^"]+)"')
+
+
+def _contributions(db) -> list[Contribution]:
+    db.session.commit()  # a fresh snapshot: what the requests or threads wrote
+    return list(db.session.scalars(sa.select(Contribution).order_by(Contribution.id)))
+
+
+@pytest.fixture
+def member_on_committee(make_member, make_committee, login):
+    member = make_member(joined_on=date(2020, 1, 1))
+    committee = make_committee(members=[member])
+    login(member)
+    return member, committee
+
+
+def _form(committee, token: str, **overrides) -> dict:
+    return {
+        "committee_id": str(committee.id),
+        "project_id": "0",
+        "kind": "task",
+        "hours": "1.5",
+        "contributed_on": (chamber_today() - timedelta(days=2)).isoformat(),
+        "mode": "in_person",
+        "description": "Printed the festival flyers",
+        "form_token": token,
+    } | overrides
+
+
+def test_each_log_form_carries_a_fresh_token(client, member_on_committee):
+    first = _TOKEN.search(client.get("/work/new").get_data(as_text=True))
+    second = _TOKEN.search(client.get("/work/new").get_data(as_text=True))
+    assert first and second and first.group(1) != second.group(1)
+
+
+def test_the_same_form_posted_twice_logs_one_contribution(client, db, member_on_committee):
+    _member, committee = member_on_committee
+    token = _TOKEN.search(client.get("/work/new").get_data(as_text=True)).group(1)
+    csrf = csrf_token(client, "/work/new")
+    first = client.post("/work/new", data={"csrf_token": csrf, **_form(committee, token)})
+    second = client.post(
+        "/work/new",
+        data={"csrf_token": csrf, **_form(committee, token, description="Retry")},
+        follow_redirects=True,
+    )
+    assert first.status_code == 302
+    assert second.status_code == 200
+    assert "You had already sent this contribution" in second.get_data(as_text=True)
+    [contribution] = _contributions(db)
+    assert contribution.description == "Printed the festival flyers"
+    assert contribution.form_token == token
+
+
+def test_a_form_without_a_valid_token_is_refused(client, db, member_on_committee):
+    _member, committee = member_on_committee
+    csrf = csrf_token(client, "/work/new")
+    for token in ("", "not-a-uuid"):
+        response = client.post("/work/new", data={"csrf_token": csrf, **_form(committee, token)})
+        assert response.status_code == 400
+        assert "This form has expired" in response.get_data(as_text=True)
+    assert _contributions(db) == []
+
+
+def test_another_members_token_is_not_theirs_to_reuse(db, make_member, member_on_committee):
+    member, committee = member_on_committee
+    other = make_member(joined_on=date(2020, 1, 1))
+    token = new_form_token()
+    data = {
+        "committee_id": committee.id,
+        "project_id": None,
+        "kind": ContributionKind.TASK,
+        "hours": Decimal("1"),
+        "contributed_on": chamber_today(),
+        "mode": WorkMode.ONLINE,
+        "description": "Mine",
+    }
+    services.log_contribution(member, data, token)
+    db.session.commit()
+    with pytest.raises(Conflict) as refused:
+        services.log_contribution(other, data, token)
+    assert not isinstance(refused.value, services.AlreadyLogged)
+    db.session.rollback()
+    assert len(_contributions(db)) == 1
+
+
+def test_four_racing_posts_of_one_form_log_one_contribution(app, db, member_on_committee):
+    member, committee = member_on_committee
+    token, member_id, committee_id = new_form_token(), member.id, committee.id
+    db.session.commit()  # the test's own session holds no transaction while threads write
+    outcomes: list[str] = []
+    barrier = threading.Barrier(4)
+
+    def log():
+        barrier.wait(timeout=30)
+        with app.app_context():
+            data = {
+                "committee_id": committee_id,
+                "project_id": None,
+                "kind": ContributionKind.TASK,
+                "hours": Decimal("2"),
+                "contributed_on": chamber_today(),
+                "mode": WorkMode.IN_PERSON,
+                "description": "Raced",
+            }
+            try:
+                services.log_contribution(db.session.get(Member, member_id), data, token)
+                db.session.commit()
+                outcomes.append("created")
+            except services.AlreadyLogged:
+                db.session.rollback()
+                outcomes.append("already")
+            except Exception as error:  # noqa: BLE001 - reported in the assertion below
+                db.session.rollback()
+                outcomes.append(repr(error))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=log) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["already", "already", "already", "created"]
+    assert len(_contributions(db)) == 1
