@@ -88,6 +88,8 @@ class Referral(TimestampMixin, Base):
         ),
         sa.Index("ix_referrals_receiver_status", "receiver_id", "status"),
         sa.Index("ix_referrals_giver_status", "giver_id", "status"),
+        # The staff list and reports read referrals newest first, by date given.
+        sa.Index("ix_referrals_created_at", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

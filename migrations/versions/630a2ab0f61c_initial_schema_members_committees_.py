@@ -1,8 +1,8 @@
 """Initial schema: members, committees, committee work, referrals
 
-Revision ID: fd1fcab0f9eb
+Revision ID: 630a2ab0f61c
 Revises: 
-Create Date: 2026-11-22 11:31:55.573601
+Create Date: 2026-11-22 11:34:41.816663
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'fd1fcab0f9eb'
+revision = '630a2ab0f61c'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -267,6 +267,7 @@ def upgrade():
     )
     with op.batch_alter_table('referrals', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_referrals_closed_on'), ['closed_on'], unique=False)
+        batch_op.create_index('ix_referrals_created_at', ['created_at'], unique=False)
         batch_op.create_index('ix_referrals_giver_status', ['giver_id', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_referrals_how_committee_id'), ['how_committee_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_referrals_how_project_id'), ['how_project_id'], unique=False)
@@ -388,6 +389,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_referrals_how_project_id'))
         batch_op.drop_index(batch_op.f('ix_referrals_how_committee_id'))
         batch_op.drop_index('ix_referrals_giver_status')
+        batch_op.drop_index('ix_referrals_created_at')
         batch_op.drop_index(batch_op.f('ix_referrals_closed_on'))
 
     op.drop_table('referrals')
