@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
-from flask import Flask, current_app, has_request_context, request
+from flask import Flask, has_request_context, request
 from flask_login import current_user
 
 from chamber import authz
-
-
-def chamber_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["CHAMBER_TIMEZONE"])
-
-
-def to_local(value: datetime) -> datetime:
-    """A stored (naive UTC) datetime in the chamber's time zone."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(chamber_zone())
+from chamber.localtime import to_local
 
 
 def format_datetime(value: datetime | None, fmt: str = "%d %b %Y, %H:%M") -> str:

@@ -15,8 +15,8 @@ from chamber.contributions.models import (
 )
 from chamber.db import utcnow
 from chamber.extensions import db
+from chamber.localtime import chamber_today
 from chamber.meetings.models import Meeting, MeetingMode
-from chamber.meetings.times import chamber_today
 from chamber.projects.models import Project, ProjectStatus, Shift
 
 

@@ -17,7 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from chamber.contributions.models import ContributionKind, ContributionStatus, WorkMode
 from chamber.forms import ChamberForm, form_token_format
-from chamber.meetings.times import chamber_today
+from chamber.localtime import chamber_today
 
 
 def select_choices(pairs) -> list[SelectChoice]:

@@ -6,16 +6,15 @@ from datetime import datetime
 
 from chamber.contributions import queries
 from chamber.contributions.models import WorkMode
+from chamber.localtime import chamber_today, local_to_utc, quarter_start
 from chamber.meetings import queries as meeting_queries
 from chamber.meetings.models import AttendanceStatus
-from chamber.meetings.times import chamber_today, local_to_utc, quarter_start
 from chamber.one_to_ones import queries as one_to_one_queries
+from chamber.portal.panel import Panel
 
 
 def hours_panel(member):
     """Approved and pending hours this year; this quarter's interactions by mode."""
-    # Imported here because chamber.portal.panels imports this module to list the panels.
-    from chamber.portal.panels import Panel
 
     today = chamber_today()
     since = quarter_start(today)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 from chamber.committees.models import Committee, CommitteeMembership
 from chamber.contributions.models import Contribution, ContributionStatus, WorkMode
 from chamber.extensions import db
+from chamber.localtime import chamber_today
 from chamber.members.models import Member
 from chamber.projects.models import Project, ProjectStatus
 
@@ -120,7 +121,7 @@ def contribution_years(member: Member) -> list[int]:
     )
     if first is None:
         return []
-    return list(range(date.today().year, first.year - 1, -1))
+    return list(range(chamber_today().year, first.year - 1, -1))
 
 
 def loggable_choices(member: Member) -> tuple[list[Committee], list[Project]]:

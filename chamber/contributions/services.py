@@ -16,7 +16,7 @@ from chamber.contributions.models import Contribution, ContributionKind, Contrib
 from chamber.db import utcnow
 from chamber.exceptions import ChamberError, Conflict, NotAllowed
 from chamber.extensions import db
-from chamber.meetings.times import chamber_today
+from chamber.localtime import chamber_today
 from chamber.members.models import Member
 from chamber.notifications.services import notify, register_kind
 from chamber.projects.models import Project, ProjectStatus
@@ -267,7 +267,7 @@ def decide_contributions(
 
 def credit_attended_shift(actor: Member, signup) -> Contribution:
     """The approved contribution of an attended shift: hours and mode from the shift."""
-    from chamber.meetings.times import utc_to_local
+    from chamber.localtime import utc_to_local
 
     shift = signup.shift
     contribution = Contribution(

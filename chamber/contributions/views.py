@@ -24,7 +24,7 @@ from chamber.csvexport import csv_response
 from chamber.exceptions import ChamberError
 from chamber.extensions import db
 from chamber.forms import new_form_token
-from chamber.meetings.times import chamber_today
+from chamber.localtime import chamber_today
 from chamber.paging import requested_page
 from chamber.templating import format_hours
 

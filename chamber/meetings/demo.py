@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from chamber.committees.models import Committee
 from chamber.db import utcnow
 from chamber.extensions import db
+from chamber.localtime import local_to_utc
 from chamber.meetings.models import Attendance, AttendanceStatus, Meeting, MeetingMode
-from chamber.meetings.times import local_to_utc
 
 if TYPE_CHECKING:
     from chamber.demo.seed import SeedContext

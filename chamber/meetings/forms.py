@@ -7,8 +7,8 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 
 from chamber.contributions.forms import select_choices
 from chamber.forms import ChamberForm
+from chamber.localtime import local_to_utc, utc_to_local
 from chamber.meetings.models import AttendanceStatus, MeetingMode
-from chamber.meetings.times import local_to_utc, utc_to_local
 from chamber.members.forms import plain_text
 
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from chamber.meetings import queries
+from chamber.portal.panel import Panel
 from chamber.projects import queries as project_queries
 
 
 def schedule_panel(member):
     """Next meetings, the shifts I signed up for, and open shifts of my committees."""
-    # Imported here because chamber.portal.panels imports this module to list the panels.
-    from chamber.portal.panels import Panel
 
     return Panel(
         "meetings/_panel_schedule.html",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
@@ -18,6 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from chamber.forms import ChamberForm, safe_web_url
+from chamber.localtime import chamber_today
 
 _PHONE = re.compile(r"^\+?[0-9 ().\-]{7,30}(?:\s*(?:x|ext\.?)\s*[0-9]{1,6})?$", re.IGNORECASE)
 
@@ -28,7 +28,7 @@ def phone_number(form, field) -> None:
 
 
 def not_in_future(form, field) -> None:
-    if field.data and field.data > date.today():
+    if field.data and field.data > chamber_today():
         raise ValidationError("This date cannot be in the future.")
 
 
@@ -143,7 +143,7 @@ class ImportRowForm(ChamberForm):
 
     def row_data(self) -> dict:
         data = {name: getattr(self, name).data for name in self.FIELDS}
-        data["joined_on"] = data["joined_on"] or date.today()
+        data["joined_on"] = data["joined_on"] or chamber_today()
         return data
 
 

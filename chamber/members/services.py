@@ -6,7 +6,6 @@ import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
 
 import sqlalchemy as sa
 from flask import url_for
@@ -17,6 +16,7 @@ from chamber.auth import tokens
 from chamber.auth.services import normalise_email
 from chamber.exceptions import Conflict, NotAllowed, StaleEdit
 from chamber.extensions import db
+from chamber.localtime import chamber_today
 from chamber.mail.services import external_url, queue_mail
 from chamber.members.models import Member
 
@@ -84,7 +84,7 @@ def invite_member(actor: Member, data: dict) -> Member:
         category=data.get("category") or "",
         city=data.get("city") or "",
         is_staff=bool(data.get("is_staff")),
-        joined_on=date.today(),
+        joined_on=chamber_today(),
     )
     db.session.add(member)
     db.session.flush()

@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from chamber.contributions.forms import MODE_CHOICES, not_in_future
 from chamber.contributions.models import WorkMode
 from chamber.forms import ChamberForm, form_token_format, member_id
-from chamber.meetings.times import chamber_today
+from chamber.localtime import chamber_today
 
 
 class OneToOneForm(ChamberForm):

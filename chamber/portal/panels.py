@@ -6,22 +6,14 @@ with its context. Order here is the order on the page.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
-
 from chamber.committees import queries as committee_queries
 from chamber.contributions.panels import hours_panel
 from chamber.meetings.panels import schedule_panel
 from chamber.members import queries as member_queries
 from chamber.notifications import queries as notification_queries
 from chamber.one_to_ones.panels import to_confirm_panel
+from chamber.portal.panel import Panel
 from chamber.referrals.panels import referrals_panel
-
-
-@dataclass
-class Panel:
-    template: str
-    context: dict[str, Any] = field(default_factory=dict)
 
 
 def committees_panel(member) -> Panel:

@@ -16,8 +16,8 @@ from chamber.contributions.models import (
 )
 from chamber.db import utcnow
 from chamber.extensions import db
+from chamber.localtime import local_to_utc, utc_to_local
 from chamber.meetings.demo import active_committee_ids
-from chamber.meetings.times import local_to_utc, utc_to_local
 from chamber.members.models import Member
 from chamber.projects.models import Project, ProjectStatus, Shift, ShiftSignup, SignupStatus
 

@@ -15,8 +15,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from chamber.contributions.forms import MODE_CHOICES, select_choices
 from chamber.contributions.models import WorkMode
 from chamber.forms import ChamberForm
+from chamber.localtime import local_to_utc, utc_to_local
 from chamber.meetings.forms import LOCAL_FORMATS, ends_after_start, sensible_year
-from chamber.meetings.times import local_to_utc, utc_to_local
 from chamber.members.forms import plain_text
 from chamber.projects.models import ProjectStatus, SignupStatus
 

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
+from chamber.localtime import chamber_today, local_day_bounds
+from chamber.portal.panel import Panel
 from chamber.referrals import queries
-from chamber.referrals.services import chamber_today
-from chamber.templating import chamber_zone
 
 
 def referrals_panel(member):
     """Open referrals received, won this year (count and value) and what my referrals won."""
-    # Imported here because chamber.portal.panels imports this module to list the panels.
-    from chamber.portal.panels import Panel
 
     year_start = chamber_today().replace(month=1, day=1)
-    given_since, _ = queries.utc_bounds(year_start, None, chamber_zone())
+    given_since, _ = local_day_bounds(year_start, None)
     summary = queries.member_summary(member, year_start, given_since)
     return Panel("referrals/_panel.html", {"summary": summary})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_sqlalchemy.pagination import Pagination
@@ -64,18 +64,6 @@ def given_page(
         .order_by(Referral.created_at.desc(), Referral.id.desc())
     )
     return db.paginate(_with_status(query, status), page=page, per_page=per_page, error_out=False)
-
-
-def utc_bounds(first: date | None, last: date | None, zone) -> tuple[datetime | None, ...]:
-    """Local calendar days [first, last] as naive UTC datetimes [start, end)."""
-
-    def start_of(day: date) -> datetime:
-        return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC).replace(tzinfo=None)
-
-    return (
-        start_of(first) if first else None,
-        start_of(last + timedelta(days=1)) if last else None,
-    )
 
 
 def staff_page(

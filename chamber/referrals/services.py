@@ -12,12 +12,13 @@ from chamber.audit.services import changes, record_audit
 from chamber.db import utcnow
 from chamber.exceptions import ChamberError, Conflict, NotAllowed, StaleEdit
 from chamber.extensions import db
+from chamber.localtime import chamber_today, to_local
 from chamber.members.models import Member
 from chamber.notifications.services import notify, register_kind
 from chamber.referrals import queries
 from chamber.referrals.forms import MAX_VALUE_CENTS
 from chamber.referrals.models import Referral, ReferralEvent, ReferralStatus
-from chamber.templating import format_money, to_local
+from chamber.templating import format_money
 
 register_kind("referral_received", "A member passes me a referral")
 register_kind("referral_status_changed", "A referral I gave moves on (contacted, won, lost…)")
@@ -30,11 +31,6 @@ class AlreadyGiven(Conflict):
     def __init__(self, referral_id: int):
         super().__init__("This referral was already given.")
         self.referral_id = referral_id
-
-
-def chamber_today() -> date:
-    """Today in the chamber's time zone (what 'not in the future' means to members)."""
-    return to_local(utcnow()).date()
 
 
 def given_on(referral: Referral) -> date:

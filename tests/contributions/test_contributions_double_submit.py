@@ -14,7 +14,7 @@ from chamber.contributions import services
 from chamber.contributions.models import Contribution, ContributionKind, WorkMode
 from chamber.exceptions import Conflict
 from chamber.forms import new_form_token
-from chamber.meetings.times import chamber_today
+from chamber.localtime import chamber_today
 from chamber.members.models import Member
 from tests.conftest import csrf_token
 

@@ -17,7 +17,7 @@ from chamber.contributions.models import (
     ContributionStatus,
     WorkMode,
 )
-from chamber.meetings.times import chamber_today
+from chamber.localtime import chamber_today
 from chamber.projects.models import ProjectStatus
 from tests.conftest import csrf_token
 from tests.fuzz import (

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from chamber.contributions.models import Contribution, ContributionStatus
 from chamber.forms import new_form_token
-from chamber.meetings.times import chamber_today
+from chamber.localtime import chamber_today
 
 
 def _count(db) -> int:

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from chamber.contributions.models import WorkMode
 from chamber.exceptions import Conflict
 from chamber.forms import new_form_token
-from chamber.meetings.times import chamber_today
+from chamber.localtime import chamber_today
 from chamber.members.models import Member
 from chamber.one_to_ones import services
 from chamber.one_to_ones.models import OneToOne

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from chamber import activity
 from chamber.forms import new_form_token
-from chamber.meetings.times import chamber_today
+from chamber.localtime import chamber_today
 from chamber.one_to_ones.models import OneToOne, OneToOneStatus
 
 

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from chamber.contributions.models import WorkMode
-from chamber.meetings.times import chamber_today
+from chamber.localtime import chamber_today
 from chamber.one_to_ones.models import OneToOne, OneToOneStatus
 from tests.conftest import csrf_token
 from tests.fuzz import (

@@ -9,11 +9,11 @@ from chamber import authz
 from chamber.authz import require
 from chamber.exceptions import ChamberError
 from chamber.extensions import db
+from chamber.localtime import local_day_bounds
 from chamber.paging import requested_page
 from chamber.referrals import queries, services
 from chamber.referrals.forms import CorrectReferralForm, StaffReferralFilterForm, money_text
 from chamber.referrals.models import Referral, ReferralStatus
-from chamber.templating import chamber_zone
 
 bp = Blueprint("referrals_staff", __name__, url_prefix="/staff/referrals")
 
@@ -23,9 +23,7 @@ bp = Blueprint("referrals_staff", __name__, url_prefix="/staff/referrals")
 def index():
     require(authz.can_view_all_referrals(current_user))
     form = StaffReferralFilterForm(request.args)
-    given_from, given_before = queries.utc_bounds(
-        form.given_from.data, form.given_to.data, chamber_zone()
-    )
+    given_from, given_before = local_day_bounds(form.given_from.data, form.given_to.data)
     page = queries.staff_page(
         status=form.status_value,
         text=(form.q.data or "")[:100] or None,
