@@ -63,6 +63,8 @@ def log_one_to_one(member: Member, data: dict, form_token: str) -> OneToOne:
         )
     )
     if duplicate is not None:
+        # The same form posted twice at once: the first post's row is the "duplicate".
+        _check_not_logged(member, form_token)
         raise Conflict(
             f"A one-to-one with {partner.full_name} on this day is already logged.",
             field="met_on",
