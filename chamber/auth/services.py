@@ -35,14 +35,14 @@ def authenticate(email: str, password: str) -> Member | None:
         )
         return None
     member.last_sign_in_at = utcnow()
-    record_audit(member, "auth.sign_in", member)
+    record_audit(member, "auth.sign_in", member, summary=member.full_name)
     return member
 
 
 def sign_out(member: Member) -> None:
     """Rotate the session token so every copy of this member's cookies stops working."""
     member.rotate_session_token()
-    record_audit(member, "auth.sign_out", member)
+    record_audit(member, "auth.sign_out", member, summary=member.full_name)
 
 
 def set_password(member: Member, password: str, *, reason: str) -> None:
