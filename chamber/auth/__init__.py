@@ -1,1 +1,1 @@
-"""auth feature."""
+"""Signing in and out, passwords, invitations and password resets."""

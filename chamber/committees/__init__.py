@@ -1,1 +1,1 @@
-"""committees feature."""
+"""Committees, their rosters and roles, join requests, and the lead's manage area."""

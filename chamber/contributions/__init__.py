@@ -1,1 +1,1 @@
-"""contributions feature."""
+"""Contributions: work members give their committees, approved by the committee's leads."""

@@ -1,1 +1,1 @@
-"""demo feature."""
+"""The demo chamber (small and large) that `flask seed-demo` creates."""

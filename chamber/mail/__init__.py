@@ -1,1 +1,1 @@
-"""mail feature."""
+"""Outgoing e-mail: the outbox table and its delivery."""

@@ -1,1 +1,1 @@
-"""meetings feature."""
+"""Committee meetings and chamber-wide events, attendance, and calendar feeds."""

@@ -1,1 +1,1 @@
-"""members feature."""
+"""Members: the directories, profiles, settings and staff member administration."""

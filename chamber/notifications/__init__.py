@@ -1,1 +1,1 @@
-"""notifications feature."""
+"""In-app notifications and each member's e-mail choices."""

@@ -1,1 +1,1 @@
-"""one-to-ones feature."""
+"""One-to-ones: two members met; one logs it, the other confirms."""

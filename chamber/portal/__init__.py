@@ -1,1 +1,1 @@
-"""portal feature."""
+"""The landing page, the member dashboard and its panels, and the health check."""

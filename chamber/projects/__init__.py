@@ -1,1 +1,1 @@
-"""projects feature."""
+"""A committee's community projects and their volunteer shifts."""
