@@ -6,8 +6,12 @@ import logging
 import uuid
 
 from flask import Flask, jsonify, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from chamber.audit.services import record_audit
+from chamber.extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +53,6 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(InternalServerError)
     @app.errorhandler(Exception)
     def server_error(error):
-        from chamber.extensions import db
-
         original = getattr(error, "original_exception", None) or error
         if isinstance(original, HTTPException) and not isinstance(original, InternalServerError):
             return http_error(original)
@@ -62,11 +64,6 @@ def init_app(app: Flask) -> None:
 
 def _audit_refusal() -> None:
     """Refused access by a signed-in member is worth an audit row (probing, stale links)."""
-    from flask_login import current_user
-
-    from chamber.audit.services import record_audit
-    from chamber.extensions import db
-
     if not current_user.is_authenticated:
         return
     try:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
@@ -15,13 +14,11 @@ from chamber.contributions.models import (
     WorkMode,
 )
 from chamber.db import utcnow
+from chamber.demo.context import SeedContext, bulk_insert
 from chamber.extensions import db
 from chamber.meetings.demo import active_committee_ids
 from chamber.members.models import Member
 from chamber.projects.models import Project, ProjectStatus
-
-if TYPE_CHECKING:
-    from chamber.demo.seed import SeedContext
 
 TARGET = {"small": 2400, "large": 300_000}  # rows in all, shift credits included
 DESCRIPTIONS = {
@@ -42,8 +39,6 @@ KINDS = [ContributionKind.VOLUNTEER_HOURS] * 4 + [
 
 def seed_contributions(ctx: SeedContext) -> None:
     """Contributions by committee members; pending ones are recent, as in a real queue."""
-    # chamber.demo.seed lists this step, so it is imported when the step runs.
-    from chamber.demo.seed import bulk_insert
 
     rng, today = ctx.rng, ctx.today
     joined = dict(db.session.execute(sa.select(Member.id, Member.joined_on)).all())

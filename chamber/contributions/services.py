@@ -16,7 +16,7 @@ from chamber.contributions.models import Contribution, ContributionKind, Contrib
 from chamber.db import utcnow
 from chamber.exceptions import ChamberError, Conflict, NotAllowed
 from chamber.extensions import db
-from chamber.localtime import chamber_today
+from chamber.localtime import chamber_today, utc_to_local
 from chamber.members.models import Member
 from chamber.notifications.services import notify, register_kind
 from chamber.projects.models import Project, ProjectStatus
@@ -267,8 +267,6 @@ def decide_contributions(
 
 def credit_attended_shift(actor: Member, signup) -> Contribution:
     """The approved contribution of an attended shift: hours and mode from the shift."""
-    from chamber.localtime import utc_to_local
-
     shift = signup.shift
     contribution = Contribution(
         member_id=signup.member_id,

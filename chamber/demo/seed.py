@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -24,6 +23,7 @@ from chamber.committees.models import (
 )
 from chamber.contributions.demo import seed_contributions
 from chamber.db import utcnow
+from chamber.demo.context import DEMO_EMAIL_DOMAINS, SIZES, SeedContext, bulk_insert
 from chamber.extensions import db
 from chamber.meetings.demo import seed_meetings
 from chamber.members.models import Member, new_session_token
@@ -33,10 +33,6 @@ from chamber.referrals.demo import seed_referrals
 
 DEMO_PASSWORD = "chamber-demo"  # noqa: S105 - the documented demo password (DESIGN.md)
 
-SIZES = {
-    "small": {"members": 120, "committees": 8, "months": 18},
-    "large": {"members": 5000, "committees": 60, "months": 36},
-}
 
 CATEGORIES = [
     "Accounting",
@@ -99,41 +95,8 @@ COMMITTEE_NAMES = [
 CITIES = ["Riverside", "Millbrook", "Oak Harbor", "Cedar Falls", "Fairview", "Lakeside"]
 
 
-@dataclass
-class SeedContext:
-    """What one seeding run shares between steps."""
-
-    size: str
-    rng: random.Random
-    fake: Faker
-    today: date
-    months: int
-    echo: Callable[[str], None]
-    member_ids: list[int] = field(default_factory=list)
-    committee_ids: list[int] = field(default_factory=list)
-    # committee id -> member ids on it (chairs/leads first)
-    rosters: dict[int, list[int]] = field(default_factory=dict)
-    leads: dict[int, list[int]] = field(default_factory=dict)
-    demo: dict[str, int] = field(default_factory=dict)  # "director"/"chair"/"member" -> id
-    counts: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def start(self) -> date:
-        return self.today - timedelta(days=self.months * 30)
-
-    def random_day(self, after: date | None = None) -> date:
-        first = max(after or self.start, self.start)
-        span = (self.today - first).days
-        return first + timedelta(days=self.rng.randint(0, max(span, 0)))
-
-
 def database_has_members() -> bool:
     return db.session.scalar(sa.select(sa.func.count()).select_from(Member)) > 0
-
-
-def bulk_insert(model, rows: list[dict], batch: int = 5000) -> None:
-    for start in range(0, len(rows), batch):
-        db.session.execute(sa.insert(model), rows[start : start + batch])
 
 
 _BIO_OPENINGS = [
@@ -221,7 +184,7 @@ def seed_members(ctx: SeedContext) -> None:
     emails = {row["email"] for row in rows}
     while len(rows) < n:
         first, last = fake.first_name(), fake.last_name()
-        email = f"{first}.{last}{rng.randint(1, 999)}@{fake.free_email_domain()}".lower()
+        email = f"{first}.{last}{rng.randint(1, 999)}@{rng.choice(DEMO_EMAIL_DOMAINS)}".lower()
         if email in emails:
             continue
         emails.add(email)

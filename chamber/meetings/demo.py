@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
 from chamber.committees.models import Committee
 from chamber.db import utcnow
+from chamber.demo.context import SeedContext, bulk_insert
 from chamber.extensions import db
 from chamber.localtime import local_to_utc
 from chamber.meetings.models import Attendance, AttendanceStatus, Meeting, MeetingMode
-
-if TYPE_CHECKING:
-    from chamber.demo.seed import SeedContext
 
 TARGET = {"small": None, "large": 2000}  # None: every active committee meets monthly
 PLACES = ["Chamber office, 12 Main Street", "Riverside Library, room B", "Town Hall annex"]
@@ -48,8 +45,6 @@ def _meeting_row(ctx: SeedContext, committee_id, title, day, hour, minutes, mode
 
 def seed_meetings(ctx: SeedContext) -> None:
     """Committee meetings over the whole period (plus the next two months), events, attendance."""
-    # chamber.demo.seed lists this step, so it is imported when the step runs.
-    from chamber.demo.seed import bulk_insert
 
     rng = ctx.rng
     committees = active_committee_ids()

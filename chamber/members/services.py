@@ -18,6 +18,7 @@ from chamber.exceptions import Conflict, NotAllowed, StaleEdit
 from chamber.extensions import db
 from chamber.localtime import chamber_today
 from chamber.mail.services import external_url, queue_mail
+from chamber.members.forms import ImportRowForm, MemberAdminForm, ProfileForm
 from chamber.members.models import Member
 
 IMPORT_COLUMNS = (
@@ -45,8 +46,6 @@ def email_taken(email: str, *, except_id: int | None = None) -> bool:
 
 def update_profile(actor: Member, member: Member, data: dict) -> None:
     """The member (or staff) changes the profile fields; nothing else can be set here."""
-    from chamber.members.forms import ProfileForm
-
     if actor.id != member.id and not actor.is_staff:
         raise NotAllowed("You can only edit your own profile.")
     before = _snapshot(member, ProfileForm.PROFILE_FIELDS)
@@ -94,8 +93,6 @@ def invite_member(actor: Member, data: dict) -> Member:
 
 def update_member(actor: Member, member: Member, data: dict, version_id: str | int) -> None:
     """Staff edit; refuses if someone saved the member since the form was opened."""
-    from chamber.members.forms import MemberAdminForm
-
     if str(member.version_id) != str(version_id):
         raise StaleEdit()
     if email_taken(data["email"], except_id=member.id):
@@ -167,8 +164,6 @@ def import_members(
     A row is validated completely before anything of it is written, so no row is ever
     half-imported; e-mails must be unique in the chamber and in the file.
     """
-    from chamber.members.forms import ImportRowForm
-
     report = ImportReport()
     existing = set(db.session.scalars(sa.select(Member.email)))
     seen: set[str] = set()

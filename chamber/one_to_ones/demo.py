@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
 from chamber.contributions.models import WorkMode
 from chamber.db import utcnow
+from chamber.demo.context import SeedContext, bulk_insert
 from chamber.extensions import db
 from chamber.members.models import Member
 from chamber.one_to_ones.models import OneToOne, OneToOneStatus
-
-if TYPE_CHECKING:
-    from chamber.demo.seed import SeedContext
 
 TARGET = {"small": 300, "large": 20_000}
 NOTES = [
@@ -27,8 +24,6 @@ NOTES = [
 
 def seed_one_to_ones(ctx: SeedContext) -> None:
     """Pairs mostly from a shared committee; the demo member has one waiting to confirm."""
-    # chamber.demo.seed lists this step, so it is imported when the step runs.
-    from chamber.demo.seed import bulk_insert
 
     rng, today, now = ctx.rng, ctx.today, utcnow()
     joined = dict(db.session.execute(sa.select(Member.id, Member.joined_on)).all())

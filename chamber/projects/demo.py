@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
@@ -15,14 +14,12 @@ from chamber.contributions.models import (
     WorkMode,
 )
 from chamber.db import utcnow
+from chamber.demo.context import SeedContext, bulk_insert
 from chamber.extensions import db
 from chamber.localtime import local_to_utc, utc_to_local
 from chamber.meetings.demo import active_committee_ids
 from chamber.members.models import Member
 from chamber.projects.models import Project, ProjectStatus, Shift, ShiftSignup, SignupStatus
-
-if TYPE_CHECKING:
-    from chamber.demo.seed import SeedContext
 
 TARGET = {"small": 4, "large": 600}  # small: projects per committee; large: in all
 PROJECT_NAMES = [
@@ -44,8 +41,6 @@ SHIFT_TITLES = ["Set-up crew", "Welcome desk", "Clean-up crew", "Info booth", "O
 
 def seed_projects(ctx: SeedContext) -> None:
     """Projects (the demo chair's committee has an active one with open shifts ahead)."""
-    # chamber.demo.seed lists this step, so it is imported when the step runs.
-    from chamber.demo.seed import bulk_insert
 
     rng, today = ctx.rng, ctx.today
     committees = active_committee_ids()
@@ -94,8 +89,6 @@ def seed_projects(ctx: SeedContext) -> None:
 
 
 def _seed_shifts(ctx: SeedContext, projects: list[tuple[int, dict]]) -> None:
-    # chamber.demo.seed lists this step, so it is imported when the step runs.
-    from chamber.demo.seed import bulk_insert
 
     rng, now = ctx.rng, utcnow()
     shifts = []

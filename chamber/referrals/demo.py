@@ -15,6 +15,7 @@ from datetime import datetime, time, timedelta
 import sqlalchemy as sa
 
 from chamber.db import utcnow
+from chamber.demo.context import DEMO_EMAIL_DOMAINS, bulk_insert
 from chamber.extensions import db
 from chamber.referrals.models import (
     Referral,
@@ -81,7 +82,7 @@ class _Pools:
         fake = ctx.fake
         self.people = [(fake.first_name(), fake.last_name()) for _ in range(size)]
         self.companies = [fake.company() for _ in range(size // 4)]
-        self.domains = [fake.free_email_domain() for _ in range(20)]
+        self.domains = list(DEMO_EMAIL_DOMAINS)
         self.phones = [fake.numerify("+1 555 ### ####") for _ in range(size)]
 
 
@@ -246,8 +247,6 @@ def _given_at(ctx, *, min_age_days: int = 0, max_age_days: int | None = None) ->
 
 def seed_referrals(ctx) -> None:
     """Referrals between members who share a committee, plus the demo accounts' own story."""
-    from chamber.demo.seed import bulk_insert
-
     rng = ctx.rng
     n = COUNTS[ctx.size]
     builder = ReferralBuilder(ctx, _Pools(ctx, 400 if ctx.size == "small" else 3000))
