@@ -58,3 +58,16 @@ def test_seed_demo_command_refuses_a_database_with_members(app, make_member):
     assert result.exit_code != 0 and "already has members" in result.output
     result = runner.invoke(args=["seed-demo", "--if-empty"])
     assert result.exit_code == 0 and "not added" in result.output
+
+
+def test_demo_email_addresses_can_never_reach_a_real_person(app, db):
+    from chamber.referrals.models import Referral
+
+    seed_chamber(size="small", seed=11)
+    reserved = ("@example.com", "@example.org", "@example.net")
+    emails = db.session.scalars(sa.select(Member.email)).all()
+    prospects = db.session.scalars(
+        sa.select(Referral.prospect_email).where(Referral.prospect_email != "")
+    ).all()
+    assert emails and prospects
+    assert all(address.endswith(reserved) for address in [*emails, *prospects])
