@@ -1,11 +1,10 @@
 """Committees: pages, join requests, appointments, leaving, staff administration."""
 
-import threading
-
 import sqlalchemy as sa
 
 from chamber.audit.models import AuditEntry
 from chamber.committees.models import Committee, CommitteeMembership, JoinRequest
+from tests.concurrency import at_once
 from tests.conftest import csrf_token
 
 
@@ -132,32 +131,17 @@ def test_concurrent_decisions_on_one_join_request_give_one_result(
     db.session.add(JoinRequest(committee=committee, member=applicant))
     db.session.commit()
     request_id = db.session.scalar(sa.select(JoinRequest.id))
-    db.session.commit()  # hold no transaction (nor SQLite's write lock) while threads run
-    outcomes, barrier = [], threading.Barrier(len(leads))
 
     def decide(lead_id, approve):
-        with app.app_context():
+        def action():
             actor = ext_db.session.get(Member, lead_id)
-            join_request = ext_db.session.get(JoinRequest, request_id)
-            ext_db.session.commit()  # as between two requests: the page, then the POST
-            barrier.wait()
-            try:
-                decide_join_request(actor, join_request, approve)
-                ext_db.session.commit()
-                outcomes.append("decided")
-            except Conflict:
-                ext_db.session.rollback()
-                outcomes.append("refused")
+            decide_join_request(actor, ext_db.session.get(JoinRequest, request_id), approve)
 
-    threads = [
-        threading.Thread(target=decide, args=(lead.id, i % 2 == 0)) for i, lead in enumerate(leads)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(outcomes) == ["decided", "refused", "refused", "refused"]
-    db.session.commit()  # end the test's snapshot so it sees what the threads committed
+        return action
+
+    actions = [decide(lead.id, i % 2 == 0) for i, lead in enumerate(leads)]
+    outcomes = at_once(app, actions, expected=(Conflict,))
+    assert outcomes == ["Conflict", "Conflict", "Conflict", "ok"]
     assert (
         db.session.scalar(
             sa.select(sa.func.count())

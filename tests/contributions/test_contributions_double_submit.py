@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import threading
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -16,6 +15,7 @@ from chamber.exceptions import Conflict
 from chamber.forms import new_form_token
 from chamber.localtime import chamber_today
 from chamber.members.models import Member
+from tests.concurrency import at_once
 from tests.conftest import csrf_token
 
 _TOKEN = re.compile(r'name="form_token" type="hidden" value="([^"]+)"')
@@ -106,39 +106,19 @@ def test_another_members_token_is_not_theirs_to_reuse(db, make_member, member_on
 def test_four_racing_posts_of_one_form_log_one_contribution(app, db, member_on_committee):
     member, committee = member_on_committee
     token, member_id, committee_id = new_form_token(), member.id, committee.id
-    db.session.commit()  # the test's own session holds no transaction while threads write
-    outcomes: list[str] = []
-    barrier = threading.Barrier(4)
 
     def log():
-        barrier.wait(timeout=30)
-        with app.app_context():
-            data = {
-                "committee_id": committee_id,
-                "project_id": None,
-                "kind": ContributionKind.TASK,
-                "hours": Decimal("2"),
-                "contributed_on": chamber_today(),
-                "mode": WorkMode.IN_PERSON,
-                "description": "Raced",
-            }
-            try:
-                services.log_contribution(db.session.get(Member, member_id), data, token)
-                db.session.commit()
-                outcomes.append("created")
-            except services.AlreadyLogged:
-                db.session.rollback()
-                outcomes.append("already")
-            except Exception as error:  # noqa: BLE001 - reported in the assertion below
-                db.session.rollback()
-                outcomes.append(repr(error))
-            finally:
-                db.session.remove()
+        data = {
+            "committee_id": committee_id,
+            "project_id": None,
+            "kind": ContributionKind.TASK,
+            "hours": Decimal("2"),
+            "contributed_on": chamber_today(),
+            "mode": WorkMode.IN_PERSON,
+            "description": "Raced",
+        }
+        services.log_contribution(db.session.get(Member, member_id), data, token)
 
-    threads = [threading.Thread(target=log) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(outcomes) == ["already", "already", "already", "created"]
+    outcomes = at_once(app, [log] * 4, expected=(services.AlreadyLogged,))
+    assert outcomes == ["AlreadyLogged", "AlreadyLogged", "AlreadyLogged", "ok"]
     assert len(_contributions(db)) == 1

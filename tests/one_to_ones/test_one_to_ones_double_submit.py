@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import threading
 from datetime import date, timedelta
 
 import pytest
@@ -16,6 +15,7 @@ from chamber.localtime import chamber_today
 from chamber.members.models import Member
 from chamber.one_to_ones import services
 from chamber.one_to_ones.models import OneToOne
+from tests.concurrency import at_once
 from tests.conftest import csrf_token
 
 _TOKEN = re.compile(r'name="form_token" type="hidden" value="([^"]+)"')
@@ -88,31 +88,11 @@ def test_another_members_token_is_not_theirs_to_reuse(db, pair, make_member):
 def test_four_racing_posts_of_one_form_log_one_one_to_one(app, db, pair):
     logger, partner = pair
     token, logger_id, partner_id = new_form_token(), logger.id, partner.id
-    db.session.commit()  # the test's own session holds no transaction while threads write
-    outcomes: list[str] = []
-    barrier = threading.Barrier(4)
 
     def log():
-        barrier.wait(timeout=30)
-        with app.app_context():
-            data = {"partner_id": partner_id, "met_on": chamber_today(), "mode": WorkMode.ONLINE}
-            try:
-                services.log_one_to_one(db.session.get(Member, logger_id), data, token)
-                db.session.commit()
-                outcomes.append("created")
-            except services.AlreadyLogged:
-                db.session.rollback()
-                outcomes.append("already")
-            except Exception as error:  # noqa: BLE001 - reported in the assertion below
-                db.session.rollback()
-                outcomes.append(repr(error))
-            finally:
-                db.session.remove()
+        data = {"partner_id": partner_id, "met_on": chamber_today(), "mode": WorkMode.ONLINE}
+        services.log_one_to_one(db.session.get(Member, logger_id), data, token)
 
-    threads = [threading.Thread(target=log) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(outcomes) == ["already", "already", "already", "created"]
+    outcomes = at_once(app, [log] * 4, expected=(services.AlreadyLogged,))
+    assert outcomes == ["AlreadyLogged", "AlreadyLogged", "AlreadyLogged", "ok"]
     assert len(_one_to_ones(db)) == 1

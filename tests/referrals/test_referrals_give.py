@@ -103,47 +103,29 @@ def test_each_new_form_gets_a_fresh_token(client, cast, login):
 
 def test_concurrent_posts_of_one_form_give_one_referral(app, db, cast):
     """Two requests racing with one token: the unique constraint keeps one row."""
-    import threading
-
     from chamber.exceptions import Conflict
     from chamber.members.models import Member
     from chamber.referrals import services
     from chamber.referrals.forms import new_form_token
     from chamber.referrals.models import ReferralTemperature
+    from tests.concurrency import at_once
 
     token = new_form_token()
     giver_id, receiver_id = cast.giver.id, cast.receiver.id
-    db.session.remove()  # the test's own session holds no transaction while threads write
-    outcomes: list[str] = []
-    barrier = threading.Barrier(4)
 
     def give():
-        barrier.wait(timeout=30)  # before any query: on SQLite a read takes the write lock
-        with app.app_context():
-            giver = db.session.get(Member, giver_id)
-            receiver = db.session.get(Member, receiver_id)
-            data = {
-                "prospect_name": "Pat Prospect",
-                "prospect_email": PROSPECT_EMAIL,
-                "need": "A roof.",
-                "temperature": ReferralTemperature.WARM,
-            }
-            try:
-                services.give_referral(giver, receiver, data, token)
-                db.session.commit()
-                outcomes.append("created")
-            except Conflict:
-                db.session.rollback()
-                outcomes.append("already")
-            finally:
-                db.session.remove()
+        data = {
+            "prospect_name": "Pat Prospect",
+            "prospect_email": PROSPECT_EMAIL,
+            "need": "A roof.",
+            "temperature": ReferralTemperature.WARM,
+        }
+        services.give_referral(
+            db.session.get(Member, giver_id), db.session.get(Member, receiver_id), data, token
+        )
 
-    threads = [threading.Thread(target=give) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(outcomes) == ["already", "already", "already", "created"]
+    outcomes = at_once(app, [give] * 4, expected=(Conflict,))
+    assert outcomes == ["AlreadyGiven", "AlreadyGiven", "AlreadyGiven", "ok"]
     assert len(_referrals(db)) == 1
 
 
