@@ -29,3 +29,12 @@ class StaleEdit(Conflict):
         "editing. Their change is kept; review it and edit again.",
     ):
         super().__init__(message)
+
+
+class AlreadySubmitted(Conflict):
+    """This rendered form was saved before (a double click, a resent POST): nothing new is
+    saved and the member is sent to what the first post made (`url`)."""
+
+    def __init__(self, url: str | None, message: str = "That was already saved; here it is."):
+        super().__init__(message)
+        self.url = url

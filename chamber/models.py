@@ -7,6 +7,7 @@ from chamber.mail.models import OutboxMessage
 from chamber.meetings.models import Attendance, CalendarFeed, Meeting
 from chamber.members.models import Member
 from chamber.notifications.models import EmailPreference, Notification
+from chamber.once import FormSubmission
 from chamber.one_to_ones.models import OneToOne
 from chamber.projects.models import Project, Shift, ShiftSignup
 from chamber.referrals.models import Referral, ReferralEvent
@@ -19,6 +20,7 @@ __all__ = [
     "CommitteeMembership",
     "Contribution",
     "EmailPreference",
+    "FormSubmission",
     "JoinRequest",
     "Meeting",
     "Member",

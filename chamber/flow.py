@@ -1,0 +1,73 @@
+"""One way through a request: act, commit once, flash, redirect — or roll back and say why.
+
+Every view that changes data loads its object, checks a `can_*` predicate and validates its
+form, then hands the service call to `finish()`. `finish()` owns the rest of the request, so
+no view repeats it: the service runs, the transaction commits once, the member is told what
+happened and is redirected (post/redirect/get). When the service refuses (a `ChamberError`),
+nothing it wrote is kept and the refusal is shown next to its field (or flashed when there is
+no form), with what was typed kept. A second post of a form already saved
+(`AlreadySubmitted`) or an edit that lost a race with someone else's (`StaleDataError`) get
+their plain message, never a 500.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import flash, redirect
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.wrappers import Response
+
+from chamber.exceptions import AlreadySubmitted, ChamberError, StaleEdit
+from chamber.extensions import db
+
+T = TypeVar("T")
+
+Text = str | Callable[[Any], str]
+
+
+def _text(value: Text, result: Any) -> str:
+    return value(result) if callable(value) else value
+
+
+def finish(
+    act: Callable[[], T],
+    *,
+    success: Text | None,
+    to: Text,
+    form=None,
+    category: str = "success",
+    refused_to: Text | None = None,
+) -> Response | None:
+    """Run `act` (a service call) and end the request.
+
+    On success: commit once, flash `success` (a string, or a function of what `act`
+    returned), redirect to `to` (likewise). On a refusal: roll back; with a `form`, put the
+    message by its field and return None so the view renders the form again (status 400);
+    without one, flash the message and redirect to `refused_to` (default `to`).
+    """
+    try:
+        result = act()
+        db.session.commit()
+    except AlreadySubmitted as already:
+        db.session.rollback()
+        flash(already.message, "info")
+        return redirect(already.url or _text(refused_to or to, None))
+    except StaleDataError:
+        db.session.rollback()
+        return _refuse(StaleEdit(), form, refused_to or to)
+    except ChamberError as error:
+        db.session.rollback()
+        return _refuse(error, form, refused_to or to)
+    if success:
+        flash(_text(success, result), category)
+    return redirect(_text(to, result))
+
+
+def _refuse(error: ChamberError, form, to: Text) -> Response | None:
+    if form is not None:
+        form.add_error(error)
+        return None
+    flash(error.message, "error")
+    return redirect(_text(to, None))
