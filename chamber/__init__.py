@@ -25,6 +25,7 @@ def create_app(config: dict | None = None) -> Flask:
         cli,
         errors,
         models,  # noqa: F401 - every table known to Alembic and tests
+        routing,
         security,
         templating,
     )
@@ -35,6 +36,7 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    routing.init_app(app)  # before the blueprints: ids in URLs stay in the database's range
 
     from chamber.audit.views import bp as audit_bp
     from chamber.auth.views import bp as auth_bp

@@ -55,13 +55,28 @@ def new_form_token() -> str:
 MAX_ID = 2**31 - 1
 
 
+def database_id(value) -> int:
+    """Coerce a posted row id (`SelectField(coerce=database_id)`): an int from 1 to MAX_ID,
+    else ValueError, which WTForms shows as a field error — never a number that overflows
+    the database's integer column and answers 500 (SECURITY row 30)."""
+    number = parse_id(value)
+    if number is None:
+        raise ValueError("Not a valid id.")
+    return number
+
+
+def parse_id(value) -> int | None:
+    """The row id in a query-string or form value (1 to MAX_ID), or None when it cannot name
+    a row: not a number, zero, or beyond the database's integer range."""
+    text = str(value).strip() if value is not None else ""
+    if not text.isdecimal() or len(text) > len(str(MAX_ID)) or not 0 < int(text) <= MAX_ID:
+        return None
+    return int(text)
+
+
 def member_id(value) -> int:
     """A member id from a form or a query string; anything else becomes 0 (names no member)."""
-    try:
-        number = int(str(value).strip()) if value is not None else 0
-    except ValueError:
-        return 0
-    return number if 0 < number <= MAX_ID else 0
+    return parse_id(value) or 0
 
 
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")

@@ -16,7 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from chamber.contributions.models import ContributionKind, ContributionStatus, WorkMode
-from chamber.forms import ChamberForm, form_token_format
+from chamber.forms import ChamberForm, database_id, form_token_format, parse_id
 from chamber.localtime import chamber_today
 
 
@@ -125,7 +125,9 @@ class HistoryFilterForm(ChamberForm):
 class DecisionForm(ChamberForm):
     """Approve or reject the ticked contributions (or one, from its row), with a note."""
 
-    contribution_ids = SelectMultipleField("Contributions", coerce=int, validate_choice=False)
+    contribution_ids = SelectMultipleField(
+        "Contributions", coerce=database_id, validate_choice=False
+    )
     note = TextAreaField(
         "Note to the member",
         validators=[Optional(), Length(max=500)],
@@ -140,7 +142,7 @@ class DecisionForm(ChamberForm):
         if verb not in {"approve", "reject"}:
             return None
         if single:
-            if not single.isdigit():
+            if parse_id(single) is None:  # not an id in the database's range
                 return None
             return verb == "approve", [int(single)]
         return verb == "approve", list(self.contribution_ids.data or [])

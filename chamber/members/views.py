@@ -9,6 +9,7 @@ from chamber import authz
 from chamber.authz import require
 from chamber.exceptions import ChamberError
 from chamber.extensions import db
+from chamber.forms import parse_id
 from chamber.members import queries, services
 from chamber.members.forms import (
     DirectoryFilterForm,
@@ -48,7 +49,7 @@ def directory():
     form.committee.choices = [("", "All committees")] + [
         (str(cid), name) for cid, name in queries.committee_choices()
     ]
-    committee_id = int(form.committee.data) if (form.committee.data or "").isdigit() else None
+    committee_id = parse_id(form.committee.data)
     page = queries.directory_page(
         text=form.q.data or None,
         category=form.category.data or None,
