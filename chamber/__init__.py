@@ -50,6 +50,7 @@ def create_app(config: dict | None = None) -> Flask:
     from chamber.projects.views import bp as projects_bp
     from chamber.referrals.views.portal import bp as referrals_bp
     from chamber.referrals.views.staff import bp as referrals_staff_bp
+    from chamber.reports.views import bp as reports_bp
 
     for blueprint in (
         portal_bp,
@@ -64,6 +65,7 @@ def create_app(config: dict | None = None) -> Flask:
         audit_bp,
         referrals_bp,
         referrals_staff_bp,
+        reports_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -237,3 +237,80 @@ def can_correct_referral(member: Member | None, referral=None) -> bool:
 
 def can_view_all_referrals(member: Member | None) -> bool:
     return is_staff(member)
+
+
+# Reports (issue 10): staff see the chamber, a lead their committee's members, everyone
+# their own referral summary, ties and engagement (reports 1, 4 and 6).
+
+MEMBER_REPORTS = frozenset({"summary", "ties", "engagement"})
+
+
+def can_view_reports(member: Member | None) -> bool:
+    """Every active member has reports of their own."""
+    return _signed_in(member) and member.is_active
+
+
+def can_view_chamber_reports(member: Member | None) -> bool:
+    """The whole chamber's figures: staff only."""
+    return is_staff(member)
+
+
+def can_view_committee_reports(member: Member | None, committee: Committee) -> bool:
+    """A committee's reports (its members' figures): its chairs and leads, and staff."""
+    return can_view_reports(member) and can_lead_committee(member, committee)
+
+
+def can_view_member_reports(viewer: Member | None, member: Member) -> bool:
+    """One member's own reports: the member, staff, or a lead of a committee they serve on."""
+    if not can_view_reports(viewer):
+        return False
+    if is_staff(viewer) or viewer.id == member.id:
+        return True
+    led = {
+        membership.committee_id
+        for membership in viewer.memberships
+        if membership.role.leads and not membership.committee.is_archived
+    }
+    return any(membership.committee_id in led for membership in member.memberships)
+
+
+def can_view_report(viewer: Member | None, report: str, scope) -> bool:
+    """May `viewer` see `report` (its slug) for `scope` (chamber, a committee or a member)?"""
+    kind = scope.kind.value
+    if kind == "chamber":
+        return can_view_chamber_reports(viewer)
+    if kind == "committee":
+        return can_view_committee_reports(viewer, scope.committee)
+    return report in MEMBER_REPORTS and can_view_member_reports(viewer, scope.member)
+
+
+def can_change_report_settings(member: Member | None) -> bool:
+    """The engagement traffic light's thresholds (audited)."""
+    return is_staff(member)
+
+
+# Businesses and their people (issue 8)
+
+
+def can_manage_businesses(member: Member | None) -> bool:
+    """Create businesses, change their membership status and join date, merge duplicates,
+    invite, move and deactivate their people: staff."""
+    return is_staff(member)
+
+
+def can_view_business(viewer: Member | None, business) -> bool:
+    """A member business's page in the member areas: every active member while the business
+    is an active member; staff always."""
+    return _signed_in(viewer) and (is_staff(viewer) or (viewer.is_active and business.is_active))
+
+
+def can_edit_business(viewer: Member | None, business) -> bool:
+    """A business's details: staff, or its primary contact."""
+    if is_staff(viewer):
+        return True
+    return (
+        _signed_in(viewer)
+        and viewer.is_active
+        and viewer.is_primary_contact
+        and viewer.business_id == business.id
+    )

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from chamber.db import Base, TimestampMixin, str_enum, utcnow
+from chamber.localtime import chamber_today
 
 if TYPE_CHECKING:
     from chamber.committees.models import Committee
@@ -110,6 +111,9 @@ class Referral(TimestampMixin, Base):
         str_enum(ReferralStatus, "referral_status"), default=ReferralStatus.GIVEN, index=True
     )
     closed_value_cents: Mapped[int | None] = mapped_column(sa.BigInteger)
+    # The chamber-local day it was given (created_at is UTC): reports count months and date
+    # ranges by this, the same on SQLite and PostgreSQL.
+    given_on: Mapped[date] = mapped_column(index=True, default=chamber_today)
     closed_on: Mapped[date | None] = mapped_column(index=True)
     thank_you_note: Mapped[str] = mapped_column(sa.Text, default="")
     thanked_at: Mapped[datetime | None]

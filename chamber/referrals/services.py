@@ -113,6 +113,7 @@ def give_referral(actor: Member, receiver: Member | None, data: dict, form_token
         how_committee_id=committee_id,
         how_project_id=project_id,
         status=ReferralStatus.GIVEN,
+        given_on=chamber_today(),
         form_token=form_token,
     )
     try:

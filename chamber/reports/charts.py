@@ -1,0 +1,128 @@
+"""Charts drawn on the server by matplotlib as SVG documents, served at their own URL.
+
+Why this way: the site's Content-Security-Policy allows no inline style or script in pages, so
+a chart cannot be inline SVG with style attributes nor a JavaScript widget. Each chart is an
+`<img>` of its own SVG response, whose own CSP (`default-src 'none'; style-src
+'unsafe-inline'`) lets matplotlib's style attributes work while nothing can run (an SVG shown
+as an image never runs scripts anyway). matplotlib is the most widely maintained plotting
+library for Python; it is drawn through its object API (no pyplot global state, so it is safe
+in threads) with deterministic output (fixed hash salt, no date), and the SVG is cached by the
+report's parameters and the data's version. Every chart is described by a Chart (title,
+description, numbers) from which the page also prints the table beside it.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+import matplotlib
+from flask_caching import Cache
+from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
+
+from chamber.reports.tables import Table
+
+cache = Cache()
+
+SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'"
+PALETTE = ["#1f6f5c", "#c2702a", "#5b7fb0", "#8a5a00", "#7a4e9b"]
+_RC = {
+    "svg.fonttype": "none",  # text stays text: small files that print sharply
+    "svg.hashsalt": "chamber-reports",  # the same chart always gives the same bytes
+    "font.family": "sans-serif",
+    "font.size": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.edgecolor": "#6b7787",
+    "axes.titlesize": 10,
+}
+
+
+@dataclass
+class Series:
+    label: str
+    values: list[float]
+
+
+@dataclass
+class Chart:
+    """What one chart shows; `table` is the same numbers for the page and screen readers."""
+
+    name: str
+    title: str
+    description: str
+    kind: str  # "bar", "line" or "scatter"
+    categories: list[str] = field(default_factory=list)
+    series: list[Series] = field(default_factory=list)
+    points: list[tuple[float, float]] = field(default_factory=list)
+    x_label: str = ""
+    y_label: str = ""
+    table: Table | None = None
+    percent: bool = False
+
+    @property
+    def is_empty(self) -> bool:
+        if self.kind == "scatter":
+            return not self.points
+        return not self.categories or not any(any(s.values) for s in self.series)
+
+
+def render_svg(chart: Chart) -> bytes:
+    """The chart as an SVG document (an empty chart says so in its plot area)."""
+    with matplotlib.rc_context(_RC):
+        figure = Figure(figsize=(7.2, 3.4), layout="constrained")
+        axes = figure.subplots()
+        axes.set_title(chart.title, loc="left")
+        if chart.is_empty:
+            axes.text(
+                0.5,
+                0.5,
+                "No data in this range",
+                ha="center",
+                va="center",
+                transform=axes.transAxes,
+                color="#6b7787",
+            )
+            axes.set_xticks([])
+            axes.set_yticks([])
+        elif chart.kind == "scatter":
+            xs, ys = zip(*chart.points, strict=True)
+            axes.scatter(xs, ys, s=14, alpha=0.55, color=PALETTE[0], edgecolors="none")
+        elif chart.kind == "line":
+            for index, series in enumerate(chart.series):
+                axes.plot(
+                    chart.categories,
+                    series.values,
+                    marker="o",
+                    markersize=3,
+                    color=PALETTE[index % len(PALETTE)],
+                    label=series.label,
+                )
+        else:
+            count = len(chart.series)
+            width = 0.8 / count
+            positions = range(len(chart.categories))
+            for index, series in enumerate(chart.series):
+                axes.bar(
+                    [p + (index - (count - 1) / 2) * width for p in positions],
+                    series.values,
+                    width=width,
+                    label=series.label,
+                    color=PALETTE[index % len(PALETTE)],
+                )
+            axes.set_xticks(list(positions), chart.categories)
+        if not chart.is_empty:
+            axes.set_xlabel(chart.x_label)
+            axes.set_ylabel(chart.y_label)
+            if chart.percent:
+                axes.yaxis.set_major_formatter(PercentFormatter(1.0))
+            if chart.kind != "scatter" and len(chart.series) > 1:
+                axes.legend(frameon=False)
+            if len(chart.categories) > 8:
+                axes.tick_params(axis="x", labelrotation=45)
+            axes.grid(axis="y", color="#dde3ea", linewidth=0.6)
+            axes.set_axisbelow(True)
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
+    return buffer.getvalue()

@@ -1,0 +1,176 @@
+"""Report 6, member engagement: per member over the range, what they did for the community
+and with each other, a score with fixed weights and a traffic light by staff's thresholds."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from chamber.extensions import db
+from chamber.reports import queries
+from chamber.reports.charts import Chart, Series
+from chamber.reports.models import DEFAULT_GREEN_FROM, DEFAULT_YELLOW_FROM, EngagementThresholds
+from chamber.reports.scope import Scope
+from chamber.reports.tables import Hours, Money, Number, Table
+
+#: Points per unit of each activity (documented on the page and in the README).
+WEIGHTS = {
+    "meetings": Decimal(2),  # per meeting attended
+    "hours": Decimal(1),  # per approved hour of contribution
+    "one_to_ones": Decimal(3),  # per confirmed one-to-one
+    "given": Decimal(5),  # per referral given
+    "received": Decimal(2),  # per referral received
+    "closed_value": Decimal(1),  # per $1,000 of business won from referrals received
+}
+WEIGHT_TEXT = (
+    "2 points per meeting attended, 1 per approved hour, 3 per confirmed one-to-one, 5 per "
+    "referral given, 2 per referral received and 1 per $1,000 of business won from referrals "
+    "received; scaled to a 6-month period"
+)
+SIX_MONTHS_DAYS = Decimal("182.625")
+
+
+class Light(enum.StrEnum):
+    GREEN = "green"
+    YELLOW = "yellow"
+    RED = "red"
+    GREY = "grey"
+
+    @property
+    def label(self) -> str:
+        return {"grey": "New member"}.get(self.value, self.value.capitalize())
+
+
+def current_thresholds() -> tuple[int, int]:
+    """(green_from, yellow_from): staff's settings, or the defaults until they save some."""
+    row = db.session.execute(
+        sa.select(EngagementThresholds.green_from, EngagementThresholds.yellow_from)
+        .order_by(EngagementThresholds.id)
+        .limit(1)
+    ).first()
+    return (row.green_from, row.yellow_from) if row else (DEFAULT_GREEN_FROM, DEFAULT_YELLOW_FROM)
+
+
+def score(figures: dict, days: int) -> Decimal:
+    """The weighted sum of a member's figures, per 6 months (closed value in cents)."""
+    raw = (
+        WEIGHTS["meetings"] * figures["meetings"]
+        + WEIGHTS["hours"] * Decimal(figures["hours"])
+        + WEIGHTS["one_to_ones"] * figures["one_to_ones"]
+        + WEIGHTS["given"] * figures["given"]
+        + WEIGHTS["received"] * figures["received"]
+        + WEIGHTS["closed_value"] * Decimal(figures["closed_value"]) / 100_000
+    )
+    return raw * SIX_MONTHS_DAYS / days
+
+
+def light_for(value: Decimal, *, is_new: bool, green_from: int, yellow_from: int) -> Light:
+    if is_new:
+        return Light.GREY
+    if value >= green_from:
+        return Light.GREEN
+    if value >= yellow_from:
+        return Light.YELLOW
+    return Light.RED
+
+
+@dataclass
+class EngagementRow:
+    member_id: int
+    name: str
+    business: str
+    meetings: int
+    hours: Decimal
+    one_to_ones: int
+    given: int
+    received: int
+    closed_value: int
+    score: Decimal
+    light: Light
+
+
+@dataclass
+class Engagement:
+    scope: Scope
+    green_from: int
+    yellow_from: int
+    rows: list[EngagementRow]
+    tables: list[Table]
+    charts: list[Chart]
+
+
+def build_engagement(scope: Scope) -> Engagement:
+    green_from, yellow_from = current_thresholds()
+    rows = []
+    for row in queries.engagement_rows(scope):
+        figures = row._mapping
+        value = score(figures, scope.days)
+        rows.append(
+            EngagementRow(
+                member_id=row.id,
+                name=row.full_name,
+                business=row.business_name,
+                meetings=int(row.meetings),
+                hours=Decimal(row.hours),
+                one_to_ones=int(row.one_to_ones),
+                given=int(row.given),
+                received=int(row.received),
+                closed_value=int(row.closed_value),
+                score=value,
+                light=light_for(
+                    value,
+                    is_new=row.joined_on > scope.first,
+                    green_from=green_from,
+                    yellow_from=yellow_from,
+                ),
+            )
+        )
+    table = Table(
+        "engagement",
+        "Engagement per member",
+        [
+            "Member",
+            "Business",
+            "Meetings attended",
+            "Hours",
+            "One-to-ones",
+            "Referrals given",
+            "Referrals received",
+            "Closed value received",
+            "Score",
+            "Light",
+        ],
+    )
+    for index, r in enumerate(rows):
+        table.rows.append(
+            [
+                r.name,
+                r.business,
+                r.meetings,
+                Hours(r.hours),
+                r.one_to_ones,
+                r.given,
+                r.received,
+                Money(r.closed_value),
+                Number(float(r.score), 1),
+                r.light.label,
+            ]
+        )
+        table.links[index] = r.member_id
+    lights = Table("lights", "Members by light", ["Light", "Members"])
+    lights.rows = [[light.label, sum(1 for r in rows if r.light is light)] for light in Light]
+    chart = Chart(
+        name="lights",
+        title="Members by traffic light",
+        description=f"Green from a score of {green_from}, yellow from {yellow_from}, red below; "
+        "grey for members who joined during the range.",
+        kind="bar",
+        categories=[row[0] for row in lights.rows],
+        series=[Series("Members", [row[1] for row in lights.rows])],
+        y_label="Members",
+        table=lights,
+    )
+    return Engagement(scope, green_from, yellow_from, rows, [lights, table], [chart])

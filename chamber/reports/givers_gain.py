@@ -1,0 +1,182 @@
+"""Report 3, givers gain: does contributing bring business? Members of at least 6 months in
+quartiles by approved hours, against the referrals and closed value they received, with
+Spearman's rank correlation between hours and referrals received."""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from decimal import Decimal
+
+from scipy import stats
+
+from chamber.reports import queries
+from chamber.reports.charts import Chart, Series
+from chamber.reports.scope import Scope
+from chamber.reports.tables import Hours, Money, Number, Table
+
+QUARTILES = (1, 2, 3, 4)
+CSV_COLUMNS = ["member_id", "hours", "referrals_received", "closed_value", "quartile"]
+
+
+@dataclass
+class MemberFigures:
+    member_id: int
+    name: str
+    hours: Decimal
+    received: int
+    closed_value: int
+    given: int
+    quartile: int = 0
+
+
+@dataclass
+class Correlation:
+    """Spearman's ρ with its two-sided p-value; ρ is None when it is undefined (fewer than
+    three members, or everyone has the same hours or the same referrals)."""
+
+    n: int
+    rho: float | None
+    p_value: float | None
+
+
+def assign_quartiles(members: list[MemberFigures]) -> None:
+    """Quartile 1 (fewest hours) to 4 (most): 1 + ⌊4 × (members with fewer hours) / n⌋, so
+    members with equal hours always share a quartile (a quartile may then be empty)."""
+    ordered = sorted(member.hours for member in members)
+    n = len(ordered)
+    for member in members:
+        fewer = bisect.bisect_left(ordered, member.hours)
+        member.quartile = 1 + (4 * fewer) // n
+
+
+def spearman(members: list[MemberFigures]) -> Correlation:
+    n = len(members)
+    hours = [float(m.hours) for m in members]
+    received = [m.received for m in members]
+    if n < 3 or len(set(hours)) < 2 or len(set(received)) < 2:
+        return Correlation(n, None, None)
+    result = stats.spearmanr(hours, received)
+    return Correlation(n, float(result.statistic), float(result.pvalue))
+
+
+@dataclass
+class GiversGain:
+    scope: Scope
+    members: list[MemberFigures]
+    correlation: Correlation
+    tables: list[Table]
+    charts: list[Chart]
+
+    def csv_rows(self) -> list[list]:
+        return [
+            [m.member_id, Hours(m.hours), m.received, Money(m.closed_value), m.quartile]
+            for m in self.members
+        ]
+
+
+def _mean(values: list) -> float | None:
+    return float(sum(values)) / len(values) if values else None
+
+
+def build_givers_gain(scope: Scope) -> GiversGain:
+    members = [
+        MemberFigures(
+            row.id,
+            row.full_name,
+            Decimal(row.hours),
+            int(row.received),
+            int(row.closed_value),
+            int(row.given),
+        )
+        for row in queries.givers_gain_rows(scope)
+    ]
+    if members:
+        assign_quartiles(members)
+    correlation = spearman(members)
+
+    quartiles = Table(
+        "quartiles",
+        "Per quartile of approved hours",
+        [
+            "Quartile",
+            "Members",
+            "Hours from",
+            "Hours to",
+            "Mean referrals received",
+            "Mean closed value received",
+            "Mean referrals given",
+        ],
+    )
+    for quartile in QUARTILES:
+        group = [m for m in members if m.quartile == quartile]
+        mean_value = _mean([m.closed_value for m in group])
+        quartiles.rows.append(
+            [
+                f"Q{quartile}",
+                len(group),
+                Hours(min(m.hours for m in group)) if group else None,
+                Hours(max(m.hours for m in group)) if group else None,
+                Number(_mean([m.received for m in group])),
+                Money(round(mean_value)) if mean_value is not None else None,
+                Number(_mean([m.given for m in group])),
+            ]
+        )
+    correlation_table = Table(
+        "correlation", "Hours against referrals received", ["Measure", "Value"]
+    )
+    correlation_table.rows = [
+        ["Spearman's ρ", Number(correlation.rho, 3)],
+        ["Members (n)", correlation.n],
+        ["p-value (two-sided)", Number(correlation.p_value, 4)],
+    ]
+    member_table = Table(
+        "members",
+        "Every member of the cohort",
+        [
+            "Member",
+            "Hours",
+            "Referrals received",
+            "Closed value received",
+            "Referrals given",
+            "Quartile",
+        ],
+    )
+    for index, m in enumerate(members):
+        member_table.rows.append(
+            [m.name, Hours(m.hours), m.received, Money(m.closed_value), m.given, f"Q{m.quartile}"]
+        )
+        member_table.links[index] = m.member_id
+
+    bar = Chart(
+        name="quartiles",
+        title="Mean referrals received per quartile of hours",
+        description="Members grouped from Q1 (fewest approved hours) to Q4 (most); bars show "
+        "the mean number of referrals received and given per member.",
+        kind="bar",
+        categories=[f"Q{q}" for q in QUARTILES],
+        series=[
+            Series("Received", [row[4].value or 0 for row in quartiles.rows]),
+            Series("Given", [row[6].value or 0 for row in quartiles.rows]),
+        ],
+        y_label="Mean referrals per member",
+        table=quartiles,
+    )
+    scatter = Chart(
+        name="scatter",
+        title="Approved hours against referrals received, one dot per member",
+        description="Each dot is a member of the cohort: hours contributed (across) and "
+        "referrals received (up) in the range.",
+        kind="scatter",
+        points=[(float(m.hours), m.received) for m in members],
+        x_label="Approved hours",
+        y_label="Referrals received",
+        table=member_table,
+    )
+    return GiversGain(
+        scope=scope,
+        members=members,
+        correlation=correlation,
+        tables=[quartiles, correlation_table, member_table],
+        charts=[bar, scatter],
+    )

@@ -1,0 +1,498 @@
+"""The reports' reads: every figure aggregated in SQL (GROUP BY, SUM, COUNT) over a Scope.
+
+No query loads ORM objects row by row: each returns aggregated rows (or one row per member for
+the member tables), so a report's statement count does not grow with the chamber. Names of
+members come joined in. Prospect columns are never selected.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import FunctionElement
+
+from chamber.committees.models import Committee, CommitteeMembership
+from chamber.contributions.models import Contribution, ContributionStatus
+from chamber.extensions import db
+from chamber.localtime import local_day_bounds, local_to_utc
+from chamber.meetings.models import PRESENT, Attendance, AttendanceStatus, Meeting
+from chamber.members.models import Business, Member
+from chamber.one_to_ones.models import OneToOne, OneToOneStatus
+from chamber.projects.models import Project, ProjectStatus
+from chamber.referrals.models import Referral, ReferralStatus
+from chamber.reports.scope import Scope, ScopeKind, month_bucket, months_before
+
+WON = ReferralStatus.WON
+APPROVED = ContributionStatus.APPROVED
+#: Members of the cohorts below have been members this long by the range's last day.
+COHORT_MONTHS = 6
+
+
+class days_between(FunctionElement):
+    """Whole days from the second date column to the first (later minus earlier)."""
+
+    type = sa.Integer()
+    inherit_cache = True
+
+
+@compiles(days_between)
+def _days_between(element, compiler, **kw):
+    later, earlier = list(element.clauses)
+    return f"({compiler.process(later, **kw)} - {compiler.process(earlier, **kw)})"
+
+
+@compiles(days_between, "sqlite")
+def _days_between_sqlite(element, compiler, **kw):
+    later, earlier = list(element.clauses)
+    return (
+        f"CAST(julianday({compiler.process(later, **kw)}) - "
+        f"julianday({compiler.process(earlier, **kw)}) AS INTEGER)"
+    )
+
+
+def _won_value():
+    return sa.func.coalesce(
+        sa.func.sum(sa.case((Referral.status == WON, Referral.closed_value_cents), else_=0)), 0
+    )
+
+
+def _won_count():
+    return sa.func.coalesce(sa.func.sum(sa.case((Referral.status == WON, 1), else_=0)), 0)
+
+
+def _referrals_in(scope: Scope) -> list[sa.ColumnElement[bool]]:
+    """Referrals given in the range that involve the scope's members (as giver or receiver)."""
+    return [
+        scope.in_range(Referral.given_on),
+        scope.involves(Referral.giver_id, Referral.receiver_id),
+    ]
+
+
+# Report 1: referral summary
+
+
+def status_counts(scope: Scope) -> dict[ReferralStatus, tuple[int, int]]:
+    """Per current status: (referrals, closed value in cents)."""
+    rows = db.session.execute(
+        sa.select(
+            Referral.status,
+            sa.func.count(),
+            sa.func.coalesce(sa.func.sum(Referral.closed_value_cents), 0),
+        )
+        .where(*_referrals_in(scope))
+        .group_by(Referral.status)
+    )
+    return {status: (count, int(value)) for status, count, value in rows}
+
+
+def days_to_win_histogram(scope: Scope) -> list[tuple[int, int]]:
+    """(days from given to won, referrals) for the won referrals: the median's input."""
+    days = days_between(Referral.closed_on, Referral.given_on)
+    rows = db.session.execute(
+        sa.select(days, sa.func.count())
+        .where(*_referrals_in(scope), Referral.status == WON, Referral.closed_on.is_not(None))
+        .group_by(days)
+        .order_by(days)
+    )
+    return [(int(d), n) for d, n in rows]
+
+
+def monthly_referrals(scope: Scope) -> dict[str, tuple[int, int, int]]:
+    """Per month given (ISO first day): (given, won, closed value in cents)."""
+    month = month_bucket(Referral.given_on, scope.first, scope.last).label("month")
+    rows = db.session.execute(
+        sa.select(month, sa.func.count(), _won_count(), _won_value())
+        .where(*_referrals_in(scope))
+        .group_by(month)
+    )
+    return {m: (given, int(won), int(value)) for m, given, won, value in rows}
+
+
+def top_people(scope: Scope, side: str, limit: int = 10) -> list[sa.Row]:
+    """The members who gave (side="giver") or received the most referrals: id, name,
+    business, referrals, won, closed value. Within a committee only its members are ranked;
+    on a member's own report, the people on the other side of their referrals."""
+    column = Referral.giver_id if side == "giver" else Referral.receiver_id
+    conditions = _referrals_in(scope)
+    if scope.kind is ScopeKind.COMMITTEE:
+        conditions.append(scope.covers(column))
+    counted = sa.func.count().label("referrals")
+    value = _won_value().label("closed_value")
+    grouped = (
+        sa.select(column.label("member_id"), counted, _won_count().label("won"), value)
+        .where(*conditions)
+        .group_by(column)
+        .order_by(counted.desc(), value.desc(), column)
+        .limit(limit)
+        .subquery()
+    )
+    return list(
+        db.session.execute(
+            sa.select(
+                Member.id,
+                Member.full_name,
+                Member.business_name,
+                grouped.c.referrals,
+                grouped.c.won,
+                grouped.c.closed_value,
+            )
+            .join(grouped, grouped.c.member_id == Member.id)
+            .order_by(grouped.c.referrals.desc(), grouped.c.closed_value.desc(), Member.id)
+        )
+    )
+
+
+def top_businesses(scope: Scope, side: str, limit: int = 10) -> list[sa.Row]:
+    """The same ranking by business (the people of one business counted together; people
+    without a business, such as staff, together under an empty name)."""
+    column = Referral.giver_id if side == "giver" else Referral.receiver_id
+    conditions = _referrals_in(scope)
+    if scope.kind is ScopeKind.COMMITTEE:
+        conditions.append(scope.covers(column))
+    counted = sa.func.count().label("referrals")
+    value = _won_value().label("closed_value")
+    name = sa.func.coalesce(Business.name, "").label("business_name")
+    return list(
+        db.session.execute(
+            sa.select(name, counted, _won_count().label("won"), value)
+            .select_from(Referral)
+            .join(Member, Member.id == column)
+            .outerjoin(Business, Business.id == Member.business_id)
+            .where(*conditions)
+            .group_by(Member.business_id, Business.name)
+            .order_by(counted.desc(), value.desc(), name)
+            .limit(limit)
+        )
+    )
+
+
+# Report 2: referrals attributed to committees
+
+
+def attributed_referrals(scope: Scope) -> sa.Subquery:
+    """Each referral of the scope with the committee it is attributed to (or NULL).
+
+    Through *how we know each other* first (the named project's committee, or the named
+    committee); otherwise through shared work: a committee where giver and receiver both had
+    approved contributions on or before the day of the referral, the one they have shared
+    longest (ties: the lower committee id). Columns: referral_id, committee_id, how
+    ("named" / "shared work" / "none"), status, closed_value_cents.
+    """
+    first_work = (
+        sa.select(
+            Contribution.member_id,
+            Contribution.committee_id,
+            sa.func.min(Contribution.contributed_on).label("since"),
+        )
+        .where(Contribution.status == APPROVED, Contribution.contributed_on <= scope.last)
+        .group_by(Contribution.member_id, Contribution.committee_id)
+        .cte("first_work")
+    )
+    giver_work, receiver_work = first_work.alias("giver_work"), first_work.alias("receiver_work")
+    shared_since = sa.case(
+        (giver_work.c.since > receiver_work.c.since, giver_work.c.since),
+        else_=receiver_work.c.since,
+    )
+    candidates = (
+        sa.select(
+            Referral.id.label("referral_id"),
+            giver_work.c.committee_id,
+            sa.func.row_number()
+            .over(partition_by=Referral.id, order_by=(shared_since, giver_work.c.committee_id))
+            .label("rank"),
+        )
+        .join(giver_work, giver_work.c.member_id == Referral.giver_id)
+        .join(
+            receiver_work,
+            sa.and_(
+                receiver_work.c.member_id == Referral.receiver_id,
+                receiver_work.c.committee_id == giver_work.c.committee_id,
+            ),
+        )
+        .where(
+            *_referrals_in(scope),
+            Referral.how_committee_id.is_(None),
+            Referral.how_project_id.is_(None),
+            giver_work.c.since <= Referral.given_on,
+            receiver_work.c.since <= Referral.given_on,
+        )
+        .subquery("candidates")
+    )
+    named = sa.func.coalesce(Project.committee_id, Referral.how_committee_id)
+    return (
+        sa.select(
+            Referral.id.label("referral_id"),
+            sa.func.coalesce(named, candidates.c.committee_id).label("committee_id"),
+            sa.case(
+                (named.is_not(None), "named"),
+                (candidates.c.committee_id.is_not(None), "shared work"),
+                else_="none",
+            ).label("how"),
+            Referral.status,
+            Referral.closed_value_cents,
+        )
+        .outerjoin(Project, Project.id == Referral.how_project_id)
+        .outerjoin(
+            candidates,
+            sa.and_(candidates.c.referral_id == Referral.id, candidates.c.rank == 1),
+        )
+        .where(*_referrals_in(scope))
+        .subquery("attributed")
+    )
+
+
+def referrals_by_committee(scope: Scope) -> list[sa.Row]:
+    """Per attributed committee (None: no tie found): committee id and name, referrals, named
+    through how-we-know, through shared work, won, closed value."""
+    attributed = attributed_referrals(scope)
+    won = attributed.c.status == WON
+    return list(
+        db.session.execute(
+            sa.select(
+                attributed.c.committee_id,
+                Committee.name,
+                sa.func.count().label("referrals"),
+                sa.func.sum(sa.case((attributed.c.how == "named", 1), else_=0)).label("named"),
+                sa.func.sum(sa.case((attributed.c.how == "shared work", 1), else_=0)).label(
+                    "shared"
+                ),
+                sa.func.sum(sa.case((won, 1), else_=0)).label("won"),
+                sa.func.coalesce(
+                    sa.func.sum(sa.case((won, attributed.c.closed_value_cents), else_=0)), 0
+                ).label("closed_value"),
+            )
+            .outerjoin(Committee, Committee.id == attributed.c.committee_id)
+            .group_by(attributed.c.committee_id, Committee.name)
+        )
+    )
+
+
+# Reports 3 and 6: one row per member of a cohort
+
+
+def _cohort_conditions(scope: Scope, *, months: int | None) -> list[sa.ColumnElement[bool]]:
+    """Members the member tables show: active (a member who left has no row), not staff (the
+    chamber's employees), of the scope, and members for `months` by the range's end."""
+    conditions = [Member.is_active.is_(True), Member.is_staff.is_(False), scope.covers(Member.id)]
+    if months:
+        conditions.append(Member.joined_on <= months_before(scope.last, months))
+    return conditions
+
+
+def _hours_by_member(scope: Scope) -> sa.Subquery:
+    return (
+        sa.select(Contribution.member_id, sa.func.sum(Contribution.hours).label("hours"))
+        .where(Contribution.status == APPROVED, scope.in_range(Contribution.contributed_on))
+        .group_by(Contribution.member_id)
+        .subquery("hours")
+    )
+
+
+def _received_by_member(scope: Scope) -> sa.Subquery:
+    return (
+        sa.select(
+            Referral.receiver_id.label("member_id"),
+            sa.func.count().label("received"),
+            _won_value().label("closed_value"),
+        )
+        .where(scope.in_range(Referral.given_on))
+        .group_by(Referral.receiver_id)
+        .subquery("received")
+    )
+
+
+def _given_by_member(scope: Scope) -> sa.Subquery:
+    return (
+        sa.select(Referral.giver_id.label("member_id"), sa.func.count().label("given"))
+        .where(scope.in_range(Referral.given_on))
+        .group_by(Referral.giver_id)
+        .subquery("given")
+    )
+
+
+def givers_gain_rows(scope: Scope) -> list[sa.Row]:
+    """Per member of the cohort (members for 6 months or more): id, name, approved hours in
+    the range, referrals received and their won value, referrals given."""
+    hours, received, given = (
+        _hours_by_member(scope),
+        _received_by_member(scope),
+        _given_by_member(scope),
+    )
+    return list(
+        db.session.execute(
+            sa.select(
+                Member.id,
+                Member.full_name,
+                sa.func.coalesce(hours.c.hours, 0).label("hours"),
+                sa.func.coalesce(received.c.received, 0).label("received"),
+                sa.func.coalesce(received.c.closed_value, 0).label("closed_value"),
+                sa.func.coalesce(given.c.given, 0).label("given"),
+            )
+            .outerjoin(hours, hours.c.member_id == Member.id)
+            .outerjoin(received, received.c.member_id == Member.id)
+            .outerjoin(given, given.c.member_id == Member.id)
+            .where(*_cohort_conditions(scope, months=COHORT_MONTHS))
+            .order_by(Member.id)
+        )
+    )
+
+
+def engagement_rows(scope: Scope) -> list[sa.Row]:
+    """Per active member of the scope: meetings attended, approved hours, confirmed
+    one-to-ones, referrals given and received, closed value received, joined_on."""
+    start, end = local_day_bounds(scope.first, scope.last)
+    attended = (
+        sa.select(Attendance.member_id, sa.func.count().label("meetings"))
+        .join(Meeting, Meeting.id == Attendance.meeting_id)
+        .where(Attendance.status.in_(PRESENT), Meeting.starts_at >= start, Meeting.starts_at < end)
+        .group_by(Attendance.member_id)
+        .subquery("attended")
+    )
+    sides = sa.union_all(
+        sa.select(OneToOne.logged_by_id.label("member_id")).where(
+            OneToOne.status == OneToOneStatus.CONFIRMED, scope.in_range(OneToOne.met_on)
+        ),
+        sa.select(OneToOne.partner_id.label("member_id")).where(
+            OneToOne.status == OneToOneStatus.CONFIRMED, scope.in_range(OneToOne.met_on)
+        ),
+    ).subquery("sides")
+    one_to_ones = (
+        sa.select(sides.c.member_id, sa.func.count().label("one_to_ones"))
+        .group_by(sides.c.member_id)
+        .subquery("one_to_ones")
+    )
+    hours, received, given = (
+        _hours_by_member(scope),
+        _received_by_member(scope),
+        _given_by_member(scope),
+    )
+    return list(
+        db.session.execute(
+            sa.select(
+                Member.id,
+                Member.full_name,
+                Member.business_name,
+                Member.joined_on,
+                sa.func.coalesce(attended.c.meetings, 0).label("meetings"),
+                sa.func.coalesce(hours.c.hours, 0).label("hours"),
+                sa.func.coalesce(one_to_ones.c.one_to_ones, 0).label("one_to_ones"),
+                sa.func.coalesce(given.c.given, 0).label("given"),
+                sa.func.coalesce(received.c.received, 0).label("received"),
+                sa.func.coalesce(received.c.closed_value, 0).label("closed_value"),
+            )
+            .outerjoin(attended, attended.c.member_id == Member.id)
+            .outerjoin(hours, hours.c.member_id == Member.id)
+            .outerjoin(one_to_ones, one_to_ones.c.member_id == Member.id)
+            .outerjoin(received, received.c.member_id == Member.id)
+            .outerjoin(given, given.c.member_id == Member.id)
+            .where(*_cohort_conditions(scope, months=None))
+            .order_by(Member.full_name, Member.id)
+        )
+    )
+
+
+# Report 7: committee health
+
+
+def health_committees(scope: Scope) -> list[sa.Row]:
+    """The committees of the report (id, name) with their active members."""
+    active = (
+        sa.select(CommitteeMembership.committee_id, sa.func.count().label("active_members"))
+        .join(Member, Member.id == CommitteeMembership.member_id)
+        .where(Member.is_active.is_(True))
+        .group_by(CommitteeMembership.committee_id)
+        .subquery("active")
+    )
+    query = (
+        sa.select(
+            Committee.id,
+            Committee.name,
+            sa.func.coalesce(active.c.active_members, 0).label("active_members"),
+        )
+        .outerjoin(active, active.c.committee_id == Committee.id)
+        .order_by(Committee.name)
+    )
+    if scope.kind is ScopeKind.COMMITTEE:
+        query = query.where(Committee.id == scope.committee.id)
+    else:
+        query = query.where(Committee.is_archived.is_(False))
+    return list(db.session.execute(query))
+
+
+def _committee_filter(scope: Scope, column) -> list[sa.ColumnElement[bool]]:
+    if scope.kind is ScopeKind.COMMITTEE:
+        return [column == scope.committee.id]
+    return [column.is_not(None)]
+
+
+def attendance_by_committee_month(scope: Scope) -> list[sa.Row]:
+    """(committee_id, month, present, expected) for committee meetings in the range; excused
+    absences are not expected (as on the committee dashboard)."""
+    start, end = local_day_bounds(scope.first, scope.last)
+    month = month_bucket(
+        Meeting.starts_at,
+        scope.first,
+        scope.last,
+        bound=_local_midnight,
+    ).label("month")
+    return list(
+        db.session.execute(
+            sa.select(
+                Meeting.committee_id,
+                month,
+                sa.func.sum(sa.case((Attendance.status.in_(PRESENT), 1), else_=0)).label("present"),
+                sa.func.sum(
+                    sa.case((Attendance.status != AttendanceStatus.EXCUSED, 1), else_=0)
+                ).label("expected"),
+            )
+            .join(Meeting, Meeting.id == Attendance.meeting_id)
+            .where(
+                *_committee_filter(scope, Meeting.committee_id),
+                Meeting.starts_at >= start,
+                Meeting.starts_at < end,
+            )
+            .group_by(Meeting.committee_id, month)
+        )
+    )
+
+
+def hours_by_committee_month(scope: Scope) -> list[sa.Row]:
+    """(committee_id, month, mode, approved hours) in the range."""
+    month = month_bucket(Contribution.contributed_on, scope.first, scope.last).label("month")
+    return list(
+        db.session.execute(
+            sa.select(
+                Contribution.committee_id,
+                month,
+                Contribution.mode,
+                sa.func.sum(Contribution.hours).label("hours"),
+            )
+            .where(
+                *_committee_filter(scope, Contribution.committee_id),
+                Contribution.status == APPROVED,
+                scope.in_range(Contribution.contributed_on),
+            )
+            .group_by(Contribution.committee_id, month, Contribution.mode)
+        )
+    )
+
+
+def projects_completed(scope: Scope) -> dict[int, int]:
+    """Per committee: projects completed that ended in the range."""
+    rows = db.session.execute(
+        sa.select(Project.committee_id, sa.func.count())
+        .where(
+            *_committee_filter(scope, Project.committee_id),
+            Project.status == ProjectStatus.COMPLETED,
+            scope.in_range(Project.ends_on),
+        )
+        .group_by(Project.committee_id)
+    )
+    return dict(rows.all())
+
+
+def _local_midnight(day: date) -> datetime:
+    """The UTC instant at which local `day` begins."""
+    return local_to_utc(datetime.combine(day, time.min))

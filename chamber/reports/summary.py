@@ -1,0 +1,178 @@
+"""Report 1, the referral summary: counts by outcome, win rate, closed value, median days to
+win, the monthly trend, the funnel by status, and the top givers and receivers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from chamber.referrals.models import ReferralStatus
+from chamber.reports import queries
+from chamber.reports.charts import Chart, Series
+from chamber.reports.scope import Scope, ScopeKind, month_starts
+from chamber.reports.tables import Money, Number, Ratio, Table
+
+
+def median_of_histogram(histogram: list[tuple[int, int]]) -> float | None:
+    """The median of values given as (value, how many) sorted by value."""
+    total = sum(count for _, count in histogram)
+    if total == 0:
+        return None
+    middle = [(total - 1) // 2, total // 2]  # the one or two middle positions
+    found, seen = [], 0
+    for value, count in histogram:
+        for position in middle:
+            if seen <= position < seen + count:
+                found.append(value)
+        seen += count
+    return sum(found) / len(found)
+
+
+@dataclass
+class Summary:
+    scope: Scope
+    given: int
+    won: int
+    lost: int
+    unreachable: int
+    open: int
+    closed_value: int
+    median_days_to_win: float | None
+    tables: list[Table]
+    charts: list[Chart]
+
+    @property
+    def decided(self) -> int:
+        return self.won + self.lost + self.unreachable
+
+    @property
+    def win_rate(self) -> float | None:
+        """Won among the referrals that reached an outcome (won, lost or unreachable)."""
+        return self.won / self.decided if self.decided else None
+
+
+def _month_label(day: date) -> str:
+    return f"{day:%b %Y}"
+
+
+def _people_table(key: str, caption: str, rows, who: str) -> Table:
+    table = Table(key, caption, [who, "Business", "Referrals", "Won", "Closed value"])
+    for index, row in enumerate(rows):
+        table.rows.append(
+            [
+                row.full_name,
+                row.business_name,
+                row.referrals,
+                int(row.won),
+                Money(int(row.closed_value)),
+            ]
+        )
+        table.links[index] = row.id
+    return table
+
+
+def _business_table(key: str, caption: str, rows) -> Table:
+    table = Table(key, caption, ["Business", "Referrals", "Won", "Closed value"])
+    for row in rows:
+        table.rows.append(
+            [
+                row.business_name or "(no business)",
+                row.referrals,
+                int(row.won),
+                Money(int(row.closed_value)),
+            ]
+        )
+    return table
+
+
+def build_summary(scope: Scope) -> Summary:
+    by_status = queries.status_counts(scope)
+
+    def count(*statuses: ReferralStatus) -> int:
+        return sum(by_status.get(status, (0, 0))[0] for status in statuses)
+
+    won_value = by_status.get(ReferralStatus.WON, (0, 0))[1]
+    summary_numbers = {
+        "given": count(*ReferralStatus),
+        "won": count(ReferralStatus.WON),
+        "lost": count(ReferralStatus.LOST),
+        "unreachable": count(ReferralStatus.UNREACHABLE),
+        "open": count(ReferralStatus.GIVEN, ReferralStatus.CONTACTED, ReferralStatus.MEETING),
+    }
+    median = median_of_histogram(queries.days_to_win_histogram(scope))
+    decided = summary_numbers["won"] + summary_numbers["lost"] + summary_numbers["unreachable"]
+    totals = Table("totals", "Referrals given in the range", ["Measure", "Value"])
+    totals.rows = [
+        ["Given", summary_numbers["given"]],
+        ["Won", summary_numbers["won"]],
+        ["Lost", summary_numbers["lost"]],
+        ["Unreachable", summary_numbers["unreachable"]],
+        ["Still open", summary_numbers["open"]],
+        ["Win rate", Ratio(summary_numbers["won"] / decided if decided else None)],
+        ["Closed value", Money(won_value)],
+        ["Median days from given to won", Number(median, 1)],
+    ]
+
+    monthly = queries.monthly_referrals(scope)
+    months = month_starts(scope.first, scope.last)
+    trend = Table("monthly", "Month by month", ["Month", "Given", "Won", "Closed value"])
+    for month in months:
+        given, won, value = monthly.get(month.isoformat(), (0, 0, 0))
+        trend.rows.append([_month_label(month), given, won, Money(value)])
+    trend_chart = Chart(
+        name="trend",
+        title="Referrals given and won, by month given",
+        description="Bars per month: referrals given in that month, and how many of them "
+        "have been won since.",
+        kind="bar",
+        categories=[f"{m:%b %y}" for m in months],
+        series=[
+            Series("Given", [row[1] for row in trend.rows]),
+            Series("Won", [row[2] for row in trend.rows]),
+        ],
+        y_label="Referrals",
+        table=trend,
+    )
+
+    funnel = Table("funnel", "By status today", ["Status", "Referrals", "Closed value"])
+    for status in ReferralStatus:
+        number, value = by_status.get(status, (0, 0))
+        funnel.rows.append([status.label, number, Money(value)])
+    funnel_chart = Chart(
+        name="funnel",
+        title="Where the referrals stand today",
+        description="Referrals given in the range by their current step in the pipeline.",
+        kind="bar",
+        categories=[status.label for status in ReferralStatus],
+        series=[Series("Referrals", [row[1] for row in funnel.rows])],
+        y_label="Referrals",
+        table=funnel,
+    )
+
+    if scope.kind is ScopeKind.MEMBER:
+        people = ("Who referred business", "Who received business")
+    else:
+        people = ("Top givers", "Top receivers")
+    tables = [
+        totals,
+        trend,
+        funnel,
+        _people_table("givers", people[0], queries.top_people(scope, "giver"), "Giver"),
+        _people_table("receivers", people[1], queries.top_people(scope, "receiver"), "Receiver"),
+        _business_table(
+            "giving_businesses", "Top giving businesses", queries.top_businesses(scope, "giver")
+        ),
+        _business_table(
+            "receiving_businesses",
+            "Top receiving businesses",
+            queries.top_businesses(scope, "receiver"),
+        ),
+    ]
+    return Summary(
+        scope=scope,
+        closed_value=won_value,
+        median_days_to_win=median,
+        tables=tables,
+        charts=[trend_chart, funnel_chart],
+        **summary_numbers,
+    )

@@ -1,0 +1,108 @@
+"""A report's numbers as tables: the page, the chart's table and the CSV all read the same
+Table, so the CSV holds exactly the page's numbers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from chamber.formatting import format_hours, format_money
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount in integer cents: "$1,234.50" on the page, 1234.50 in the CSV."""
+
+    cents: int
+
+    def display(self) -> str:
+        return format_money(self.cents)
+
+    def __str__(self) -> str:
+        sign = "-" if self.cents < 0 else ""
+        dollars, rest = divmod(abs(self.cents), 100)
+        return f"{sign}{dollars}.{rest:02d}"
+
+
+@dataclass(frozen=True)
+class Hours:
+    value: Decimal
+
+    def display(self) -> str:
+        return format_hours(self.value)
+
+    def __str__(self) -> str:
+        return format_hours(self.value).replace(",", "")
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """A share or rate; None when there is nothing to divide by ("—" on the page, empty in CSV)."""
+
+    value: float | None
+
+    def display(self) -> str:
+        return "—" if self.value is None else f"{self.value * 100:.1f}%"
+
+    def __str__(self) -> str:
+        return "" if self.value is None else f"{self.value * 100:.1f}%"
+
+
+@dataclass(frozen=True)
+class Number:
+    """A mean, a score or a coefficient, shown with fixed decimals; None is "—"."""
+
+    value: float | None
+    decimals: int = 2
+
+    def display(self) -> str:
+        return "—" if self.value is None else f"{self.value:,.{self.decimals}f}"
+
+    def __str__(self) -> str:
+        return "" if self.value is None else f"{self.value:.{self.decimals}f}"
+
+
+def display(cell) -> str:
+    """A cell as the page shows it."""
+    if cell is None:
+        return "—"
+    if hasattr(cell, "display"):
+        return cell.display()
+    if isinstance(cell, int) and not isinstance(cell, bool):
+        return f"{cell:,}"
+    return str(cell)
+
+
+def csv_cell(cell) -> str:
+    return "" if cell is None else str(cell)
+
+
+@dataclass
+class Table:
+    """One table of a report: a caption, column headings and rows of cells.
+
+    `links` optionally maps a row index to a member id, so the page can link the first cell
+    to the member's profile (the CSV keeps the name only)."""
+
+    key: str
+    caption: str
+    columns: Sequence[str]
+    rows: list[list] = field(default_factory=list)
+    links: dict[int, int] = field(default_factory=dict)
+    note: str = ""
+
+    def csv_rows(self) -> Iterable[list[str]]:
+        return ([csv_cell(cell) for cell in row] for row in self.rows)
+
+
+def csv_sections(tables: Sequence[Table]) -> tuple[list[str], list[list[str]]]:
+    """Several tables as one CSV: a header (table, then the widest column list) and rows
+    that start with the table's caption, so every row reads on its own in a spreadsheet."""
+    width = max((len(t.columns) for t in tables), default=0)
+    header = ["table", *[f"column_{i + 1}" for i in range(width)]]
+    rows: list[list[str]] = []
+    for table in tables:
+        rows.append([table.caption, *table.columns])
+        rows.extend([table.caption, *row] for row in table.csv_rows())
+    return header, rows
