@@ -22,6 +22,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(load_config(Path(app.instance_path), config))
 
     from chamber import (
+        backup,
         cli,
         errors,
         models,  # noqa: F401 - every table known to Alembic and tests
@@ -37,6 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     routing.init_app(app)  # before the blueprints: ids in URLs stay in the database's range
+    backup.init_app(app)  # database, backups and outbox readable by the owner only
 
     from chamber.audit.views import bp as audit_bp
     from chamber.auth.views import bp as auth_bp

@@ -1,23 +1,26 @@
-"""Flask commands: seed-demo, create-user, import-members, backup, deliver-mail."""
+"""Flask commands: seed-demo, create-user, import-members, backup, restore, deliver-mail."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import sqlite3
-import subprocess
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
 
+from chamber.backup import BackupError, backup_database, restore_database
 from chamber.extensions import db
 
 
 def init_app(app: Flask) -> None:
-    for command in (seed_demo, create_user, import_members_command, backup, deliver_mail):
+    for command in (
+        seed_demo,
+        create_user,
+        import_members_command,
+        backup,
+        restore,
+        deliver_mail,
+    ):
         app.cli.add_command(command)
 
 
@@ -110,43 +113,27 @@ def import_members_command(csv_file: Path, invite: bool, actor_email: str) -> No
 def backup(output_dir: Path | None) -> None:
     """A consistent copy of the database while it is in use (SQLite backup API or pg_dump)."""
     output_dir = output_dir or Path(current_app.instance_path) / "backups"
-    output_dir.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    url = db.engine.url
-    if url.get_backend_name() == "sqlite":
-        target = output_dir / f"chamber-{stamp}.sqlite3"
-        source = sqlite3.connect(url.database)
-        try:
-            with sqlite3.connect(target) as destination:
-                source.backup(destination)
-        finally:
-            source.close()
-        check = sqlite3.connect(target)
-        try:
-            ok = check.execute("PRAGMA integrity_check").fetchone()[0]
-        finally:
-            check.close()
-        if ok != "ok":
-            raise click.ClickException(f"The backup failed its integrity check: {ok}")
-    else:
-        pg_dump = shutil.which("pg_dump")
-        if pg_dump is None:
-            raise click.ClickException("pg_dump is not installed.")
-        target = output_dir / f"chamber-{stamp}.dump"
-        # The password goes through the environment, not the (world-readable) command line.
-        environment = {**os.environ, "PGPASSWORD": url.password or ""}
-        plain = url.set(drivername="postgresql", password=None)
-        subprocess.run(  # noqa: S603 - fixed arguments, no shell
-            [
-                pg_dump,
-                "--format=custom",
-                f"--file={target}",
-                plain.render_as_string(hide_password=False),
-            ],
-            check=True,
-            env=environment,
-        )
+    try:
+        target = backup_database(db.engine.url, output_dir)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
     click.echo(f"Backup written to {target}")
+
+
+@click.command("restore")
+@click.argument("backup_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a database that already holds rows.")
+def restore(backup_file: Path, force: bool) -> None:
+    """Replace the database by a backup made with `flask backup` (stop the server first)."""
+    try:
+        report = restore_database(db.engine, backup_file, force=force)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    rows = sum(n for name, n in report.rows.items() if name != "alembic_version")
+    click.echo(f"Restored {backup_file}: {rows:,} rows in {len(report.rows)} tables.")
+    if report.problems:
+        raise click.ClickException("Integrity check failed: " + "; ".join(report.problems))
+    click.echo("Integrity check passed. If the backup is older than the code, run db upgrade.")
 
 
 @click.command("deliver-mail")

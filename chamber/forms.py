@@ -7,7 +7,9 @@ import uuid
 from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
+from wtforms import IntegerField
 from wtforms.validators import ValidationError
+from wtforms.widgets import HiddenInput
 
 from chamber.exceptions import ChamberError
 
@@ -72,6 +74,21 @@ def parse_id(value) -> int | None:
     if not text.isdecimal() or len(text) > len(str(MAX_ID)) or not 0 < int(text) <= MAX_ID:
         return None
     return int(text)
+
+
+class DatabaseIdField(IntegerField):
+    """A posted row id (hidden by default): `data` is an int from 1 to MAX_ID, or None with
+    a field error for anything else."""
+
+    widget = HiddenInput()
+
+    def process_formdata(self, valuelist) -> None:
+        self.data = None
+        if valuelist and str(valuelist[0]).strip():
+            try:
+                self.data = database_id(valuelist[0])
+            except ValueError as exc:
+                raise ValueError(self.gettext("Not a valid id.")) from exc
 
 
 def member_id(value) -> int:
