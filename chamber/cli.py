@@ -10,6 +10,7 @@ from flask import Flask, current_app
 
 from chamber.backup import BackupError, backup_database, restore_database
 from chamber.extensions import db
+from chamber.relationships.cli import COMMANDS as RELATIONSHIP_COMMANDS
 
 
 def init_app(app: Flask) -> None:
@@ -20,6 +21,7 @@ def init_app(app: Flask) -> None:
         backup,
         restore,
         deliver_mail,
+        *RELATIONSHIP_COMMANDS,
     ):
         app.cli.add_command(command)
 

@@ -23,6 +23,11 @@ def _int(name: str, default: int) -> int:
     return int(value) if value not in (None, "") else default
 
 
+def _float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value not in (None, "") else default
+
+
 def normalise_database_url(url: str) -> str:
     """Let operators paste the usual `postgres://` URL; SQLAlchemy needs the psycopg 3 driver."""
     if url.startswith("postgres://"):
@@ -102,6 +107,23 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "MAIL_MAX_ATTEMPTS": _int("MAIL_MAX_ATTEMPTS", 8),
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "MEMBERS_PER_PAGE": 24,
+        # Relationships (README, "Relationships"): what one unit of each source weighs, the
+        # factor for online time together, and how fast ties fade.
+        "RELATIONSHIP_HALF_LIFE_DAYS": _float("RELATIONSHIP_HALF_LIFE_DAYS", 180.0),
+        "RELATIONSHIP_ONLINE_FACTOR": _float("RELATIONSHIP_ONLINE_FACTOR", 0.5),
+        "RELATIONSHIP_WEIGHT_SHIFT_HOUR": _float("RELATIONSHIP_WEIGHT_SHIFT_HOUR", 1.0),
+        "RELATIONSHIP_WEIGHT_PROJECT_HOUR": _float("RELATIONSHIP_WEIGHT_PROJECT_HOUR", 1.0),
+        "RELATIONSHIP_WEIGHT_MEETING": _float("RELATIONSHIP_WEIGHT_MEETING", 4.0),
+        "RELATIONSHIP_WEIGHT_ONE_TO_ONE": _float("RELATIONSHIP_WEIGHT_ONE_TO_ONE", 3.0),
+        "RELATIONSHIP_WEIGHT_REFERRAL": _float("RELATIONSHIP_WEIGHT_REFERRAL", 2.0),
+        "RELATIONSHIP_WEIGHT_REFERRAL_WON": _float("RELATIONSHIP_WEIGHT_REFERRAL_WON", 3.0),
+        "RELATIONSHIP_RECIPROCITY_BONUS": _float("RELATIONSHIP_RECIPROCITY_BONUS", 0.25),
+        "RELATIONSHIP_MULTIPLEXITY_BONUS": _float("RELATIONSHIP_MULTIPLEXITY_BONUS", 0.25),
+        "RELATIONSHIP_WORKING_MIN": _float("RELATIONSHIP_WORKING_MIN", 1.0),
+        "RELATIONSHIP_STRONG_MIN": _float("RELATIONSHIP_STRONG_MIN", 3.0),
+        "RELATIONSHIP_COLD_AFTER_DAYS": _int("RELATIONSHIP_COLD_AFTER_DAYS", 90),
+        "RELATIONSHIP_SYNC_MAX_PAIRS": _int("RELATIONSHIP_SYNC_MAX_PAIRS", 2000),
+        "RELATIONSHIP_INTRODUCTIONS_PER_DAY": _int("RELATIONSHIP_INTRODUCTIONS_PER_DAY", 5),
     }
     config.update(overrides)
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])

@@ -11,6 +11,14 @@ from chamber.once import FormSubmission
 from chamber.one_to_ones.models import OneToOne
 from chamber.projects.models import Project, Shift, ShiftSignup
 from chamber.referrals.models import Referral, ReferralEvent
+from chamber.relationships.models import (
+    Introduction,
+    NetworkSnapshot,
+    RelationshipState,
+    Tie,
+    TieBacklog,
+    TieEntry,
+)
 from chamber.reports.models import EngagementThresholds
 
 __all__ = [
@@ -23,8 +31,10 @@ __all__ = [
     "EmailPreference",
     "EngagementThresholds",
     "FormSubmission",
+    "Introduction",
     "JoinRequest",
     "Meeting",
+    "NetworkSnapshot",
     "Member",
     "Notification",
     "OneToOne",
@@ -32,6 +42,10 @@ __all__ = [
     "Project",
     "Referral",
     "ReferralEvent",
+    "RelationshipState",
     "Shift",
     "ShiftSignup",
+    "Tie",
+    "TieBacklog",
+    "TieEntry",
 ]

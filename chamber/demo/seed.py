@@ -30,6 +30,7 @@ from chamber.members.models import Member, new_session_token
 from chamber.one_to_ones.demo import seed_one_to_ones
 from chamber.projects.demo import seed_projects
 from chamber.referrals.demo import seed_referrals
+from chamber.relationships.demo import seed_relationships
 
 DEMO_PASSWORD = "chamber-demo"  # noqa: S105 - the documented demo password (DESIGN.md)
 
@@ -331,6 +332,7 @@ SEED_STEPS: list[Callable[[SeedContext], None]] = [
     seed_contributions,
     seed_one_to_ones,
     seed_referrals,
+    seed_relationships,  # last: the ties follow from everything seeded above
 ]
 
 

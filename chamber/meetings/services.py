@@ -49,6 +49,7 @@ def update_meeting(actor: Member, meeting: Meeting, data: dict) -> None:
     for name in MEETING_FIELDS:
         setattr(meeting, name, data.get(name) if data.get(name) is not None else "")
     db.session.flush()
+    activity.meeting_changed.send(actor, meeting=meeting)
 
 
 def delete_meeting(actor: Member, meeting: Meeting) -> None:

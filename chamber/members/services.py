@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask import url_for
 from werkzeug.datastructures import MultiDict
 
+from chamber import activity
 from chamber.audit.services import changes, record_audit
 from chamber.auth import tokens
 from chamber.auth.services import normalise_email
@@ -118,6 +119,7 @@ def set_member_active(actor: Member, member: Member, active: bool) -> None:
         return
     member.is_active = active
     member.rotate_session_token()
+    activity.member_activation_changed.send(actor, member=member)
     record_audit(
         actor,
         "member.reactivated" if active else "member.deactivated",

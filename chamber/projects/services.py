@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from chamber import activity
 from chamber.audit.services import record_audit
 from chamber.committees.models import Committee
 from chamber.contributions import services as contribution_services
@@ -123,6 +124,7 @@ def update_shift(actor: Member, shift: Shift, data: dict) -> None:
     shift.title, shift.place, shift.mode = data["title"], data.get("place") or "", data["mode"]
     shift.starts_at, shift.ends_at, shift.slots = data["starts_at"], data["ends_at"], data["slots"]
     db.session.flush()
+    activity.shift_changed.send(actor, shift=shift)
 
 
 def _lock_shift(shift_id: int) -> None:
