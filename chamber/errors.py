@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 import uuid
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, g, jsonify, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from chamber.audit.services import record_audit
-from chamber.extensions import db
+from chamber.extensions import db, login_manager
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +59,16 @@ def init_app(app: Flask) -> None:
             return http_error(original)
         incident = uuid.uuid4().hex[:12]
         log.error("incident %s on %s %s", incident, request.method, request.path, exc_info=original)
-        db.session.rollback()
-        return _render(500, incident=incident)
+        try:
+            db.session.rollback()
+            return _render(500, incident=incident)
+        except SQLAlchemyError:
+            # The database is down (SECURITY row 23): the layout must not need it. Reloading
+            # the signed-in member failed, so the page is drawn as for a visitor.
+            log.warning("incident %s: database unavailable for the error page", incident)
+            db.session.remove()
+            g._login_user = login_manager.anonymous_user()
+            return _render(500, incident=incident)
 
 
 def _audit_refusal() -> None:
