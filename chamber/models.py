@@ -11,6 +11,7 @@ from chamber.once import FormSubmission
 from chamber.one_to_ones.models import OneToOne
 from chamber.projects.models import Project, Shift, ShiftSignup
 from chamber.referrals.models import Referral, ReferralEvent
+from chamber.reports.models import EngagementThresholds
 from chamber.relationships.models import (
     Introduction,
     NetworkSnapshot,
@@ -29,6 +30,7 @@ __all__ = [
     "CommitteeMembership",
     "Contribution",
     "EmailPreference",
+    "EngagementThresholds",
     "EngagementThresholds",
     "FormSubmission",
     "Introduction",

@@ -7,6 +7,7 @@ chamber: 100,000 referrals with their timelines, built as plain dicts and insert
 
 from __future__ import annotations
 
+import collections
 import itertools
 import math
 import uuid
@@ -17,6 +18,7 @@ import sqlalchemy as sa
 from chamber.db import utcnow
 from chamber.demo.context import DEMO_EMAIL_DOMAINS, bulk_insert
 from chamber.extensions import db
+from chamber.localtime import to_local
 from chamber.referrals.models import (
     Referral,
     ReferralEvent,
@@ -187,6 +189,7 @@ class ReferralBuilder:
             "status": status,
             "closed_value_cents": None,
             "closed_on": None,
+            "given_on": to_local(given_at).date(),
             "thank_you_note": "",
             "thanked_at": None,
             "form_token": token,
@@ -245,6 +248,31 @@ def _given_at(ctx, *, min_age_days: int = 0, max_age_days: int | None = None) ->
     return min(at, utcnow() - timedelta(hours=1))
 
 
+#: Share of referrals passed between people who serve on one committee; the rest go through
+#: everyday word of mouth to any member.
+WITHIN_COMMITTEE = 0.7
+
+
+def _demand(ctx) -> dict[int, float]:
+    """How often people ask for each member's trade: uneven (long-tailed) and mostly unrelated
+    to volunteering, so the demo's hours-to-referrals effect is moderate and noisy, as real
+    data would be, with members who break the pattern: busy volunteers whose trade nobody
+    asks for, and quiet members everyone sends customers to. The demo is synthetic."""
+    rng = ctx.rng
+    active_ids = set(ctx.member_ids) - set(ctx.demo.values())
+    committees_of = collections.Counter(m for roster in ctx.rosters.values() for m in roster)
+    demand = {}
+    for member_id in sorted(active_ids):
+        weight = rng.lognormvariate(0, 0.7)
+        roll = rng.random()
+        if committees_of[member_id] >= 2 and roll < 0.15:
+            weight *= 0.1  # a busy volunteer in a trade few people need
+        elif roll > 0.93:
+            weight *= 5  # a quiet member whose trade is always in demand
+        demand[member_id] = weight
+    return demand
+
+
 def seed_referrals(ctx) -> None:
     """Referrals between members who share a committee, plus the demo accounts' own story."""
     rng = ctx.rng
@@ -255,15 +283,27 @@ def seed_referrals(ctx) -> None:
     demo_ids = set(ctx.demo.values())
     span = (ctx.today - ctx.start).days
     cum_weights = list(itertools.accumulate(len(ctx.rosters[c]) for c in committees))
+    demand = _demand(ctx)
+    everyone = sorted(demand)
+    everyone_weights = list(itertools.accumulate(demand[m] for m in everyone))
     while len(builder.referrals) < n:
         for committee_id in rng.choices(committees, cum_weights=cum_weights, k=1000):
-            giver_id, receiver_id = rng.sample(ctx.rosters[committee_id], 2)
-            if demo_ids & {giver_id, receiver_id}:
+            roster = ctx.rosters[committee_id]
+            giver_id = rng.choice(roster)
+            if rng.random() < WITHIN_COMMITTEE:
+                # Word of mouth between people who work together, to the ones whose trade
+                # is asked for.
+                receiver_id = rng.choices(roster, weights=[demand.get(m, 0) for m in roster])[0]
+                how = committee_id if rng.random() < 0.75 else None
+            else:
+                # Everyday word of mouth: a neighbour, a customer, a friend of a friend.
+                receiver_id = rng.choices(everyone, cum_weights=everyone_weights)[0]
+                how = None
+            if receiver_id == giver_id or demo_ids & {giver_id, receiver_id}:
                 continue  # the demo accounts have their curated story, not a random one
             # Referrals grow with the relationships behind them: more in recent months.
             age = int(span * (1 - math.sqrt(rng.random())))
             given_at = _given_at(ctx, min_age_days=age, max_age_days=age)
-            how = committee_id if rng.random() < 0.75 else None
             builder.add(giver_id, receiver_id, how, given_at)
             if len(builder.referrals) == n:
                 break

@@ -110,7 +110,8 @@ def build_committee_health(scope: Scope) -> CommitteeHealth:
             in_person[row.committee_id] += value
 
     months = month_starts(scope.first, scope.last)
-    per_month = Decimal(len(months))
+    # Months of the range (365.25 / 12 days each), so a full year is twelve.
+    per_month = Decimal(scope.days) / Decimal("30.4375")
     table = Table(
         "health",
         "Committees",

@@ -1,0 +1,109 @@
+"""Median answer time of every report page on a seeded database (issue 10: < 300 ms).
+
+    DATABASE_URL=sqlite:////tmp/large.sqlite3 .venv/bin/flask --app chamber db upgrade
+    DATABASE_URL=sqlite:////tmp/large.sqlite3 .venv/bin/flask --app chamber seed-demo --size large
+    DATABASE_URL=sqlite:////tmp/large.sqlite3 .venv/bin/python bench/reports.py [--runs 15]
+
+Signs in as the demo director (staff: the whole chamber, the heaviest scope), as the demo
+chair (their committee) and the demo member (themselves), requests each page `--runs` times
+after one warm-up request, and prints the median and slowest time per page, the statement
+count, and the givers-gain ρ. Exits 1 when a median is over the target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import sys
+import time
+
+import sqlalchemy as sa
+
+from chamber import create_app
+from chamber.extensions import db
+
+TARGET_MS = 300
+PAGES = ["summary", "by-committee", "givers-gain", "engagement", "committee-health"]
+MEMBER_PAGES = ["summary", "engagement"]
+
+
+def sign_in(app, email: str):
+    client = app.test_client()
+    html = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    response = client.post(
+        "/login", data={"email": email, "password": "chamber-demo", "csrf_token": token}
+    )
+    if response.status_code != 302:
+        sys.exit(f"could not sign in as {email} (is the demo seeded?)")
+    return client
+
+
+def measure(app, client, url: str, runs: int) -> tuple[float, float, int, str]:
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    client.get(url)  # warm-up: templates compiled, caches filled
+    times = []
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        for _ in range(runs):
+            statements.clear()
+            started = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - started) * 1000)
+            if response.status_code != 200:
+                sys.exit(f"{url}: HTTP {response.status_code}")
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+    return statistics.median(times), max(times), len(statements), response.get_data(as_text=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+    app = create_app()
+    with app.app_context():
+        chair_committee = db.session.execute(
+            sa.text(
+                "SELECT committee_id FROM committee_memberships cm JOIN members m "
+                "ON m.id = cm.member_id WHERE m.email = 'chair@example.com' "
+                "AND cm.role = 'chair'"
+            )
+        ).scalar()
+        counts = {
+            table: db.session.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar()  # noqa: S608
+            for table in ("members", "contributions", "referrals")
+        }
+    print(f"database: {app.config['SQLALCHEMY_DATABASE_URI'].split('@')[-1]}  rows: {counts}")
+    clients = {
+        "staff": sign_in(app, "director@example.com"),
+        "lead": sign_in(app, "chair@example.com"),
+        "member": sign_in(app, "member@example.com"),
+    }
+    plan = [("staff", f"/reports/{slug}") for slug in PAGES]
+    plan += [("staff", f"/reports/{slug}.csv") for slug in ("givers-gain", "summary")]
+    plan += [("lead", f"/reports/{slug}?committee={chair_committee}") for slug in PAGES]
+    plan += [("member", f"/reports/{slug}") for slug in MEMBER_PAGES]
+    worst = 0.0
+    print(f"{'who':7} {'page':45} {'median ms':>10} {'max ms':>8} {'SQL':>4}")
+    for who, url in plan:
+        median, slowest, statements, body = measure(app, clients[who], url, args.runs)
+        worst = max(worst, median)
+        print(f"{who:7} {url:45} {median:10.1f} {slowest:8.1f} {statements:4}")
+        if who == "staff" and url == "/reports/givers-gain":
+            rho = re.search(r'class="stat-value spearman-rho">([^<]*)<', body).group(1)
+            n = re.search(r'class="stat-value spearman-n">([^<]*)<', body).group(1)
+            print(f"        givers gain (trailing 12 months): Spearman rho {rho}, n {n}")
+    print(f"slowest median: {worst:.1f} ms (target < {TARGET_MS} ms)")
+    return 0 if worst < TARGET_MS else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

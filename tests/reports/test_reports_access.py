@@ -1,0 +1,228 @@
+"""Who sees which report: members themselves (1, 4, 6), leads their committee, staff all;
+prospect details never appear; charts are SVG images under their own CSP; CSV is safe."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from chamber.audit.models import AuditEntry
+from chamber.extensions import db
+from chamber.referrals.models import ReferralStatus
+from tests.reports.conftest import read_csv, today
+
+PAGES = ["summary", "by-committee", "givers-gain", "engagement", "committee-health"]
+
+
+@pytest.fixture
+def cast(world):
+    staff = world.member("Sam Staff", is_staff=True)
+    lead, member, outsider = (
+        world.member("Lena Lead"),
+        world.member("Mo Member"),
+        world.member("Oz"),
+    )
+    other_lead = world.member("Otto Lead")
+    mine = world.committee("Events", chair=lead, members=[member])
+    theirs = world.committee("Ambassadors", chair=other_lead, members=[outsider])
+    world.contribution(member, mine, 3, today() - timedelta(days=4))
+    world.referral(
+        member,
+        lead,
+        today() - timedelta(days=2),
+        status=ReferralStatus.WON,
+        value_cents=99_00,
+        prospect="Priscilla Prospect-Secret",
+    )
+    world.referral(
+        outsider, other_lead, today() - timedelta(days=2), prospect="Priscilla Prospect-Secret"
+    )
+    return staff, lead, member, outsider, mine, theirs
+
+
+@pytest.mark.parametrize("slug", PAGES)
+def test_staff_see_every_report_page_csv_and_chart(client, login, cast, slug):
+    staff, *_ = cast
+    login(staff)
+    page = client.get(f"/reports/{slug}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Prospect-Secret" not in html and "prospect.example" not in html
+    csv_response = client.get(f"/reports/{slug}.csv")
+    assert "Prospect-Secret" not in csv_response.get_data(as_text=True)
+    assert read_csv(csv_response)
+    charts = [part.split('"')[0] for part in html.split(f'src="/reports/{slug}/')[1:]]
+    assert charts
+    for chart in charts:
+        svg = client.get(f"/reports/{slug}/{chart}".replace("&amp;", "&"))
+        assert svg.status_code == 200
+        assert svg.mimetype == "image/svg+xml"
+        assert svg.headers["Content-Security-Policy"] == (
+            "default-src 'none'; style-src 'unsafe-inline'"
+        )
+        assert svg.data.lstrip().startswith(b"<?xml") and b"<svg" in svg.data
+        assert b"<script" not in svg.data
+
+
+@pytest.mark.parametrize("slug", ["summary", "engagement"])
+def test_member_sees_own_summary_and_engagement(client, login, cast, slug):
+    _, _, member, outsider, *_ = cast
+    login(member)
+    assert client.get(f"/reports/{slug}").status_code == 200
+    assert client.get(f"/reports/{slug}?member={member.id}").status_code == 200
+    assert client.get(f"/reports/{slug}.csv").status_code == 200
+    assert client.get(f"/reports/{slug}?member={outsider.id}").status_code == 403
+    assert client.get(f"/reports/{slug}.csv?member={outsider.id}").status_code == 403
+
+
+@pytest.mark.parametrize("slug", ["by-committee", "givers-gain", "committee-health"])
+def test_member_gets_403_on_chamber_and_committee_reports(client, login, cast, slug):
+    _, _, member, _, mine, _ = cast
+    login(member)
+    assert client.get(f"/reports/{slug}").status_code == 403
+    assert client.get(f"/reports/{slug}?committee={mine.id}").status_code == 403
+    assert client.get(f"/reports/{slug}.csv").status_code == 403
+
+
+@pytest.mark.parametrize("slug", PAGES)
+def test_lead_sees_own_committee_but_not_another_nor_the_chamber(client, login, cast, slug):
+    _, lead, member, outsider, mine, theirs = cast
+    login(lead)
+    assert client.get(f"/reports/{slug}?committee={mine.id}").status_code == 200
+    assert client.get(f"/reports/{slug}?committee={theirs.id}").status_code == 403
+    assert client.get(f"/reports/{slug}.csv?committee={theirs.id}").status_code == 403
+    if slug in ("summary", "engagement"):
+        # Their committee's members, one by one; not someone of another committee.
+        assert client.get(f"/reports/{slug}?member={member.id}").status_code == 200
+        assert client.get(f"/reports/{slug}?member={outsider.id}").status_code == 403
+    else:
+        # Without a scope a lead gets their committee, never the whole chamber.
+        html = client.get(f"/reports/{slug}").get_data(as_text=True)
+        assert "members of Events" in html
+
+
+def test_unknown_scope_and_chart_are_404(client, login, cast):
+    staff, *_ = cast
+    login(staff)
+    assert client.get("/reports/summary?committee=999999").status_code == 404
+    assert client.get("/reports/summary?member=999999").status_code == 404
+    assert client.get("/reports/summary?member=abc").status_code == 404
+    assert client.get("/reports/summary/nonsense.svg").status_code == 404
+    assert client.get("/reports/nonsense").status_code == 404
+
+
+def test_bad_dates_are_a_field_error_not_a_500(client, login, cast):
+    staff, *_ = cast
+    login(staff)
+    for query in (
+        "first=2025-13-45",
+        "first=1800-01-01",
+        "first=2025-06-01&last=2025-01-01",
+        "first=2001-01-01&last=2025-01-01",
+        "last=%00",
+        "first=' OR 1=1 --",
+    ):
+        response = client.get(f"/reports/summary?{query}")
+        assert response.status_code == 200, query
+        assert 'class="error"' in response.get_data(as_text=True), query
+
+
+def test_chart_is_cached_until_the_data_changes(client, login, cast, world, count_queries):
+    staff, lead, member, *_ = cast
+    login(staff)
+    first = client.get("/reports/summary/trend.svg")
+    with count_queries() as cold:
+        client.get("/reports/summary/funnel.svg")
+    with count_queries() as warm:
+        again = client.get("/reports/summary/trend.svg")
+    assert again.data == first.data
+    assert warm.count < cold.count
+    world.referral(lead, member, today() - timedelta(days=1))
+    with count_queries() as changed:
+        client.get("/reports/summary/trend.svg")
+    assert changed.count > warm.count  # a new referral: drawn again
+
+
+def test_csv_cells_that_look_like_formulas_are_neutralised(client, login, world):
+    staff = world.member("Sam Staff", is_staff=True)
+    evil = world.member('=HYPERLINK("http://x")')
+    other = world.member("+Plus")
+    world.committee("Events", members=[evil, other])
+    world.referral(evil, other, today() - timedelta(days=1))
+    login(staff)
+    text = client.get("/reports/summary.csv").get_data(as_text=True)
+    assert "'=HYPERLINK" in text and "'+Plus" in text
+    assert "\n=" not in text and ",=" not in text
+
+
+def test_report_pages_print_on_a4_without_navigation(client, login, cast, app):
+    staff, *_ = cast
+    login(staff)
+    html = client.get("/reports/givers-gain").get_data(as_text=True)
+    assert 'href="/static/css/print.css" media="print"' in html
+    assert '<img class="chart-image"' in html and 'alt="' in html
+    css = (Path(app.static_folder) / "css" / "print.css").read_text()
+    assert "size: A4" in css
+    assert ".site-nav" in css and "display: none" in css
+    assert "figure.chart" in css and ".chart-image" in css
+
+
+def test_lead_cannot_change_thresholds(client, login, post, cast):
+    _, lead, *_ = cast
+    login(lead)
+    assert client.get("/staff/reports/engagement-thresholds").status_code == 403
+    response = post(
+        "/staff/reports/engagement-thresholds",
+        {"green_from": "3", "yellow_from": "1", "version_id": ""},
+    )
+    assert response.status_code == 403
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.action == "reports.thresholds_changed")
+        )
+        == 0
+    )
+
+
+def test_thresholds_page_is_staff_only_and_audited(client, login, post, cast, world):
+    staff, lead, member, *_ = cast
+    login(staff)
+    page = client.get("/staff/reports/engagement-thresholds")
+    assert page.status_code == 200
+    bad = post(
+        "/staff/reports/engagement-thresholds",
+        {"green_from": "10", "yellow_from": "20", "version_id": ""},
+        form_page="/staff/reports/engagement-thresholds",
+    )
+    assert bad.status_code == 400
+    assert "Yellow must start below green." in bad.get_data(as_text=True)
+    saved = post(
+        "/staff/reports/engagement-thresholds",
+        {"green_from": "3", "yellow_from": "1", "version_id": ""},
+        form_page="/staff/reports/engagement-thresholds",
+        follow_redirects=True,
+    )
+    assert "thresholds are saved" in saved.get_data(as_text=True)
+    assert "green from 3, yellow from 1" in saved.get_data(as_text=True)
+    stale = post(
+        "/staff/reports/engagement-thresholds",
+        {"green_from": "50", "yellow_from": "1", "version_id": ""},
+        form_page="/staff/reports/engagement-thresholds",
+    )
+    assert stale.status_code == 400
+    assert "changed by someone else" in stale.get_data(as_text=True)
+    rows = read_csv(client.get("/reports/engagement.csv"))
+    lights = {row[1]: row[10] for row in rows if row[0] == "Engagement per member"}
+    assert lights["Mo Member"] == "Green"  # 3 hours + 5 for the referral given ≥ 3
+    entries = db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.action == "reports.thresholds_changed")
+    ).all()
+    assert len(entries) == 1
+    assert entries[0].actor_id == staff.id
+    assert entries[0].before == {"green_from": 30, "yellow_from": 10}
+    assert entries[0].after == {"green_from": 3, "yellow_from": 1}
