@@ -53,7 +53,6 @@ def create_app(config: dict | None = None) -> Flask:
     from chamber.referrals.views.portal import bp as referrals_bp
     from chamber.referrals.views.staff import bp as referrals_staff_bp
     from chamber.reports.views import bp as reports_bp
-    from chamber.reports.views import bp as reports_bp
 
     for blueprint in (
         portal_bp,
@@ -68,7 +67,6 @@ def create_app(config: dict | None = None) -> Flask:
         audit_bp,
         referrals_bp,
         referrals_staff_bp,
-        reports_bp,
         reports_bp,
     ):
         app.register_blueprint(blueprint)

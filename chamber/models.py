@@ -31,7 +31,6 @@ __all__ = [
     "Contribution",
     "EmailPreference",
     "EngagementThresholds",
-    "EngagementThresholds",
     "FormSubmission",
     "Introduction",
     "JoinRequest",

@@ -11,7 +11,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from chamber.db import Base, TimestampMixin, str_enum, utcnow
 from chamber.localtime import chamber_today
-from chamber.localtime import chamber_today
 
 if TYPE_CHECKING:
     from chamber.committees.models import Committee
@@ -112,9 +111,6 @@ class Referral(TimestampMixin, Base):
         str_enum(ReferralStatus, "referral_status"), default=ReferralStatus.GIVEN, index=True
     )
     closed_value_cents: Mapped[int | None] = mapped_column(sa.BigInteger)
-    # The chamber-local day it was given (created_at is UTC): reports count months and date
-    # ranges by this, the same on SQLite and PostgreSQL.
-    given_on: Mapped[date] = mapped_column(index=True, default=chamber_today)
     # The chamber-local day it was given (created_at is UTC): reports count months and date
     # ranges by this, the same on SQLite and PostgreSQL.
     given_on: Mapped[date] = mapped_column(index=True, default=chamber_today)
