@@ -314,3 +314,47 @@ def can_edit_business(viewer: Member | None, business) -> bool:
         and viewer.is_primary_contact
         and viewer.business_id == business.id
     )
+
+
+# Relationships (issue 9)
+
+
+def can_view_network(member: Member | None) -> bool:
+    """My network, introductions, how I am connected: active members."""
+    return _signed_in(member) and member.is_active
+
+
+def can_view_committee_network(member: Member | None, committee: Committee) -> bool:
+    """A committee's picture of ties: its members and staff."""
+    return is_staff(member) or (
+        can_view_network(member) and is_committee_member(member, committee)
+    )
+
+
+def can_view_chamber_network(member: Member | None) -> bool:
+    """The chamber's picture, connectors, members at risk and the GraphML export: staff."""
+    return is_staff(member)
+
+
+def can_ask_for_introduction(viewer: Member | None, target: Member) -> bool:
+    """An active member may ask to be introduced to another active member."""
+    return can_view_network(viewer) and target.is_active and viewer.id != target.id
+
+
+def can_decide_introduction(member: Member | None, introduction) -> bool:
+    """Only the member who was asked, while the request waits."""
+    return (
+        can_view_network(member)
+        and introduction.introducer_id == member.id
+        and introduction.is_pending
+    )
+
+
+def can_see_introduction_contacts(member: Member | None, introduction) -> bool:
+    """Contacts are shared only after the introducer accepted, and only between the two
+    members introduced."""
+    return (
+        _signed_in(member)
+        and introduction.is_accepted
+        and member.id in (introduction.requester_id, introduction.target_id)
+    )

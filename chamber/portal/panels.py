@@ -14,6 +14,10 @@ from chamber.notifications import queries as notification_queries
 from chamber.one_to_ones.panels import to_confirm_panel
 from chamber.portal.panel import Panel
 from chamber.referrals.panels import referrals_panel
+from chamber.relationships import queries as relationship_queries
+from chamber.relationships.engine import today as chamber_today
+from chamber.relationships.suggestions import next_step
+from chamber.relationships.why import why
 
 
 def committees_panel(member) -> Panel:
@@ -33,11 +37,26 @@ def notifications_panel(member) -> Panel:
     return Panel("portal/_panel_notifications.html", {"notifications": recent})
 
 
+def network_panel(member) -> Panel:
+    """My strongest ties with their why, my in-person share and one next step."""
+    today = chamber_today()
+    ties = relationship_queries.strongest_ties(member, limit=3)
+    return Panel(
+        "relationships/_panel_network.html",
+        {
+            "ties": [(tie.other(member.id), why(tie, today)) for tie in ties],
+            "balance": relationship_queries.balance(member),
+            "step": next_step(member, today),
+        },
+    )
+
+
 DASHBOARD_PANELS = [
     committees_panel,
     schedule_panel,
     hours_panel,
     to_confirm_panel,
     referrals_panel,
+    network_panel,
     notifications_panel,
 ]

@@ -15,6 +15,7 @@ from datetime import date
 import networkx as nx
 
 from chamber.committees.models import Committee
+from chamber.localtime import chamber_today
 from chamber.members.models import Member
 from chamber.relationships import queries
 from chamber.relationships.models import Tie
@@ -114,3 +115,11 @@ def connection(viewer: Member, target: Member, today: date) -> Connection:
             Hop(people[a], people[b], tie, why(tie, today), queries.tie_strength(tie, today))
         )
     return Connection(members=[people[i] for i in ids], hops=hops)
+
+
+def connection_for_profile(viewer: Member, target: Member) -> Connection | None:
+    """How the viewer is connected to the member whose profile they read (None on one's own
+    profile, or for a viewer without a network)."""
+    if viewer.id == target.id or not viewer.is_active:
+        return None
+    return connection(viewer, target, chamber_today())

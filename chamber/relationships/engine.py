@@ -205,10 +205,20 @@ def apply_scopes(
     config = current_app.config
     by_kind: dict[str, set] = defaultdict(set)
     deferred = False
+    pairs: set[tuple[int, int]] = set()
     for kind, ref_id, ref_month in scopes:
         if kind == "member":
             for scope in sources.member_scopes(ref_id):
                 by_kind[scope[0]].add(scope)
+            # Every tie of the member is recomputed, whatever it came from.
+            pairs.update(
+                (a, b)
+                for a, b in session.execute(
+                    sa.select(Tie.member_a_id, Tie.member_b_id).where(
+                        sa.or_(Tie.member_a_id == ref_id, Tie.member_b_id == ref_id)
+                    )
+                )
+            )
         elif kind == "meeting" and allow_defer and config.get("RELATIONSHIP_BACKGROUND", True):
             if _fan_out(session, ref_id) > config["RELATIONSHIP_SYNC_MAX_PAIRS"]:
                 _queue(session, (kind, ref_id, ref_month))
@@ -218,7 +228,6 @@ def apply_scopes(
         elif kind in sources.SCOPE_SOURCES:
             by_kind[kind].add((kind, ref_id, ref_month))
     w = weights()
-    pairs: set[tuple[int, int]] = set()
     for kind, kind_scopes in by_kind.items():
         pairs |= _replace_entries(session, kind, kind_scopes, w)
     refresh_pairs(pairs, w, session=session)

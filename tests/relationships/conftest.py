@@ -175,3 +175,44 @@ def kept_equals_rebuild():
 def strength(a, b, day: date | None = None) -> float:
     """Strength of a pair's tie on `day` (default today), read from the ledger."""
     return queries.pair_strength_as_of(a.id, b.id, day or chamber_today())
+
+
+@pytest.fixture
+def make_tie(app):
+    """make_tie(a, b, strength, **columns): a kept tie with `strength` today (for the pages and
+    the chain, which read only the kept rows)."""
+    from chamber.relationships.engine import weights
+    from chamber.relationships.models import Tie
+    from chamber.relationships.strength import score_floor
+
+    def make(a, b, strength: float, **columns) -> Tie:
+        today = chamber_today()
+        first, second = sorted((a.id, b.id))
+        values = {
+            "member_a_id": first,
+            "member_b_id": second,
+            "score_log2": score_floor(strength, today, weights()),
+            "strength_at_last": strength,
+            "first_on": today - timedelta(days=30),
+            "last_on": today,
+            "last_in_person_on": today,
+            "in_person_weight": strength,
+            "online_weight": 0.0,
+            "shift_hours": 0.0,
+            "project_hours": 0.0,
+            "meetings": 1,
+            "one_to_ones": 0,
+            "referrals_a_to_b": 0,
+            "referrals_b_to_a": 0,
+            "referrals_won": 0,
+            "top_project_id": None,
+            "top_project_hours": 0.0,
+            "contexts": 1,
+            "is_reciprocal": False,
+        } | columns
+        tie = Tie(**values)
+        db.session.add(tie)
+        db.session.commit()
+        return tie
+
+    return make
