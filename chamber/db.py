@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import enum
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from flask import has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, scoped_session
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -63,6 +66,7 @@ def _tune_sqlite(dbapi_connection, _record) -> None:
 
 
 _READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_reading: ContextVar[bool] = ContextVar("chamber_reading", default=False)
 
 
 @event.listens_for(Engine, "begin")
@@ -74,7 +78,57 @@ def _begin_sqlite(connection) -> None:
     write transaction."""
     if connection.dialect.name != "sqlite":
         return
-    if has_request_context() and request.method in _READ_ONLY_METHODS:
+    if _reading.get() or (has_request_context() and request.method in _READ_ONLY_METHODS):
         connection.exec_driver_sql("BEGIN")
     else:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _end_transaction(session: Session | scoped_session) -> None:
+    """Commit without expiring what was loaded: nothing was written, and the next phase
+    uses the loaded rows (a row changed meanwhile is caught by its version column)."""
+    real = session() if isinstance(session, scoped_session) else session
+    expire = real.expire_on_commit
+    real.expire_on_commit = False
+    try:
+        real.commit()
+    finally:
+        real.expire_on_commit = expire
+
+
+@contextmanager
+def before_writing(session: Session | scoped_session) -> Iterator[None]:
+    """Load and check inside this block; the write transaction comes after it.
+
+    The rule of the request path: loading, checking and slow work (password hashing, SMTP,
+    image processing, a network call) happen before the write transaction begins, and the
+    write transaction is short, because on SQLite a write transaction holds the whole
+    database (every non-GET request begins `BEGIN IMMEDIATE`, above).
+
+        with before_writing(db.session):
+            member = load_the_member(...)        # a read: no write lock
+        ok = verify_password(member.password_hash, typed)   # slow: no transaction at all
+        return finish(lambda: record_it(member, ok), ...)  # the short write
+
+    Whatever transaction the request had open (e.g. loading the signed-in member) ends first.
+    Queries in the block run in a read transaction (a deferred BEGIN on SQLite, which under
+    WAL waits for no writer), which ends with the block: the connection goes back to the pool,
+    so slow work after the block holds neither a lock nor a connection. Rows loaded in the
+    block stay loaded; a row with a version column that changed before the write is refused
+    at flush (`StaleDataError`, which `chamber.flow.finish` reports as "changed by someone
+    else"). Writing inside the block is a programming error.
+    """
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("before_writing(): the session has unsaved changes")
+    _end_transaction(session)
+    token = _reading.set(True)
+    try:
+        yield
+        if session.new or session.dirty or session.deleted:
+            raise RuntimeError("before_writing(): writes belong after the block")
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        _reading.reset(token)
+    _end_transaction(session)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
-from chamber.auth.passwords import MAX_LENGTH, password_problem
+from chamber.auth.passwords import MAX_LENGTH, password_problem, verify_password
 from chamber.forms import ChamberForm
 
 
@@ -37,7 +37,15 @@ class SetPasswordForm(NewPasswordMixin, ChamberForm):
 
 
 class ChangePasswordForm(NewPasswordMixin, ChamberForm):
-    current_password = PasswordField("Current password", validators=[DataRequired()])
+    current_password = PasswordField(
+        "Current password", validators=[DataRequired(), Length(max=MAX_LENGTH)]
+    )
+    current_hash: str | None = None  # the member's stored hash, set by the view
+
+    def validate_current_password(self, field) -> None:
+        # Slow (scrypt): the view validates with no write transaction open.
+        if not verify_password(self.current_hash, field.data or ""):
+            raise ValidationError("Your current password is not right.")
 
 
 class ForgotPasswordForm(ChamberForm):

@@ -1,14 +1,20 @@
-"""Signing in and out, and setting passwords."""
+"""Signing in and out, and setting passwords.
+
+Checking a password and hashing a new one are slow on purpose (scrypt), so they never run
+inside a write transaction: views load with `chamber.db.before_writing`, call
+`password_matches` / `hash_password` with no transaction open, and only then call the short
+writes here (`record_sign_in`, `set_password`, ...).
+"""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import url_for
 
 from chamber.audit.services import record_audit
 from chamber.auth import tokens
-from chamber.auth.passwords import hash_password, verify_password
+from chamber.auth.passwords import verify_password
 from chamber.db import utcnow
-from chamber.exceptions import ChamberError
 from chamber.extensions import db
 from chamber.mail.services import external_url, queue_mail
 from chamber.members.models import Member
@@ -22,21 +28,29 @@ def find_member_by_email(email: str) -> Member | None:
     return db.session.scalar(sa.select(Member).where(Member.email == normalise_email(email)))
 
 
-def authenticate(email: str, password: str) -> Member | None:
-    """The active member with these credentials, or None. Both outcomes are audited."""
-    member = find_member_by_email(email)
-    ok = verify_password(member.password_hash if member else None, password)
-    if member is None or not ok or not member.is_active:
-        record_audit(
-            member,
-            "auth.sign_in_failed",
-            member,
-            summary="unknown e-mail" if member is None else "wrong password or inactive",
-        )
-        return None
+def password_matches(member: Member | None, password: str) -> bool:
+    """Whether `member` is active and `password` is theirs. Slow (scrypt) whatever the
+    answer, so timing does not tell an unknown e-mail from a wrong password; call it with no
+    write transaction open."""
+    matches = verify_password(member.password_hash if member else None, password)
+    return matches and member is not None and member.is_active
+
+
+def record_sign_in(member: Member) -> Member:
+    """The short write of a successful sign-in: when, and its audit row."""
     member.last_sign_in_at = utcnow()
     record_audit(member, "auth.sign_in", member, summary=member.full_name)
     return member
+
+
+def record_failed_sign_in(member: Member | None) -> None:
+    """Audit a refused sign-in (the typed password is never recorded)."""
+    record_audit(
+        member,
+        "auth.sign_in_failed",
+        member,
+        summary="unknown e-mail" if member is None else "wrong password or inactive",
+    )
 
 
 def sign_out(member: Member) -> None:
@@ -45,17 +59,12 @@ def sign_out(member: Member) -> None:
     record_audit(member, "auth.sign_out", member, summary=member.full_name)
 
 
-def set_password(member: Member, password: str, *, reason: str) -> None:
-    """Store a new password; other sessions and outstanding links die with the old token."""
-    member.password_hash = hash_password(password)
+def set_password(member: Member, password_hash: str, *, reason: str) -> None:
+    """Store a new password, hashed beforehand with `hash_password` (outside the write
+    transaction); other sessions and outstanding links die with the old token."""
+    member.password_hash = password_hash
     member.rotate_session_token()
     record_audit(member, f"auth.{reason}", member)
-
-
-def change_password(member: Member, current_password: str, new_password: str) -> None:
-    if not verify_password(member.password_hash, current_password):
-        raise ChamberError("Your current password is not right.", field="current_password")
-    set_password(member, new_password, reason="password_changed")
 
 
 def request_password_reset(email: str) -> None:
@@ -63,8 +72,6 @@ def request_password_reset(email: str) -> None:
     member = find_member_by_email(email)
     if member is None or not member.is_active:
         return
-    from flask import url_for
-
     token = tokens.make_token(member, tokens.PASSWORD_RESET)
     queue_mail(
         member.email,

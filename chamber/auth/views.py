@@ -5,10 +5,10 @@ from __future__ import annotations
 import time
 from urllib.parse import unquote, urlsplit
 
+import sqlalchemy as sa
 from flask import (
     Blueprint,
     current_app,
-    flash,
     redirect,
     render_template,
     request,
@@ -16,11 +16,14 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy.orm import selectinload
 
 from chamber.auth import services, tokens
 from chamber.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
-from chamber.exceptions import ChamberError
+from chamber.auth.passwords import hash_password
+from chamber.db import before_writing
 from chamber.extensions import db, limiter, login_manager
+from chamber.flow import finish
 from chamber.members.models import Member
 
 bp = Blueprint("auth", __name__)
@@ -28,9 +31,6 @@ bp = Blueprint("auth", __name__)
 
 @login_manager.user_loader
 def load_member(session_token: str) -> Member | None:
-    import sqlalchemy as sa
-    from sqlalchemy.orm import selectinload
-
     return db.session.scalar(
         sa.select(Member)
         .options(selectinload(Member.memberships))
@@ -83,52 +83,83 @@ def login():
         return redirect(url_for("portal.dashboard"))
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        member = services.authenticate(form.email.data, form.password.data)
-        if member is None:
+        with before_writing(db.session):
+            member = services.find_member_by_email(form.email.data)
+        # The password check (scrypt) runs with no transaction open; only the record of the
+        # outcome is written.
+        if services.password_matches(member, form.password.data):
+            done = finish(
+                lambda: _start_session(member, remember=form.remember.data),
+                # Worded before the commit: reading the member after it would begin a new
+                # write transaction that lasts until the end of the request.
+                success=f"Welcome back, {member.full_name}.",
+                to=safe_next(form.next.data) or url_for("portal.dashboard"),
+                form=form,
+            )
+            if done is not None:
+                return done
+        else:
+            services.record_failed_sign_in(member)
             db.session.commit()  # keep the failed-attempt audit row
             form.form_errors.append("E-mail or password is incorrect.")
-        else:
-            db.session.commit()
-            session.clear()  # a fresh session at every sign-in
-            login_user(member, remember=form.remember.data)
-            session.permanent = True
-            session["signed_in_at"] = int(time.time())
-            flash(f"Welcome back, {member.full_name}.", "success")
-            return redirect(safe_next(form.next.data) or url_for("portal.dashboard"))
     return render_template("auth/login.html", form=form)
+
+
+def _start_session(member: Member, *, remember: bool) -> None:
+    """Record the sign-in and give this browser a fresh session."""
+    services.record_sign_in(member)
+    session.clear()  # a fresh session at every sign-in
+    login_user(member, remember=remember)
+    session.permanent = True
+    session["signed_in_at"] = int(time.time())
 
 
 @bp.post("/logout")
 @login_required
 def logout():
-    services.sign_out(current_user._get_current_object())
-    db.session.commit()
+    member = current_user._get_current_object()
+    return finish(
+        lambda: _end_session(member),
+        success="You are signed out.",
+        to=url_for("portal.home"),
+        category="info",
+    )
+
+
+def _end_session(member: Member) -> None:
+    services.sign_out(member)
     logout_user()
     session.clear()
-    flash("You are signed out.", "info")
-    return redirect(url_for("portal.home"))
 
 
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
 def change_password():
+    with before_writing(db.session):
+        member = current_user._get_current_object()
     form = ChangePasswordForm()
-    form.email_for_check = current_user.email
+    form.email_for_check = member.email
+    form.current_hash = member.password_hash
+    # Validating checks the current password and hashing makes the new one: both slow, both
+    # before the write transaction.
     if form.validate_on_submit():
-        try:
-            services.change_password(
-                current_user._get_current_object(), form.current_password.data, form.password.data
-            )
-        except ChamberError as error:
-            form.add_error(error)
-        else:
-            db.session.commit()
-            # The token rotated: sign this browser in again so only *other* sessions end.
-            login_user(current_user._get_current_object())
-            session["signed_in_at"] = int(time.time())
-            flash("Your password is changed. Other devices have been signed out.", "success")
-            return redirect(url_for("members.settings"))
+        password_hash = hash_password(form.password.data)
+        done = finish(
+            lambda: _change_password(member, password_hash),
+            success="Your password is changed. Other devices have been signed out.",
+            to=url_for("members.settings"),
+            form=form,
+        )
+        if done is not None:
+            return done
     return render_template("auth/change_password.html", form=form)
+
+
+def _change_password(member: Member, password_hash: str) -> None:
+    services.set_password(member, password_hash, reason="password_changed")
+    # The token rotated: sign this browser in again so only *other* sessions end.
+    login_user(member)
+    session["signed_in_at"] = int(time.time())
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -136,33 +167,46 @@ def change_password():
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
-        db.session.commit()
-        flash(
-            "If an account exists for that address, we have sent it a link to choose a new "
-            "password. The link works for one hour.",
-            "info",
+        done = finish(
+            lambda: services.request_password_reset(form.email.data),
+            success="If an account exists for that address, we have sent it a link to choose "
+            "a new password. The link works for one hour.",
+            to=url_for("auth.login"),
+            form=form,
+            category="info",
         )
-        return redirect(url_for("auth.login"))
+        if done is not None:
+            return done
     return render_template("auth/forgot_password.html", form=form)
 
 
 def _set_password_page(token: str, purpose: str, template: str):
-    member = tokens.load_token(token, purpose)
+    with before_writing(db.session):
+        member = tokens.load_token(token, purpose)
     if member is None:
         return render_template("auth/link_invalid.html", purpose=purpose), 400
     form = SetPasswordForm()
     form.email_for_check = member.email
     if form.validate_on_submit():
+        password_hash = hash_password(form.password.data)  # slow: before the write
         reason = "invitation_accepted" if purpose == tokens.INVITATION else "password_reset"
-        services.set_password(member, form.password.data, reason=reason)
-        db.session.commit()
-        if current_user.is_authenticated:
-            logout_user()
-        session.clear()
-        flash("Your password is set. Please sign in.", "success")
-        return redirect(url_for("auth.login"))
+        # Two posts of one link race to the write; the member's version lets one through.
+        done = finish(
+            lambda: _set_password_from_link(member, password_hash, reason),
+            success="Your password is set. Please sign in.",
+            to=url_for("auth.login"),
+            form=form,
+        )
+        if done is not None:
+            return done
     return render_template(template, form=form, member=member)
+
+
+def _set_password_from_link(member: Member, password_hash: str, reason: str) -> None:
+    services.set_password(member, password_hash, reason=reason)
+    if current_user.is_authenticated:
+        logout_user()
+    session.clear()
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
