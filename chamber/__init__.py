@@ -52,6 +52,7 @@ def create_app(config: dict | None = None) -> Flask:
     from chamber.projects.views import bp as projects_bp
     from chamber.referrals.views.portal import bp as referrals_bp
     from chamber.referrals.views.staff import bp as referrals_staff_bp
+    from chamber.reports.views import bp as reports_bp
     from chamber.relationships.views import bp as relationships_bp
     from chamber.reports.views import bp as reports_bp
 

@@ -62,7 +62,7 @@ def _won_count():
     return sa.func.coalesce(sa.func.sum(sa.case((Referral.status == WON, 1), else_=0)), 0)
 
 
-def _referrals_in(scope: Scope) -> list[sa.ColumnElement[bool]]:
+def referrals_in(scope: Scope) -> list[sa.ColumnElement[bool]]:
     """Referrals given in the range that involve the scope's members (as giver or receiver)."""
     return [
         scope.in_range(Referral.given_on),
@@ -81,7 +81,7 @@ def status_counts(scope: Scope) -> dict[ReferralStatus, tuple[int, int]]:
             sa.func.count(),
             sa.func.coalesce(sa.func.sum(Referral.closed_value_cents), 0),
         )
-        .where(*_referrals_in(scope))
+        .where(*referrals_in(scope))
         .group_by(Referral.status)
     )
     return {status: (count, int(value)) for status, count, value in rows}
@@ -92,7 +92,7 @@ def days_to_win_histogram(scope: Scope) -> list[tuple[int, int]]:
     days = days_between(Referral.closed_on, Referral.given_on)
     rows = db.session.execute(
         sa.select(days, sa.func.count())
-        .where(*_referrals_in(scope), Referral.status == WON, Referral.closed_on.is_not(None))
+        .where(*referrals_in(scope), Referral.status == WON, Referral.closed_on.is_not(None))
         .group_by(days)
         .order_by(days)
     )
@@ -104,7 +104,7 @@ def monthly_referrals(scope: Scope) -> dict[str, tuple[int, int, int]]:
     month = month_bucket(Referral.given_on, scope.first, scope.last).label("month")
     rows = db.session.execute(
         sa.select(month, sa.func.count(), _won_count(), _won_value())
-        .where(*_referrals_in(scope))
+        .where(*referrals_in(scope))
         .group_by(month)
     )
     return {m: (given, int(won), int(value)) for m, given, won, value in rows}
@@ -115,7 +115,7 @@ def top_people(scope: Scope, side: str, limit: int = 10) -> list[sa.Row]:
     business, referrals, won, closed value. Within a committee only its members are ranked;
     on a member's own report, the people on the other side of their referrals."""
     column = Referral.giver_id if side == "giver" else Referral.receiver_id
-    conditions = _referrals_in(scope)
+    conditions = referrals_in(scope)
     if scope.kind is ScopeKind.COMMITTEE:
         conditions.append(scope.covers(column))
     counted = sa.func.count().label("referrals")
@@ -148,7 +148,7 @@ def top_businesses(scope: Scope, side: str, limit: int = 10) -> list[sa.Row]:
     """The same ranking by business (the people of one business counted together; people
     without a business, such as staff, together under an empty name)."""
     column = Referral.giver_id if side == "giver" else Referral.receiver_id
-    conditions = _referrals_in(scope)
+    conditions = referrals_in(scope)
     if scope.kind is ScopeKind.COMMITTEE:
         conditions.append(scope.covers(column))
     counted = sa.func.count().label("referrals")
@@ -212,7 +212,7 @@ def attributed_referrals(scope: Scope) -> sa.Subquery:
             ),
         )
         .where(
-            *_referrals_in(scope),
+            *referrals_in(scope),
             Referral.how_committee_id.is_(None),
             Referral.how_project_id.is_(None),
             giver_work.c.since <= Referral.given_on,
@@ -238,7 +238,7 @@ def attributed_referrals(scope: Scope) -> sa.Subquery:
             candidates,
             sa.and_(candidates.c.referral_id == Referral.id, candidates.c.rank == 1),
         )
-        .where(*_referrals_in(scope))
+        .where(*referrals_in(scope))
         .subquery("attributed")
     )
 

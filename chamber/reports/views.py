@@ -30,15 +30,18 @@ from chamber.members.models import Member
 from chamber.one_to_ones.models import OneToOne
 from chamber.projects.models import Project
 from chamber.referrals.models import Referral
+from chamber.relationships.models import RelationshipState
 from chamber.reports import charts, services
 from chamber.reports.committees import build_by_committee, build_committee_health
 from chamber.reports.engagement import WEIGHT_TEXT, build_engagement, current_thresholds
 from chamber.reports.forms import ReportFilterForm, ThresholdsForm
 from chamber.reports.givers_gain import CSV_COLUMNS, build_givers_gain
 from chamber.reports.models import EngagementThresholds
+from chamber.reports.network import build_network
 from chamber.reports.scope import Scope, ScopeKind, trailing_months
 from chamber.reports.summary import build_summary
 from chamber.reports.tables import csv_sections, display
+from chamber.reports.ties import build_ties
 
 bp = Blueprint("reports", __name__)
 
@@ -84,6 +87,20 @@ REPORTS = {
             "Givers gain",
             "Do the members who give their time receive more business?",
             build_givers_gain,
+        ),
+        ReportKind(
+            "ties",
+            4,
+            "Contribution → relationship → referral",
+            "Do referrals pass between people who worked together first?",
+            build_ties,
+        ),
+        ReportKind(
+            "network",
+            5,
+            "Network",
+            "Who is connected, who is at risk of drifting away, and how ties grow.",
+            build_network,
         ),
         ReportKind(
             "engagement",
@@ -230,6 +247,7 @@ def data_version() -> str:
             newest(Project.updated_at),
             newest(Committee.updated_at),
             newest(EngagementThresholds.updated_at),
+            newest(RelationshipState.version),
         )
     ).one()
     return "|".join(str(value) for value in row)

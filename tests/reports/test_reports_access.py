@@ -14,7 +14,15 @@ from chamber.extensions import db
 from chamber.referrals.models import ReferralStatus
 from tests.reports.conftest import read_csv, today
 
-PAGES = ["summary", "by-committee", "givers-gain", "engagement", "committee-health"]
+PAGES = [
+    "summary",
+    "by-committee",
+    "givers-gain",
+    "ties",
+    "network",
+    "engagement",
+    "committee-health",
+]
 
 
 @pytest.fixture
@@ -67,7 +75,7 @@ def test_staff_see_every_report_page_csv_and_chart(client, login, cast, slug):
         assert b"<script" not in svg.data
 
 
-@pytest.mark.parametrize("slug", ["summary", "engagement"])
+@pytest.mark.parametrize("slug", ["summary", "ties", "engagement"])
 def test_member_sees_own_summary_and_engagement(client, login, cast, slug):
     _, _, member, outsider, *_ = cast
     login(member)
@@ -78,7 +86,7 @@ def test_member_sees_own_summary_and_engagement(client, login, cast, slug):
     assert client.get(f"/reports/{slug}.csv?member={outsider.id}").status_code == 403
 
 
-@pytest.mark.parametrize("slug", ["by-committee", "givers-gain", "committee-health"])
+@pytest.mark.parametrize("slug", ["by-committee", "givers-gain", "network", "committee-health"])
 def test_member_gets_403_on_chamber_and_committee_reports(client, login, cast, slug):
     _, _, member, _, mine, _ = cast
     login(member)
@@ -94,7 +102,7 @@ def test_lead_sees_own_committee_but_not_another_nor_the_chamber(client, login, 
     assert client.get(f"/reports/{slug}?committee={mine.id}").status_code == 200
     assert client.get(f"/reports/{slug}?committee={theirs.id}").status_code == 403
     assert client.get(f"/reports/{slug}.csv?committee={theirs.id}").status_code == 403
-    if slug in ("summary", "engagement"):
+    if slug in ("summary", "ties", "engagement"):
         # Their committee's members, one by one; not someone of another committee.
         assert client.get(f"/reports/{slug}?member={member.id}").status_code == 200
         assert client.get(f"/reports/{slug}?member={outsider.id}").status_code == 403

@@ -18,7 +18,15 @@ from chamber.one_to_ones.models import OneToOne, OneToOneStatus
 from chamber.referrals.models import Referral, ReferralStatus, ReferralTemperature
 from tests.reports.conftest import today
 
-PAGES = ["summary", "by-committee", "givers-gain", "engagement", "committee-health"]
+PAGES = [
+    "summary",
+    "by-committee",
+    "givers-gain",
+    "ties",
+    "network",
+    "engagement",
+    "committee-health",
+]
 
 
 def _add_members(committee, meeting, start: int, size: int) -> None:

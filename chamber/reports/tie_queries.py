@@ -1,0 +1,259 @@
+"""Reads for reports 4 and 5, on the relationships package's ledger and ties, aggregated in SQL.
+
+Report 4 needs each referral's tie *on the day it was given*: the dated ledger
+(relationship_entries) summed with the decay of chamber.relationships.strength, in SQL
+(`power(2, days / half-life)`, on SQLite's math functions and PostgreSQL alike), counting only
+shared work (shifts, project hours, meetings) and one-to-ones before that day — earlier
+referrals between the two are left out, so the tie is the one their contribution built.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import aliased
+
+from chamber.committees.models import Committee, CommitteeMembership
+from chamber.extensions import db
+from chamber.members.models import Member
+from chamber.referrals.models import Referral, ReferralStatus
+from chamber.relationships.engine import weights
+from chamber.relationships.models import Tie, TieEntry, TieMode, TieSource
+from chamber.relationships.queries import working_floor
+from chamber.reports.queries import attributed_referrals, days_between, referrals_in
+from chamber.reports.scope import Scope, ScopeKind, month_bucket
+
+WORK_SOURCES = (TieSource.SHIFT, TieSource.PROJECT, TieSource.MEETING)
+TIE_SOURCES = (*WORK_SOURCES, TieSource.ONE_TO_ONE)
+WON = ReferralStatus.WON
+
+
+def thresholds() -> tuple[float, float]:
+    """(working, strong): the strengths from which a tie counts as working / strong."""
+    config = current_app.config
+    return float(config["RELATIONSHIP_WORKING_MIN"]), float(config["RELATIONSHIP_STRONG_MIN"])
+
+
+def _tie_on_the_day(scope: Scope) -> sa.Subquery:
+    """Per referral of the scope: the strength of the pair's tie on the day it was given, and
+    its in-person and online parts (decayed weights), from work and one-to-ones before it."""
+    settings = weights()
+    pair_a = sa.case(
+        (Referral.giver_id < Referral.receiver_id, Referral.giver_id), else_=Referral.receiver_id
+    )
+    pair_b = sa.case(
+        (Referral.giver_id < Referral.receiver_id, Referral.receiver_id), else_=Referral.giver_id
+    )
+    age = sa.cast(days_between(TieEntry.happened_on, Referral.given_on), sa.Float)
+    decayed = TieEntry.weight * sa.func.power(2.0, age / settings.half_life_days)
+    is_work = sa.case((TieEntry.source.in_(WORK_SOURCES), 1), else_=0)
+    is_one_to_one = sa.case((TieEntry.source == TieSource.ONE_TO_ONE, 1), else_=0)
+    contexts = sa.func.coalesce(sa.func.max(is_work), 0) + sa.func.coalesce(
+        sa.func.max(is_one_to_one), 0
+    )
+    # The multiplexity bonus of chamber.relationships.strength.bonus, for these two contexts.
+    bonus = 1.0 + settings.multiplexity_bonus * sa.case((contexts > 1, contexts - 1), else_=0)
+    return (
+        sa.select(
+            Referral.id.label("referral_id"),
+            Referral.status,
+            Referral.closed_value_cents,
+            (sa.func.coalesce(sa.func.sum(decayed), 0.0) * bonus).label("strength"),
+            sa.func.coalesce(
+                sa.func.sum(sa.case((TieEntry.mode == TieMode.IN_PERSON, decayed), else_=0.0)),
+                0.0,
+            ).label("in_person"),
+            sa.func.coalesce(
+                sa.func.sum(sa.case((TieEntry.mode == TieMode.ONLINE, decayed), else_=0.0)), 0.0
+            ).label("online"),
+        )
+        .outerjoin(
+            TieEntry,
+            sa.and_(
+                TieEntry.member_a_id == pair_a,
+                TieEntry.member_b_id == pair_b,
+                TieEntry.source.in_(TIE_SOURCES),
+                TieEntry.happened_on < Referral.given_on,
+            ),
+        )
+        .where(*referrals_in(scope))
+        .group_by(Referral.id, Referral.status, Referral.closed_value_cents)
+        .subquery("tie_on_the_day")
+    )
+
+
+def _band(strength, working: float, strong: float):
+    return sa.case(
+        (strength <= 0, "none"),
+        (strength < working, "below"),
+        (strength < strong, "working"),
+        else_="strong",
+    )
+
+
+def _mode(tie):
+    return sa.case(
+        (sa.and_(tie.c.in_person <= 0, tie.c.online <= 0), "none"),
+        (tie.c.in_person >= tie.c.online, "in_person"),
+        else_="online",
+    )
+
+
+def referrals_by_tie(scope: Scope) -> list[sa.Row]:
+    """(band, mode, referrals, won, closed value): referrals by the strength band of the tie
+    on the day (none / below working / working / strong) and whether that time together was
+    mostly in person or online."""
+    working, strong = thresholds()
+    tie = _tie_on_the_day(scope)
+    band = _band(tie.c.strength, working, strong).label("band")
+    mode = _mode(tie).label("mode")
+    won = tie.c.status == WON
+    return list(
+        db.session.execute(
+            sa.select(
+                band,
+                mode,
+                sa.func.count().label("referrals"),
+                sa.func.sum(sa.case((won, 1), else_=0)).label("won"),
+                sa.func.coalesce(
+                    sa.func.sum(sa.case((won, tie.c.closed_value_cents), else_=0)), 0
+                ).label("closed_value"),
+            ).group_by(band, mode)
+        )
+    )
+
+
+def referrals_by_committee_and_tie(scope: Scope) -> list[sa.Row]:
+    """(committee_id, name, had working tie, referrals, won, closed value) per attributed
+    committee (None: no shared committee)."""
+    working, _strong = thresholds()
+    tie = _tie_on_the_day(scope)
+    attributed = attributed_referrals(scope)
+    had_tie = sa.case((tie.c.strength >= working, 1), else_=0).label("had_tie")
+    won = tie.c.status == WON
+    return list(
+        db.session.execute(
+            sa.select(
+                attributed.c.committee_id,
+                Committee.name,
+                had_tie,
+                sa.func.count().label("referrals"),
+                sa.func.sum(sa.case((won, 1), else_=0)).label("won"),
+                sa.func.coalesce(
+                    sa.func.sum(sa.case((won, tie.c.closed_value_cents), else_=0)), 0
+                ).label("closed_value"),
+            )
+            .select_from(tie)
+            .join(attributed, attributed.c.referral_id == tie.c.referral_id)
+            .outerjoin(Committee, Committee.id == attributed.c.committee_id)
+            .group_by(attributed.c.committee_id, Committee.name, had_tie)
+        )
+    )
+
+
+# Report 5: the network
+
+
+def _population(scope: Scope) -> list[sa.ColumnElement[bool]]:
+    return [Member.is_active.is_(True), Member.is_staff.is_(False), scope.covers(Member.id)]
+
+
+def _working_sides(today: date) -> sa.Subquery:
+    """Every working tie today in both directions: (member_id, partner_id, in_person_weight,
+    online_weight)."""
+    floor = working_floor(today)
+    columns = (Tie.in_person_weight, Tie.online_weight)
+    return sa.union_all(
+        sa.select(
+            Tie.member_a_id.label("member_id"), Tie.member_b_id.label("partner_id"), *columns
+        ).where(Tie.score_log2 >= floor),
+        sa.select(
+            Tie.member_b_id.label("member_id"), Tie.member_a_id.label("partner_id"), *columns
+        ).where(Tie.score_log2 >= floor),
+    ).subquery("sides")
+
+
+def members_at_risk(scope: Scope, today: date, limit: int = 100) -> tuple[int, list[sa.Row]]:
+    """Active members (staff aside) of the scope with no working tie today: how many, and the
+    first `limit` by name (id, name, business, joined_on)."""
+    sides = _working_sides(today)
+    lonely = sa.and_(*_population(scope), Member.id.not_in(sa.select(sides.c.member_id)))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(Member).where(lonely))
+    rows = db.session.execute(
+        sa.select(Member.id, Member.full_name, Member.business_name, Member.joined_on)
+        .where(lonely)
+        .order_by(Member.full_name, Member.id)
+        .limit(limit)
+    )
+    return total, list(rows)
+
+
+def connectors(scope: Scope, today: date, limit: int = 10) -> list[sa.Row]:
+    """The members whose working ties reach the most committees (id, name, business,
+    working ties, committees reached): the people who connect the chamber."""
+    sides = _working_sides(today)
+    reached = (
+        sa.select(
+            sides.c.member_id,
+            sa.func.count(sa.distinct(sides.c.partner_id)).label("ties"),
+            sa.func.count(sa.distinct(CommitteeMembership.committee_id)).label("committees"),
+        )
+        .outerjoin(CommitteeMembership, CommitteeMembership.member_id == sides.c.partner_id)
+        .group_by(sides.c.member_id)
+        .subquery("reached")
+    )
+    return list(
+        db.session.execute(
+            sa.select(
+                Member.id,
+                Member.full_name,
+                Member.business_name,
+                reached.c.ties,
+                reached.c.committees,
+            )
+            .join(reached, reached.c.member_id == Member.id)
+            .where(*_population(scope))
+            .order_by(reached.c.committees.desc(), reached.c.ties.desc(), Member.id)
+            .limit(limit)
+        )
+    )
+
+
+def committee_balance(scope: Scope) -> list[sa.Row]:
+    """Per committee: ties between two of its members, their in-person and online weight."""
+    first, second = aliased(CommitteeMembership), aliased(CommitteeMembership)
+    query = (
+        sa.select(
+            Committee.id,
+            Committee.name,
+            sa.func.count().label("ties"),
+            sa.func.coalesce(sa.func.sum(Tie.in_person_weight), 0.0).label("in_person"),
+            sa.func.coalesce(sa.func.sum(Tie.online_weight), 0.0).label("online"),
+        )
+        .select_from(Tie)
+        .join(first, first.member_id == Tie.member_a_id)
+        .join(
+            second,
+            sa.and_(second.member_id == Tie.member_b_id, second.committee_id == first.committee_id),
+        )
+        .join(Committee, Committee.id == first.committee_id)
+        .group_by(Committee.id, Committee.name)
+        .order_by(Committee.name)
+    )
+    if scope.kind is ScopeKind.COMMITTEE:
+        query = query.where(Committee.id == scope.committee.id)
+    else:
+        query = query.where(Committee.is_archived.is_(False))
+    return list(db.session.execute(query))
+
+
+def ties_formed_by_month(scope: Scope) -> dict[str, int]:
+    """Ties whose first time together fell in each month of the range (both members in the
+    scope's population for a committee)."""
+    month = month_bucket(Tie.first_on, scope.first, scope.last).label("month")
+    query = sa.select(month, sa.func.count()).where(scope.in_range(Tie.first_on))
+    if scope.kind is not ScopeKind.CHAMBER:
+        query = query.where(scope.covers(Tie.member_a_id), scope.covers(Tie.member_b_id))
+    return dict(db.session.execute(query.group_by(month)).all())
