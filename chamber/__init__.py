@@ -54,7 +54,6 @@ def create_app(config: dict | None = None) -> Flask:
     from chamber.referrals.views.staff import bp as referrals_staff_bp
     from chamber.reports.views import bp as reports_bp
     from chamber.relationships.views import bp as relationships_bp
-    from chamber.reports.views import bp as reports_bp
 
     for blueprint in (
         portal_bp,

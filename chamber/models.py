@@ -20,7 +20,6 @@ from chamber.relationships.models import (
     TieBacklog,
     TieEntry,
 )
-from chamber.reports.models import EngagementThresholds
 
 __all__ = [
     "Attendance",
