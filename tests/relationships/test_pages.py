@@ -169,3 +169,26 @@ def test_dashboard_shows_my_network_and_a_next_step(make_member, client, login):
     html = client.get("/dashboard").get_data(as_text=True)
     assert "My network" in html
     assert "Join a committee and come to its next meeting" in html
+
+
+def test_committee_and_staff_pages_statements_do_not_grow(
+    make_member, make_committee, make_tie, client, login, post, staff, count_queries
+):
+    counts = {}
+    for n in (2, 200):
+        people = [make_member() for _ in range(n)]
+        committee = make_committee(members=people)
+        for first, second in zip(people, people[1:], strict=False):
+            make_tie(first, second, 2.0)
+        login(people[0])
+        client.get(f"/network/committees/{committee.slug}")  # pictures cached (warm)
+        with count_queries() as counted:
+            assert client.get(f"/network/committees/{committee.slug}").status_code == 200
+        post("/logout")
+        login(staff)
+        client.get("/staff/network")
+        with count_queries() as staff_counted:
+            assert client.get("/staff/network").status_code == 200
+        post("/logout")
+        counts[n] = (counted.count, staff_counted.count)
+    assert counts[2] == counts[200]

@@ -126,3 +126,18 @@ def test_shift_both_attended_counts_its_hours(trio, work, make_project, make_shi
 def test_weights_come_from_the_settings(app):
     config = dict(app.config) | {"RELATIONSHIP_ONLINE_FACTOR": 0.25}
     assert Weights.from_config(config).online_factor == 0.25
+
+
+def test_the_readme_worked_example(make_member, make_committee, make_project, make_shift, work):
+    from datetime import timedelta
+
+    ana, ben = make_member(full_name="Ana"), make_member(full_name="Ben")
+    others = [make_member() for _ in range(4)]
+    committee = make_committee(members=[ana, ben, *others])
+    meeting = work.meeting(committee, days_ago(90))
+    work.attend(meeting, {person: IN_PERSON for person in (ana, ben, *others)})
+    shift = make_shift(make_project(committee), starts_in=timedelta(days=-30), minutes=180)
+    work.shift_attended(shift, [ana, ben])
+    work.one_to_one(ana, ben, days_ago(10), mode=WorkMode.ONLINE)
+    assert round(strength(ana, ben), 2) == 5.85
+    assert round(strength(ana, ben, days_ago(20)), 2) == 3.50

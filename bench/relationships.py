@@ -1,0 +1,261 @@
+"""Speed of relationships on a seeded database (issue 9's targets).
+
+    export DATABASE_URL=sqlite:////tmp/large.sqlite3
+    .venv/bin/flask --app chamber db upgrade
+    .venv/bin/flask --app chamber seed-demo --size large      # ends with a full rebuild
+    .venv/bin/python bench/relationships.py [--runs 15] [--pairs 200]
+
+Measures: the full rebuild (target < 2 min) and the check; the incremental update of a
+40-person meeting when one mark changes (target < 50 ms), both the update alone and the whole
+service call with its commit; the connection chain between random pairs (median < 100 ms);
+the network pages; and the resident memory of a worker process serving those pages
+(< 150 MB). Exits 1 when a target is missed. It changes the database: attendance of one
+meeting is marked, then put back.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import statistics
+import subprocess
+import sys
+import time
+
+import sqlalchemy as sa
+
+from chamber import create_app
+from chamber.extensions import db
+from chamber.meetings import services as meeting_services
+from chamber.meetings.models import Attendance, AttendanceStatus, Meeting
+from chamber.members.models import Member
+from chamber.relationships import chain, engine
+from chamber.relationships.models import Tie, TieEntry
+from chamber.relationships.queries import working_floor
+
+TARGETS = {"rebuild_s": 120, "incremental_ms": 50, "chain_median_ms": 100, "worker_rss_mb": 150}
+
+
+def ms(seconds: float) -> float:
+    return round(seconds * 1000, 1)
+
+
+def sign_in(app, email: str):
+    client = app.test_client()
+    html = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    response = client.post(
+        "/login", data={"email": email, "password": "chamber-demo", "csrf_token": token}
+    )
+    if response.status_code != 302:
+        sys.exit(f"could not sign in as {email} (is the demo seeded?)")
+    return client
+
+
+def timed(function, runs: int) -> list[float]:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def rss_mb() -> tuple[float, float]:
+    """(current, peak) resident memory of this process, in MB."""
+    values = {}
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(("VmRSS:", "VmHWM:")):
+                key, amount, _unit = line.split()
+                values[key] = int(amount) / 1024
+    return round(values["VmRSS:"], 1), round(values["VmHWM:"], 1)
+
+
+def worker(runs: int) -> None:
+    """A fresh process serving the network pages, as a web worker would; prints its memory."""
+    app = create_app()
+    with app.app_context():
+        ids = list(
+            db.session.scalars(
+                sa.select(Member.id).where(Member.is_active.is_(True)).order_by(Member.id)
+            )
+        )
+    rng = random.Random(9)
+    member = sign_in(app, "member@example.com")
+    director = sign_in(app, "director@example.com")
+    for _ in range(runs):
+        member.get("/network")
+        member.get("/dashboard")
+        for target in rng.sample(ids, 10):
+            member.get(f"/members/{target}")
+    director.get("/staff/network")
+    director.get("/staff/network.graphml")
+    current, peak = rss_mb()
+    print(f"worker_rss_mb {current} {peak}")
+
+
+def forty_person_meeting(director: Member) -> Meeting:
+    """The committee meeting with the most people on its sheet, all 40 marked present."""
+    meeting_id, _n = db.session.execute(
+        sa.select(Attendance.meeting_id, sa.func.count())
+        .join(Meeting, Meeting.id == Attendance.meeting_id)
+        .where(Meeting.committee_id.is_not(None))
+        .group_by(Attendance.meeting_id)
+        .order_by(sa.func.count().desc(), Attendance.meeting_id)
+        .limit(1)
+    ).one()
+    meeting = db.session.get(Meeting, meeting_id)
+    sheet = list(
+        db.session.scalars(
+            sa.select(Attendance.member_id).where(Attendance.meeting_id == meeting_id)
+        )
+    )[:40]
+    meeting_services.record_attendance(
+        director, meeting, {member_id: AttendanceStatus.IN_PERSON for member_id in sheet}
+    )
+    db.session.commit()
+    return meeting
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--pairs", type=int, default=200)
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        worker(max(args.runs // 5, 2))
+        return 0
+    app = create_app()
+    results: dict[str, float] = {}
+    with app.app_context():
+        members = db.session.scalar(sa.select(sa.func.count()).select_from(Member))
+        attendances = db.session.scalar(sa.select(sa.func.count()).select_from(Attendance))
+        print(f"database: {members:,} members, {attendances:,} attendances")
+
+        started = time.perf_counter()
+        entries, ties = engine.rebuild()
+        db.session.commit()
+        results["rebuild_s"] = round(time.perf_counter() - started, 1)
+        print(f"full rebuild: {results['rebuild_s']} s ({entries:,} entries, {ties:,} ties)")
+        started = time.perf_counter()
+        differences = engine.check()
+        db.session.rollback()
+        print(f"check: {time.perf_counter() - started:.1f} s, {len(differences)} differences")
+
+        director = db.session.scalar(
+            sa.select(Member).where(Member.email == "director@example.com")
+        )
+        meeting = forty_person_meeting(director)
+        present = sorted(
+            db.session.scalars(
+                sa.select(Attendance.member_id).where(
+                    Attendance.meeting_id == meeting.id,
+                    Attendance.status.in_([AttendanceStatus.IN_PERSON, AttendanceStatus.ONLINE]),
+                )
+            )
+        )
+        pairs = db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(TieEntry)
+            .where(TieEntry.source == "meeting", TieEntry.ref_id == meeting.id)
+        )
+        print(f"incremental: meeting {meeting.id}, {len(present)} present, {pairs} pairs")
+        scope = [("meeting", meeting.id, None)]
+
+        def update_only():
+            engine.apply_scopes(scope)
+            db.session.rollback()
+
+        update = timed(update_only, args.runs)
+        results["incremental_ms"] = ms(statistics.median(update))
+        print(f"  update alone: median {results['incremental_ms']} ms, max {ms(max(update))} ms")
+        toggle = {"value": AttendanceStatus.ONLINE}
+
+        def service_and_commit():
+            meeting_services.record_attendance(director, meeting, {present[0]: toggle["value"]})
+            db.session.commit()
+            toggle["value"] = (
+                AttendanceStatus.IN_PERSON
+                if toggle["value"] is AttendanceStatus.ONLINE
+                else AttendanceStatus.ONLINE
+            )
+
+        whole = timed(service_and_commit, args.runs)
+        print(
+            f"  attendance service + update + commit: median {ms(statistics.median(whole))} ms, "
+            f"max {ms(max(whole))} ms"
+        )
+        differences = engine.check()
+        db.session.rollback()
+        print(f"  after the updates, check: {len(differences)} differences")
+
+        rng = random.Random(2026)
+        ids = list(
+            db.session.scalars(
+                sa.select(Member.id).where(Member.is_active.is_(True), Member.is_staff.is_(False))
+            )
+        )
+        today = engine.today()
+        chains, hops = [], []
+        for _ in range(args.pairs):
+            viewer, target = rng.sample(ids, 2)
+            started = time.perf_counter()
+            found = chain.find_chain(viewer, target, today)
+            chains.append(time.perf_counter() - started)
+            hops.append(len(found) - 1 if found else None)
+            db.session.rollback()
+        results["chain_median_ms"] = ms(statistics.median(chains))
+        connected = [h for h in hops if h is not None]
+        print(
+            f"connection chain over {args.pairs} random pairs: median "
+            f"{results['chain_median_ms']} ms, p90 {ms(statistics.quantiles(chains, n=10)[-1])} "
+            f"ms, max {ms(max(chains))} ms; connected {len(connected)}/{len(hops)}, hops "
+            + ", ".join(f"{n}: {connected.count(n)}" for n in range(1, 5))
+        )
+        working = db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Tie)
+            .where(Tie.score_log2 >= working_floor(today))
+        )
+        print(f"working ties today: {working:,} of {ties:,}")
+
+    member = sign_in(app, "member@example.com")
+    director = sign_in(app, "director@example.com")
+    with app.app_context():
+        targets = random.Random(3).sample(ids, 10)
+    pages = [
+        ("member", member, "/network"),
+        ("member", member, "/dashboard"),
+        ("member", member, f"/members/{targets[0]}"),
+        ("staff", director, "/staff/network"),
+        ("staff", director, "/staff/network.graphml"),
+    ]
+    for who, client, path in pages:
+        first = timed(lambda c=client, p=path: c.get(p), 1)[0]
+        later = timed(lambda c=client, p=path: c.get(p), max(args.runs // 3, 3))
+        print(
+            f"page {path} ({who}): first {ms(first)} ms, then median "
+            f"{ms(statistics.median(later))} ms"
+        )
+
+    output = subprocess.run(
+        [sys.executable, __file__, "--worker", "--runs", str(args.runs)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    current, peak = (float(x) for x in re.search(r"worker_rss_mb (\S+) (\S+)", output).groups())
+    results["worker_rss_mb"] = peak
+    print(f"worker memory after serving the network pages: {current} MB (peak {peak} MB)")
+
+    missed = [name for name, limit in TARGETS.items() if results[name] > limit]
+    for name in missed:
+        print(f"MISSED: {name} = {results[name]} (target {TARGETS[name]})")
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
