@@ -45,6 +45,10 @@ class Summary:
     def decided(self) -> int:
         return self.won + self.lost + self.unreachable
 
+    def figure(self, measure: str):
+        """A cell of the totals table by its measure ("Win rate", "Closed value", ...)."""
+        return next(row[1] for row in self.tables[0].rows if row[0] == measure)
+
     @property
     def win_rate(self) -> float | None:
         """Won among the referrals that reached an outcome (won, lost or unreachable)."""
