@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import matplotlib
 from flask_caching import Cache
 from matplotlib.figure import Figure
-from matplotlib.ticker import PercentFormatter
+from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from chamber.reports.tables import Table
 
@@ -117,6 +117,8 @@ def render_svg(chart: Chart) -> bytes:
             axes.set_ylabel(chart.y_label)
             if chart.percent:
                 axes.yaxis.set_major_formatter(PercentFormatter(1.0))
+            else:
+                axes.yaxis.set_major_locator(MaxNLocator(integer=True))
             if chart.kind != "scatter" and len(chart.series) > 1:
                 axes.legend(frameon=False)
             if len(chart.categories) > 8:

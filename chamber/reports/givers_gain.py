@@ -13,7 +13,7 @@ from scipy import stats
 from chamber.reports import queries
 from chamber.reports.charts import Chart, Series
 from chamber.reports.scope import Scope
-from chamber.reports.tables import Hours, Money, Number, Table
+from chamber.reports.tables import Hours, Money, Number, PValue, Table
 
 QUARTILES = (1, 2, 3, 4)
 CSV_COLUMNS = ["member_id", "hours", "referrals_received", "closed_value", "quartile"]
@@ -128,7 +128,7 @@ def build_givers_gain(scope: Scope) -> GiversGain:
     correlation_table.rows = [
         ["Spearman's ρ", Number(correlation.rho, 3)],
         ["Members (n)", correlation.n],
-        ["p-value (two-sided)", Number(correlation.p_value, 4)],
+        ["p-value (two-sided)", PValue(correlation.p_value)],
     ]
     member_table = Table(
         "members",

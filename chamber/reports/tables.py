@@ -63,6 +63,21 @@ class Number:
         return "" if self.value is None else f"{self.value:.{self.decimals}f}"
 
 
+@dataclass(frozen=True)
+class PValue:
+    """A p-value: four decimals, and "< 0.0001" rather than a misleading 0.0000."""
+
+    value: float | None
+
+    def display(self) -> str:
+        if self.value is None:
+            return "—"
+        return "< 0.0001" if self.value < 0.0001 else f"{self.value:.4f}"
+
+    def __str__(self) -> str:
+        return "" if self.value is None else f"{self.value:.6g}"
+
+
 def display(cell) -> str:
     """A cell as the page shows it."""
     if cell is None:
