@@ -45,9 +45,11 @@ def create_app(config: dict | None = None) -> Flask:
     from chamber.committees.views import bp as committees_bp
     from chamber.contributions.views import bp as contributions_bp
     from chamber.meetings.views import bp as meetings_bp
-    from chamber.members.views import bp as members_bp
+    from chamber.members.views.businesses import bp as businesses_bp
+    from chamber.members.views.people import bp as members_bp
     from chamber.notifications.views import bp as notifications_bp
     from chamber.one_to_ones.views import bp as one_to_ones_bp
+    from chamber.portal.people import bp as people_bp
     from chamber.portal.views import bp as portal_bp
     from chamber.projects.views import bp as projects_bp
     from chamber.referrals.views.portal import bp as referrals_bp
@@ -59,6 +61,8 @@ def create_app(config: dict | None = None) -> Flask:
         portal_bp,
         auth_bp,
         members_bp,
+        businesses_bp,
+        people_bp,
         committees_bp,
         meetings_bp,
         projects_bp,

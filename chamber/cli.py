@@ -56,23 +56,21 @@ def seed_demo(size: str, if_empty: bool, seed: int) -> None:
 def create_user(email: str, full_name: str, business: str, staff: bool, password: str) -> None:
     """Create an account that can sign in straight away (e.g. the first staff member)."""
     from chamber.auth.passwords import hash_password, password_problem
-    from chamber.auth.services import normalise_email
-    from chamber.members.models import Member
-    from chamber.members.services import email_taken
+    from chamber.members.services import create_business, email_taken, new_person
 
     if email_taken(email):
         raise click.ClickException(f"A member with e-mail {email} already exists.")
     problem = password_problem(password, email=email)
     if problem:
         raise click.ClickException(problem)
-    member = Member(
-        email=normalise_email(email),
-        full_name=full_name,
-        business_name=business or full_name,
-        is_staff=staff,
-        password_hash=hash_password(password),
+    # A person of a new business (named --business, or after them), or staff of none.
+    new_business = (
+        None if staff and not business else create_business(None, {"name": business or full_name})
     )
-    db.session.add(member)
+    member = new_person(
+        None, {"email": email, "full_name": full_name, "is_staff": staff}, new_business
+    )
+    member.password_hash = hash_password(password)
     db.session.commit()
     click.echo(f"Created {'staff ' if staff else ''}account {member.email} (id {member.id}).")
 
@@ -83,6 +81,7 @@ def create_user(email: str, full_name: str, business: str, staff: bool, password
 @click.option("--as", "actor_email", default="", help="Staff e-mail recorded as the importer.")
 def import_members_command(csv_file: Path, invite: bool, actor_email: str) -> None:
     """Import members from a CSV file; prints why each refused row was refused."""
+    from chamber.auth.invitations import send_invitations
     from chamber.auth.services import find_member_by_email
     from chamber.exceptions import ChamberError
     from chamber.members.services import import_members, read_import_rows
@@ -97,11 +96,13 @@ def import_members_command(csv_file: Path, invite: bool, actor_email: str) -> No
     except (UnicodeDecodeError, ChamberError) as error:
         raise click.ClickException(str(getattr(error, "message", error))) from error
     with click.progressbar(length=len(rows), label="Importing members") as bar:
-        report = import_members(actor, rows, send_invitations=invite, progress=bar.update)
+        report = import_members(actor, rows, progress=bar.update)
+    if invite:
+        send_invitations(actor, report.created)
     db.session.commit()
     for line, email, reasons in report.refused:
         click.echo(f"line {line} ({email or 'no e-mail'}): refused: " + "; ".join(reasons))
-    click.echo(f"{len(report.created)} imported, {len(report.refused)} refused.")
+    click.echo(report.summary())
 
 
 @click.command("backup")

@@ -5,7 +5,7 @@ from chamber.committees.models import Committee, CommitteeMembership, JoinReques
 from chamber.contributions.models import Contribution
 from chamber.mail.models import OutboxMessage
 from chamber.meetings.models import Attendance, CalendarFeed, Meeting
-from chamber.members.models import Member
+from chamber.members.models import Affiliation, Business, BusinessStatusChange, Member
 from chamber.notifications.models import EmailPreference, Notification
 from chamber.once import FormSubmission
 from chamber.one_to_ones.models import OneToOne
@@ -22,8 +22,11 @@ from chamber.relationships.models import (
 )
 
 __all__ = [
+    "Affiliation",
     "Attendance",
     "AuditEntry",
+    "Business",
+    "BusinessStatusChange",
     "CalendarFeed",
     "Committee",
     "CommitteeMembership",

@@ -131,22 +131,57 @@ _counter = itertools.count(1)
 
 
 @pytest.fixture
-def make_member(app):
-    """Factory: make_member(email=..., is_staff=True, password=...) -> committed Member."""
+def make_business(app):
+    """Factory: make_business(name=..., status=BusinessStatus.LAPSED, ...) -> committed
+    Business (an active member since 2020 unless told otherwise)."""
+    from chamber.members.models import Business
+
+    def make(**overrides):
+        n = next(_counter)
+        values = {
+            "name": f"Business {n}",
+            "category": "Accounting",
+            "city": "Riverside",
+            "joined_on": date(2020, 1, 1),
+        } | overrides
+        business = Business(**values)
+        _db.session.add(business)
+        _db.session.commit()
+        return business
+
+    return make
+
+
+@pytest.fixture
+def make_member(app, make_business):
+    """Factory: make_member(email=..., is_staff=True, password=...) -> committed Member.
+
+    A person represents a business of their own ("Business N", or `business_name=` with
+    `category=`, `city=`, `website=`), or `business=` an existing one; staff represent none
+    unless given one. The first person of a business is its primary contact."""
     from chamber.auth.passwords import hash_password
     from chamber.members.models import Member
 
     def make(**overrides) -> Member:
         n = next(_counter)
         password = overrides.pop("password", TEST_PASSWORD)
+        business = overrides.pop("business", None)
+        business_fields = {
+            key: overrides.pop(key) for key in ("category", "city", "website") if key in overrides
+        }
+        name = overrides.pop("business_name", None)
+        if business is None and (name or not overrides.get("is_staff")):
+            listed = {"is_listed": overrides["is_listed"]} if "is_listed" in overrides else {}
+            business = make_business(name=name or f"Business {n}", **business_fields, **listed)
+        if overrides.get("is_active") is False:
+            overrides.setdefault("is_deactivated", True)
         values = {
             "email": f"member{n}@example.org",
             "full_name": f"Member {n}",
-            "business_name": f"Business {n}",
-            "category": "Accounting",
-            "city": "Riverside",
             "joined_on": date(2020, 1, 1),
             "password_hash": hash_password(password) if password else None,
+            "business": business,
+            "is_primary_contact": business is not None and not business.people,
         } | overrides
         member = Member(**values)
         _db.session.add(member)

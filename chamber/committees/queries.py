@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from chamber.committees.models import (
     Committee,
@@ -106,3 +106,63 @@ def pending_join_request_counts(committee_ids: list[int]) -> dict[int, int]:
         .group_by(JoinRequest.committee_id)
     )
     return {committee_id: count for committee_id, count in rows}
+
+
+# People and their committees (the member layer below cannot read committees) -------------
+
+
+def member_memberships(member: Member) -> list[CommitteeMembership]:
+    """The member's active committees with the committee joined in (one statement)."""
+    return list(
+        db.session.scalars(
+            sa.select(CommitteeMembership)
+            .join(CommitteeMembership.committee)
+            .options(contains_eager(CommitteeMembership.committee))
+            .where(CommitteeMembership.member_id == member.id, Committee.is_archived.is_(False))
+            .order_by(Committee.name)
+        )
+    )
+
+
+def memberships_by_member(member_ids) -> dict[int, list[CommitteeMembership]]:
+    """Active committees of many people at once (committee joined in, one statement)."""
+    member_ids = list(member_ids)
+    if not member_ids:
+        return {}
+    found: dict[int, list[CommitteeMembership]] = {}
+    for membership in db.session.scalars(
+        sa.select(CommitteeMembership)
+        .join(CommitteeMembership.committee)
+        .options(contains_eager(CommitteeMembership.committee))
+        .where(
+            CommitteeMembership.member_id.in_(member_ids), Committee.is_archived.is_(False)
+        )
+        .order_by(Committee.name)
+    ):
+        found.setdefault(membership.member_id, []).append(membership)
+    return found
+
+
+def committee_member_ids(committee_id: int) -> sa.Select:
+    """Ids of the people serving on a committee (a subquery for the member directory)."""
+    return sa.select(CommitteeMembership.member_id).where(
+        CommitteeMembership.committee_id == committee_id
+    )
+
+
+def committee_choices() -> list[tuple[int, str]]:
+    """(id, name) of active committees, for filters (plain columns, one statement)."""
+    rows = db.session.execute(
+        sa.select(Committee.id, Committee.name)
+        .where(Committee.is_archived.is_(False))
+        .order_by(Committee.name)
+    )
+    return [(row.id, row.name) for row in rows]
+
+
+def load_join_request(committee: Committee, request_id: int) -> JoinRequest:
+    """A join request to this committee, or a 404 page."""
+    join_request = db.get_or_404(JoinRequest, request_id)
+    if join_request.committee_id != committee.id:
+        abort(404)
+    return join_request

@@ -26,7 +26,14 @@ from chamber.db import utcnow
 from chamber.demo.context import DEMO_EMAIL_DOMAINS, SIZES, SeedContext, bulk_insert
 from chamber.extensions import db
 from chamber.meetings.demo import seed_meetings
-from chamber.members.models import Member, new_session_token
+from chamber.members.models import (
+    Affiliation,
+    Business,
+    BusinessStatus,
+    BusinessStatusChange,
+    Member,
+    new_session_token,
+)
 from chamber.one_to_ones.demo import seed_one_to_ones
 from chamber.projects.demo import seed_projects
 from chamber.referrals.demo import seed_referrals
@@ -142,55 +149,136 @@ def _website(fake: Faker, business: str) -> str:
     return f"https://www.{slug}.example"
 
 
+# Businesses of several people: (name, category, [(full name, job title), ...]). The demo
+# chair and member represent the first two, with a colleague each.
+_TEAMS = [
+    (
+        "Mendes Catering",
+        "Catering",
+        [("Carlos Mendes", "Owner and chef"), ("Ana Mendes", "Events manager")],
+    ),
+    ("Patel Bookkeeping", "Accounting", [("Maya Patel", "Founder"), ("Ravi Kumar", "Bookkeeper")]),
+    (
+        "Riverside Community Bank",
+        "Banking",
+        [
+            ("Helen Okafor", "Branch manager"),
+            ("Marcus Lindqvist", "Business banking advisor"),
+            ("Priya Raman", "Loan officer"),
+            ("Tom Becker", "Community relations"),
+        ],
+    ),
+    (
+        "Lakeside Family Clinic",
+        "Health clinic",
+        [
+            ("Dr. Sofia Alvarez", "Medical director"),
+            ("Grace Thompson", "Practice manager"),
+            ("Daniel Cho", "Nurse practitioner"),
+        ],
+    ),
+    (
+        "Hartley & Osei Law",
+        "Law firm",
+        [
+            ("Eleanor Hartley", "Managing partner"),
+            ("Kwame Osei", "Partner"),
+            ("Lucy Park", "Associate"),
+        ],
+    ),
+]
+_JOB_TITLES = ["Owner", "Founder", "Managing director", "Office manager", "Sales lead", "Partner"]
+_COLLEAGUE_TITLES = ["Office manager", "Sales lead", "Operations manager", "Associate", "Partner"]
+
+
+def _timestamps() -> dict:
+    now = utcnow()
+    return {"created_at": now, "updated_at": now, "version_id": 1}
+
+
 def seed_members(ctx: SeedContext) -> None:
-    """Members: the three demo accounts first, then realistic businesses."""
+    """Businesses and their people: the three demo accounts (staff, and two people of small
+    businesses), a bank, a clinic and a law firm of several people, then realistic local
+    businesses of one to three people; a few memberships lapsed or dropped."""
     n = SIZES[ctx.size]["members"]
     password_hash = hash_password(DEMO_PASSWORD)
     fake, rng = ctx.fake, ctx.rng
-    demo_rows = [
-        (
-            "director",
-            "director@example.com",
-            "Diane Whitfield",
-            "Riverside Chamber of Commerce",
-            "Membership organisation",
-            True,
-        ),
-        ("chair", "chair@example.com", "Carlos Mendes", "Mendes Catering", "Catering", False),
-        ("member", "member@example.com", "Maya Patel", "Patel Bookkeeping", "Accounting", False),
-    ]
-    rows = []
-    for _key, email, name, business, category, staff in demo_rows:
-        rows.append(
+    since = ctx.start - timedelta(days=400)
+    businesses: list[dict] = []  # Business rows
+    people: list[dict] = []  # Member rows, "business" = index into businesses
+    emails: set[str] = set()
+
+    def add_business(name: str, category: str, city: str, joined_on, **extra) -> int:
+        businesses.append(
+            {
+                "name": name[:160],
+                "category": category,
+                "city": city,
+                "address": f"{rng.randint(1, 999)} {fake.street_name()}, {city}",
+                "website": _website(fake, name),
+                "phone": fake.numerify("+1 555 ### ####"),
+                "description": _bio(rng, name, category, city),
+                "joined_on": joined_on,
+                "status": BusinessStatus.ACTIVE,
+                "is_listed": True,
+                **_timestamps(),
+            }
+            | extra
+        )
+        return len(businesses) - 1
+
+    def add_person(email: str, name: str, business: int | None, **extra) -> None:
+        emails.add(email)
+        people.append(
             {
                 "email": email,
                 "password_hash": password_hash,
                 "full_name": name,
-                "business_name": business,
-                "category": category,
-                "city": "Riverside",
-                "phone": "+1 555 010 " + str(1000 + len(rows)),
-                "website": _website(fake, business),
-                "bio": _bio(rng, business, category, "Riverside"),
-                "is_staff": staff,
+                "job_title": "",
+                "phone": fake.numerify("+1 555 ### ####"),
+                "bio": "",
+                "business": business,
+                "is_primary_contact": business is not None
+                and not any(p["business"] == business for p in people[-4:]),
+                "is_staff": False,
                 "is_listed": True,
-                "joined_on": ctx.start - timedelta(days=400),
-                "is_active": True,
+                "is_deactivated": False,
+                "joined_on": since,
                 "session_token": new_session_token(),
-                "created_at": utcnow(),
-                "updated_at": utcnow(),
-                "version_id": 1,
+                **_timestamps(),
             }
+            | extra
         )
-    emails = {row["email"] for row in rows}
-    while len(rows) < n:
-        first, last = fake.first_name(), fake.last_name()
-        email = f"{first}.{last}{rng.randint(1, 999)}@{rng.choice(DEMO_EMAIL_DOMAINS)}".lower()
-        if email in emails:
-            continue
-        emails.add(email)
+
+    def demo_email(name: str) -> str:
+        plain = "".join(ch for ch in name.lower().replace(" ", ".") if ch.isalnum() or ch == ".")
+        return f"{plain.removeprefix('dr.')}@{rng.choice(DEMO_EMAIL_DOMAINS)}"
+
+    add_person(
+        "director@example.com",
+        "Diane Whitfield",
+        None,
+        job_title="Executive director",
+        is_staff=True,
+        bio="I run the chamber's office and its calendar; ask me anything about membership.",
+    )
+    demo_accounts = {"chair": "chair@example.com", "member": "member@example.com"}
+    for index, (name, category, team) in enumerate(_TEAMS):
+        business = add_business(name, category, "Riverside", since - timedelta(days=300 * index))
+        for position, (full_name, title) in enumerate(team):
+            key = ("chair", "member")[index] if index < 2 and position == 0 else None
+            add_person(
+                demo_accounts[key] if key else demo_email(full_name),
+                full_name,
+                business,
+                job_title=title,
+                bio=_bio(rng, name, category, "Riverside") if position == 0 else "",
+                is_listed=position < 2,
+            )
+    while len(people) < n:
         category, city = rng.choice(CATEGORIES), rng.choice(CITIES)
-        business = rng.choice(
+        first, last = fake.first_name(), fake.last_name()
+        name = rng.choice(
             [
                 f"{last} {category}",
                 f"{fake.company()}",
@@ -198,35 +286,102 @@ def seed_members(ctx: SeedContext) -> None:
                 f"{rng.choice(CITIES)} {category}",
             ]
         )
-        rows.append(
+        roll = rng.random()
+        status = (
+            BusinessStatus.LAPSED
+            if roll < 0.03
+            else BusinessStatus.DROPPED
+            if roll < 0.04
+            else BusinessStatus.ACTIVE
+        )
+        joined_on = ctx.today - timedelta(days=rng.randint(30, 365 * 8))
+        business = add_business(
+            name, category, city, joined_on, status=status, is_listed=rng.random() < 0.75
+        )
+        size = rng.choices([1, 2, 3], weights=[85, 12, 3])[0]
+        for position in range(min(size, n - len(people))):
+            if position:
+                first, last = fake.first_name(), fake.last_name()
+            email = f"{first}.{last}{rng.randint(1, 999)}@{rng.choice(DEMO_EMAIL_DOMAINS)}".lower()
+            if email in emails:
+                continue
+            add_person(
+                email,
+                f"{first} {last}",
+                business,
+                job_title=rng.choice(_JOB_TITLES if not position else _COLLEAGUE_TITLES),
+                phone=fake.numerify("+1 555 ### ####"),
+                bio=_bio(rng, name, category, city) if rng.random() < 0.6 else "",
+                is_listed=rng.random() < 0.6,
+                is_deactivated=rng.random() < 0.02,
+                joined_on=joined_on + timedelta(days=rng.randint(0, 200) * position),
+            )
+        if rng.random() < 0.004:  # the chamber's other employees
+            add_person(
+                f"staff.{len(people)}@example.com",
+                fake.name(),
+                None,
+                job_title=rng.choice(["Membership coordinator", "Events coordinator"]),
+                is_staff=True,
+            )
+
+    business_ids = list(
+        db.session.scalars(
+            sa.insert(Business).returning(Business.id, sort_by_parameter_order=True),
+            businesses,
+        )
+    )
+    changes, affiliations = [], []
+    for business_id, row in zip(business_ids, businesses, strict=True):
+        changes.append(
             {
-                "email": email,
-                "password_hash": password_hash,
-                "full_name": f"{first} {last}",
-                "business_name": business[:160],
-                "category": category,
-                "city": city,
-                "phone": fake.numerify("+1 555 ### ####"),
-                "website": _website(fake, business),
-                "bio": _bio(rng, business, category, city) if rng.random() < 0.7 else "",
-                "is_staff": rng.random() < 0.004,
-                "is_listed": rng.random() < 0.75,
-                "joined_on": ctx.today - timedelta(days=rng.randint(30, 365 * 8)),
-                "is_active": rng.random() > 0.04,
-                "session_token": new_session_token(),
-                "created_at": utcnow(),
-                "updated_at": utcnow(),
-                "version_id": 1,
+                "business_id": business_id,
+                "from_status": None,
+                "to_status": BusinessStatus.ACTIVE,
+                "effective_on": row["joined_on"],
+                "changed_at": utcnow(),
+                "note": "Joined",
             }
         )
-    bulk_insert(Member, rows)
-    ids = {
-        email: member_id
-        for email, member_id in db.session.execute(sa.select(Member.email, Member.id))
-    }
+        if row["status"] is not BusinessStatus.ACTIVE:
+            changes.append(
+                {
+                    "business_id": business_id,
+                    "from_status": BusinessStatus.ACTIVE,
+                    "to_status": row["status"],
+                    "effective_on": ctx.random_day(after=row["joined_on"]),
+                    "changed_at": utcnow(),
+                    "note": "Did not renew" if row["status"] is BusinessStatus.LAPSED else "Closed",
+                }
+            )
+    for person in people:
+        index = person.pop("business")
+        business_id = business_ids[index] if index is not None else None
+        status = businesses[index]["status"] if index is not None else BusinessStatus.ACTIVE
+        person["business_id"] = business_id
+        person["is_active"] = not person["is_deactivated"] and status is BusinessStatus.ACTIVE
+    bulk_insert(Member, people)
+    ids = dict(db.session.execute(sa.select(Member.email, Member.id)).all())
+    for person in people:
+        if person["business_id"] is not None:
+            affiliations.append(
+                {
+                    "member_id": ids[person["email"]],
+                    "business_id": person["business_id"],
+                    "started_on": person["joined_on"],
+                    "ended_on": None,
+                }
+            )
+    bulk_insert(BusinessStatusChange, changes)
+    bulk_insert(Affiliation, affiliations)
     ctx.member_ids = sorted(ids.values())
-    ctx.demo = {key: ids[email] for key, email, *_ in demo_rows}
-    ctx.counts["members"] = len(rows)
+    ctx.demo = {
+        "director": ids["director@example.com"],
+        "chair": ids["chair@example.com"],
+        "member": ids["member@example.com"],
+    }
+    ctx.counts["businesses"] = len(businesses)
+    ctx.counts["members"] = len(people)
 
 
 def seed_committees(ctx: SeedContext) -> None:

@@ -1,4 +1,9 @@
-"""Reading members: the directories, profiles, the staff list and the member picker."""
+"""Reading people and businesses: directories, business pages, staff lists, the member picker's
+search and which business a person represents. Each query says how related rows load.
+
+Queries that need committee rows (a committee filter, people's committees, colleagues) live in
+chamber.committees.queries; this layer sits below committees and takes an id subquery instead.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +11,16 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
-from chamber.committees.models import Committee, CommitteeMembership
 from chamber.extensions import db
-from chamber.members.models import Member
+from chamber.members.models import (
+    Affiliation,
+    Business,
+    BusinessStatus,
+    BusinessStatusChange,
+    Member,
+)
 
 
 def like_pattern(text: str) -> str:
@@ -19,16 +29,20 @@ def like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _search(query: sa.Select, text: str | None, *, include_email: bool = False) -> sa.Select:
-    """Case-insensitive match on name, business, industry or city (bound parameters only);
-    staff may also search by e-mail."""
+def _matching(text: str | None, *columns) -> sa.ColumnElement[bool] | None:
+    """Case-insensitive match of any column (bound parameters only)."""
     if not text:
-        return query
+        return None
     pattern = like_pattern(text)
-    columns = [Member.full_name, Member.business_name, Member.category, Member.city]
-    if include_email:
-        columns.append(Member.email)
-    return query.where(sa.or_(*(column.ilike(pattern, escape="\\") for column in columns)))
+    return sa.or_(*(column.ilike(pattern, escape="\\") for column in columns))
+
+
+def _people_with_business() -> sa.Select:
+    """People with their business in the same statement (outer join, contains_eager)."""
+    return sa.select(Member).outerjoin(Member.business).options(contains_eager(Member.business))
+
+
+# The member directory ---------------------------------------------------------------------
 
 
 def directory_page(
@@ -36,152 +50,277 @@ def directory_page(
     text: str | None = None,
     category: str | None = None,
     city: str | None = None,
-    committee_id: int | None = None,
+    member_ids: sa.Select | None = None,
     page: int = 1,
     per_page: int = 24,
 ) -> Pagination:
-    """Active members for the signed-in directory; cards need no related rows."""
-    query = sa.select(Member).where(Member.is_active.is_(True))
-    query = _search(query, text)
+    """People in the member areas matching a search of their name and job title or their
+    business's name, industry and city; `member_ids` (a subquery) narrows further, e.g. to
+    one committee. Each card's business is joined in: a count and one page statement."""
+    query = _people_with_business().where(Member.is_active.is_(True))
+    match = _matching(
+        text, Member.full_name, Member.job_title, Business.name, Business.category, Business.city
+    )
+    if match is not None:
+        query = query.where(match)
     if category:
-        query = query.where(Member.category == category)
+        query = query.where(Business.category == category)
     if city:
-        query = query.where(Member.city == city)
-    if committee_id:
-        query = query.where(
-            Member.id.in_(
-                sa.select(CommitteeMembership.member_id).where(
-                    CommitteeMembership.committee_id == committee_id
-                )
-            )
-        )
+        query = query.where(Business.city == city)
+    if member_ids is not None:
+        query = query.where(Member.id.in_(member_ids))
     query = query.order_by(Member.full_name, Member.id)
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+#: How many businesses the member directory lists above the people matching a search.
+BUSINESS_MATCHES = 12
+
+
+def business_matches(text: str, limit: int = BUSINESS_MATCHES) -> list[sa.Row]:
+    """Active businesses whose name, industry or city matches, with how many of their people
+    are in the member areas (plain columns, one grouped statement), at most `limit` + 1."""
+    people = (
+        sa.select(Member.business_id, sa.func.count().label("people"))
+        .where(Member.is_active.is_(True), Member.business_id.is_not(None))
+        .group_by(Member.business_id)
+        .subquery()
+    )
+    query = (
+        sa.select(
+            Business.id,
+            Business.name,
+            Business.category,
+            Business.city,
+            sa.func.coalesce(people.c.people, 0).label("people"),
+        )
+        .outerjoin(people, people.c.business_id == Business.id)
+        .where(
+            Business.status == BusinessStatus.ACTIVE,
+            _matching(text, Business.name, Business.category, Business.city),
+        )
+        .order_by(Business.name, Business.id)
+        .limit(limit + 1)
+    )
+    return list(db.session.execute(query))
+
+
+def category_choices(*, listed_only: bool = False) -> list[str]:
+    """Industries of active (and, for the public, listed) businesses."""
+    query = sa.select(Business.category).where(
+        Business.status == BusinessStatus.ACTIVE, Business.category != ""
+    )
+    if listed_only:
+        query = query.where(Business.is_listed.is_(True))
+    return list(db.session.scalars(query.distinct().order_by(Business.category)))
+
+
+def city_choices() -> list[str]:
+    """Cities of active businesses."""
+    query = sa.select(Business.city).where(
+        Business.status == BusinessStatus.ACTIVE, Business.city != ""
+    )
+    return list(db.session.scalars(query.distinct().order_by(Business.city)))
+
+
+# Businesses and their people --------------------------------------------------------------
+
+
+def _listed_people():
+    """Loader option: a business's people who chose to be listed and are in the member areas
+    (one extra statement for a whole page of businesses)."""
+    return selectinload(
+        Business.people.and_(Member.is_listed.is_(True), Member.is_active.is_(True))
+    )
 
 
 def public_directory_page(
     *, text: str | None = None, category: str | None = None, page: int = 1, per_page: int = 24
 ) -> Pagination:
-    """Businesses that opted in to the public directory (no personal contact data is shown)."""
-    query = sa.select(Member).where(Member.is_active.is_(True), Member.is_listed.is_(True))
-    query = _search(query, text)
+    """Active businesses listed in the public directory, each once, with their listed people
+    (selectin: one statement for the page's people)."""
+    query = (
+        sa.select(Business)
+        .options(_listed_people())
+        .where(Business.status == BusinessStatus.ACTIVE, Business.is_listed.is_(True))
+    )
+    match = _matching(text, Business.name, Business.category, Business.city)
+    if match is not None:
+        query = query.where(match)
     if category:
-        query = query.where(Member.category == category)
-    query = query.order_by(Member.business_name, Member.id)
+        query = query.where(Business.category == category)
+    query = query.order_by(Business.name, Business.id)
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
-def category_choices(*, listed_only: bool = False) -> list[str]:
-    query = sa.select(Member.category).where(Member.is_active.is_(True), Member.category != "")
-    if listed_only:
-        query = query.where(Member.is_listed.is_(True))
-    return list(db.session.scalars(query.distinct().order_by(Member.category)))
-
-
-def city_choices() -> list[str]:
-    query = sa.select(Member.city).where(Member.is_active.is_(True), Member.city != "")
-    return list(db.session.scalars(query.distinct().order_by(Member.city)))
-
-
-def committee_choices() -> list[tuple[int, str]]:
-    rows = db.session.execute(
-        sa.select(Committee.id, Committee.name)
-        .where(Committee.is_archived.is_(False))
-        .order_by(Committee.name)
-    )
-    return [(row.id, row.name) for row in rows]
-
-
-def member_memberships(member: Member) -> list[CommitteeMembership]:
-    """The member's committees with the committee loaded in the same query."""
-    return list(
-        db.session.scalars(
-            sa.select(CommitteeMembership)
-            .join(CommitteeMembership.committee)
-            .options(selectinload(CommitteeMembership.committee))
-            .where(CommitteeMembership.member_id == member.id, Committee.is_archived.is_(False))
-            .order_by(Committee.name)
+def public_business(business_id: int) -> Business | None:
+    """A business of the public directory with its listed people (selectin), or None when it
+    is not listed or not an active member."""
+    return db.session.scalar(
+        sa.select(Business)
+        .options(_listed_people())
+        .where(
+            Business.id == business_id,
+            Business.status == BusinessStatus.ACTIVE,
+            Business.is_listed.is_(True),
         )
     )
+
+
+def business_people(business: Business, *, include_inactive: bool = False) -> list[Member]:
+    """The business's people, primary contact first, then by name (one statement)."""
+    query = sa.select(Member).where(Member.business_id == business.id)
+    if not include_inactive:
+        query = query.where(Member.is_active.is_(True))
+    query = query.order_by(Member.is_primary_contact.desc(), Member.full_name, Member.id)
+    return list(db.session.scalars(query))
+
+
+def former_people(business: Business) -> list[Affiliation]:
+    """People who represented the business and moved on, with the person joined in."""
+    return list(
+        db.session.scalars(
+            sa.select(Affiliation)
+            .join(Affiliation.member)
+            .options(contains_eager(Affiliation.member))
+            .where(
+                Affiliation.business_id == business.id,
+                Affiliation.ended_on.is_not(None),
+                Member.business_id.is_distinct_from(business.id),
+            )
+            .order_by(Affiliation.ended_on.desc(), Affiliation.id.desc())
+        )
+    )
+
+
+def status_history(business: Business) -> list[BusinessStatusChange]:
+    """Every membership status change of the business, newest first, with who made it
+    (joined in)."""
+    return list(
+        db.session.scalars(
+            sa.select(BusinessStatusChange)
+            .outerjoin(BusinessStatusChange.changed_by)
+            .options(contains_eager(BusinessStatusChange.changed_by))
+            .where(BusinessStatusChange.business_id == business.id)
+            .order_by(BusinessStatusChange.changed_at.desc(), BusinessStatusChange.id.desc())
+        )
+    )
+
+
+def affiliation_history(person: Member) -> list[Affiliation]:
+    """The businesses a person represented, newest first (business joined in)."""
+    return list(
+        db.session.scalars(
+            sa.select(Affiliation)
+            .join(Affiliation.business)
+            .options(contains_eager(Affiliation.business))
+            .where(Affiliation.member_id == person.id)
+            .order_by(Affiliation.started_on.desc(), Affiliation.id.desc())
+        )
+    )
+
+
+@dataclass(frozen=True)
+class BusinessOf:
+    """Which business a person represents (for reports: a referral's value counts for the
+    receiving person and for their business)."""
+
+    business_id: int
+    name: str
+    status: BusinessStatus
+
+
+def business_of(member_ids) -> dict[int, BusinessOf]:
+    """The business each person represents now, for many people in one statement (people
+    without a business, such as staff, are absent from the result)."""
+    member_ids = list(member_ids)
+    if not member_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(Member.id, Business.id, Business.name, Business.status)
+        .join(Business, Business.id == Member.business_id)
+        .where(Member.id.in_(member_ids))
+    )
+    return {
+        member_id: BusinessOf(business_id, name, status)
+        for member_id, business_id, name, status in rows
+    }
+
+
+def member_business_ids() -> sa.Select:
+    """(member_id, business_id) of every person with a business: join it in SQL to count
+    per business what is recorded per person, e.g. referral value received."""
+    return sa.select(Member.id.label("member_id"), Member.business_id.label("business_id")).where(
+        Member.business_id.is_not(None)
+    )
+
+
+# Staff lists ------------------------------------------------------------------------------
+
+PERSON_STATUSES = ("active", "invited", "out", "deactivated", "all")
 
 
 def staff_member_page(
     *, text: str | None = None, status: str = "active", page: int = 1, per_page: int = 50
 ) -> Pagination:
-    """Members for the staff admin list, active, inactive or invited (no password yet)."""
-    query = sa.select(Member)
+    """People for the staff list: in the member areas, invited (no password yet), out with
+    their business's lapsed membership, deactivated, or all; business joined in."""
+    query = _people_with_business()
     if status == "active":
         query = query.where(Member.is_active.is_(True))
-    elif status == "inactive":
-        query = query.where(Member.is_active.is_(False))
     elif status == "invited":
         query = query.where(Member.password_hash.is_(None), Member.is_active.is_(True))
-    query = _search(query, text, include_email=True)
+    elif status == "out":
+        query = query.where(Member.is_active.is_(False), Member.is_deactivated.is_(False))
+    elif status == "deactivated":
+        query = query.where(Member.is_deactivated.is_(True))
+    match = _matching(text, Member.full_name, Member.email, Member.job_title, Business.name)
+    if match is not None:
+        query = query.where(match)
     query = query.order_by(Member.full_name, Member.id)
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
-#: How many people a member picker lists at most: colleagues shown first, search matches.
-PICK_COLLEAGUES = 30
-PICK_MATCHES = 25
+BUSINESS_STATUSES = ("active", "lapsed", "dropped", "all")
 
 
-def _pickable(member: Member) -> sa.Select:
-    """Plain columns (no objects loaded) of active members other than `member`, by name."""
-    return (
-        sa.select(Member.id, Member.full_name, Member.business_name)
-        .where(Member.is_active.is_(True), Member.id != member.id)
-        .order_by(Member.full_name, Member.id)
+def staff_business_page(
+    *, text: str | None = None, status: str = "active", page: int = 1, per_page: int = 50
+) -> Pagination:
+    """Businesses for the staff list, by name (a count and one page statement; their people
+    are counted by `people_counts`)."""
+    query = sa.select(Business)
+    if status in ("active", "lapsed", "dropped"):
+        query = query.where(Business.status == BusinessStatus(status))
+    match = _matching(text, Business.name, Business.category, Business.city, Business.website)
+    if match is not None:
+        query = query.where(match)
+    query = query.order_by(Business.name, Business.id)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def people_counts(business_ids) -> dict[int, int]:
+    """How many people each business has, counted in SQL in one grouped statement."""
+    business_ids = list(business_ids)
+    if not business_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(Member.business_id, sa.func.count())
+        .where(Member.business_id.in_(business_ids))
+        .group_by(Member.business_id)
     )
+    return dict(rows.all())
 
 
-def pick_colleagues(member: Member, limit: int = PICK_COLLEAGUES) -> list[sa.Row]:
-    """Active members who serve with `member` on an active committee, by name, at most
-    `limit` + 1 (one more than shown tells the page that there are others)."""
-    mine, theirs = aliased(CommitteeMembership), aliased(CommitteeMembership)
-    colleague_ids = (
-        sa.select(theirs.member_id)
-        .join(mine, mine.committee_id == theirs.committee_id)
-        .join(Committee, Committee.id == mine.committee_id)
-        .where(mine.member_id == member.id, Committee.is_archived.is_(False))
+def business_search(text: str, *, exclude_id: int | None = None, limit: int = 25) -> list[sa.Row]:
+    """Businesses (any status) whose name or website matches, for picking one: plain
+    columns, one statement, at most `limit` + 1."""
+    query = (
+        sa.select(Business.id, Business.name, Business.city, Business.website, Business.status)
+        .where(_matching(text, Business.name, Business.website))
+        .order_by(Business.name, Business.id)
+        .limit(limit + 1)
     )
-    query = _pickable(member).where(Member.id.in_(colleague_ids)).limit(limit + 1)
+    if exclude_id is not None:
+        query = query.where(Business.id != exclude_id)
     return list(db.session.execute(query))
-
-
-def pick_matches(member: Member, text: str, limit: int = PICK_MATCHES) -> list[sa.Row]:
-    """Active members other than `member` whose name or business contains `text` (any case,
-    taken literally, bound parameters only), at most `limit` + 1."""
-    pattern = like_pattern(text)
-    query = _pickable(member).where(
-        sa.or_(
-            Member.full_name.ilike(pattern, escape="\\"),
-            Member.business_name.ilike(pattern, escape="\\"),
-        )
-    )
-    return list(db.session.execute(query.limit(limit + 1)))
-
-
-@dataclass
-class MemberPick:
-    """What a member picker shows: colleagues first, then the matches of a search, if any."""
-
-    colleagues: list[sa.Row]
-    more_colleagues: bool
-    text: str | None
-    matches: list[sa.Row]
-    more_matches: bool
-
-
-def member_pick(member: Member, text: str | None) -> MemberPick:
-    """The picker for giving a referral or logging a one-to-one: two statements at most,
-    whatever the size of the chamber."""
-    colleagues = pick_colleagues(member)
-    matches = pick_matches(member, text) if text else []
-    return MemberPick(
-        colleagues=colleagues[:PICK_COLLEAGUES],
-        more_colleagues=len(colleagues) > PICK_COLLEAGUES,
-        text=text,
-        matches=matches[:PICK_MATCHES],
-        more_matches=len(matches) > PICK_MATCHES,
-    )

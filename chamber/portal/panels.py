@@ -9,7 +9,6 @@ from __future__ import annotations
 from chamber.committees import queries as committee_queries
 from chamber.contributions.panels import hours_panel
 from chamber.meetings.panels import schedule_panel
-from chamber.members import queries as member_queries
 from chamber.notifications import queries as notification_queries
 from chamber.one_to_ones.panels import to_confirm_panel
 from chamber.portal.panel import Panel
@@ -22,7 +21,7 @@ from chamber.relationships.why import why
 
 def committees_panel(member) -> Panel:
     """My committees, and for leads the join requests waiting for them."""
-    memberships = member_queries.member_memberships(member)
+    memberships = committee_queries.member_memberships(member)
     waiting = committee_queries.pending_join_request_counts(
         [m.committee_id for m in memberships if m.role.leads]
     )

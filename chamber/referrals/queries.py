@@ -215,3 +215,19 @@ def committee_summary(committee: Committee) -> dict[str, int]:
         ).where(Referral.how_committee_id == committee.id)
     ).one()
     return {"given": row[0], "closed": row[1], "won": row[2], "won_cents": int(row[3])}
+
+
+def business_summary(business_id: int) -> dict[str, int]:
+    """Referrals a business's people received and won, and the closed value: a referral is
+    given to a person and its value also counts for that person's business (aggregated in
+    SQL over the business's current people)."""
+    people = sa.select(Member.id).where(Member.business_id == business_id)
+    won = Referral.status == ReferralStatus.WON
+    row = db.session.execute(
+        sa.select(
+            sa.func.count(),
+            sa.func.count().filter(won),
+            sa.func.coalesce(sa.func.sum(Referral.closed_value_cents).filter(won), 0),
+        ).where(Referral.receiver_id.in_(people))
+    ).one()
+    return {"received": row[0], "won": row[1], "won_cents": int(row[2])}

@@ -43,10 +43,12 @@ def _invitation_link(outbox, email):
 def test_invited_member_sets_a_password_once(client, db, make_member, login, outbox):
     staff = make_member(is_staff=True)
     login(staff)
+    form = client.get("/staff/members/invite").get_data(as_text=True)
     response = client.post(
         "/staff/members/invite",
         data={
             "csrf_token": csrf_token(client, "/staff/members/invite"),
+            "form_token": re.search(r'name="form_token" type="hidden" value="([^"]+)"', form)[1],
             "email": "New.Person@Example.org",
             "full_name": "New Person",
             "business_name": "New Shop",

@@ -14,7 +14,8 @@ PUBLIC_ENDPOINTS = {
     "auth.forgot_password",
     "auth.reset_password",
     "auth.accept_invitation",
-    "members.public_directory",
+    "people.public_directory",
+    "people.public_business",
     # Private calendar feeds authenticate with their own revocable token, not a session.
     "meetings.member_feed",
     "meetings.committee_feed",
@@ -58,7 +59,7 @@ def test_every_non_public_endpoint_sends_a_visitor_to_sign_in(app, client):
 def test_public_list_names_only_real_endpoints(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     assert {
-        e for e in PUBLIC_ENDPOINTS if e.split(".")[0] in {"portal", "auth", "members"}
+        e for e in PUBLIC_ENDPOINTS if e.split(".")[0] in {"portal", "auth", "people"}
     } <= endpoints
 
 
@@ -158,6 +159,8 @@ ROLE_TABLE = [
     ("/staff/members", 200, 403, 403, 403),
     ("/staff/members/invite", 200, 403, 403, 403),
     ("/staff/members/import", 200, 403, 403, 403),
+    ("/staff/businesses", 200, 403, 403, 403),
+    ("/staff/businesses/new", 200, 403, 403, 403),
     ("/staff/audit", 200, 403, 403, 403),
     ("/staff/committees/new", 200, 403, 403, 403),
     ("/staff/committees/committee-a/edit", 200, 403, 403, 403),

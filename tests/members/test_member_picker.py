@@ -8,9 +8,9 @@ import re
 import pytest
 
 from chamber.committees.models import CommitteeMembership
+from chamber.committees.picker import PICK_COLLEAGUES, PICK_MATCHES
 from chamber.extensions import db
 from chamber.members.models import Member
-from chamber.members.queries import PICK_COLLEAGUES, PICK_MATCHES
 
 PICKERS = ["/referrals/new", "/one-to-ones/new"]
 

@@ -1,0 +1,185 @@
+"""Businesses: staff list, create, edit, change membership status, merge duplicates; the
+primary contact edits their business's details."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from chamber import authz
+from chamber.authz import require
+from chamber.extensions import db
+from chamber.flow import finish, finish_create
+from chamber.localtime import chamber_today
+from chamber.members import queries, services
+from chamber.members.forms import (
+    BusinessAdminForm,
+    BusinessForm,
+    BusinessSearchForm,
+    BusinessStatusForm,
+    MergeChoiceForm,
+    NewBusinessForm,
+    PickBusinessForm,
+    StaffListForm,
+)
+from chamber.members.models import Business
+from chamber.paging import requested_page
+
+bp = Blueprint("businesses", __name__)
+
+BUSINESS_STATUS_LABELS = [
+    ("active", "Active members"),
+    ("lapsed", "Lapsed"),
+    ("dropped", "Dropped"),
+    ("all", "All"),
+]
+
+
+def _managed(business_id: int) -> Business:
+    business = db.get_or_404(Business, business_id)
+    require(authz.can_manage_businesses(current_user))
+    return business
+
+
+@bp.get("/staff/businesses")
+@login_required
+def manage_list():
+    require(authz.can_manage_businesses(current_user))
+    form = StaffListForm(request.args)
+    form.status.choices = BUSINESS_STATUS_LABELS
+    status = form.chosen(queries.BUSINESS_STATUSES, "active")
+    page = queries.staff_business_page(
+        text=form.text,
+        status=status,
+        page=requested_page(),
+        per_page=current_app.config.get("STAFF_ROWS_PER_PAGE", 50),
+    )
+    return render_template(
+        "members/manage/businesses.html",
+        page=page,
+        form=form,
+        people=queries.people_counts(b.id for b in page.items),
+    )
+
+
+@bp.route("/staff/businesses/new", methods=["GET", "POST"])
+@login_required
+def manage_new():
+    require(authz.can_manage_businesses(current_user))
+    form = NewBusinessForm(joined_on=chamber_today())
+    if form.validate_on_submit():
+        done = finish_create(
+            form,
+            lambda: services.create_business(current_user, form.business_data()),
+            success=lambda business: f"{business.name} is added. Invite its people next.",
+            to=lambda business: url_for("businesses.manage_show", business_id=business.id),
+        )
+        if done:
+            return done
+    return render_template("members/manage/business_form.html", form=form, business=None), (
+        400 if form.errors else 200
+    )
+
+
+def _show_page(business: Business, status_form: BusinessStatusForm, status: int = 200):
+    return render_template(
+        "members/manage/business.html",
+        business=business,
+        people=queries.business_people(business, include_inactive=True),
+        former=queries.former_people(business),
+        history=queries.status_history(business),
+        status_form=status_form,
+    ), status
+
+
+@bp.get("/staff/businesses/<int:business_id>")
+@login_required
+def manage_show(business_id: int):
+    business = _managed(business_id)
+    form = BusinessStatusForm(status=business.status.value, effective_on=chamber_today())
+    return _show_page(business, form)
+
+
+@bp.post("/staff/businesses/<int:business_id>/status")
+@login_required
+def manage_status(business_id: int):
+    business = _managed(business_id)
+    form = BusinessStatusForm()
+    if form.validate_on_submit():
+        status = form.chosen_status()
+        done = finish(
+            lambda: services.set_business_status(
+                current_user,
+                business,
+                status,
+                effective_on=form.effective_on.data,
+                note=form.note.data or "",
+            ),
+            success=f"{business.name}'s membership is now {status.label.lower()}.",
+            to=url_for("businesses.manage_show", business_id=business.id),
+            form=form,
+        )
+        if done:
+            return done
+    return _show_page(db.get_or_404(Business, business_id), form, 400)
+
+
+@bp.route("/members/businesses/<int:business_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(business_id: int):
+    business = db.get_or_404(Business, business_id)
+    require(authz.can_edit_business(current_user, business))
+    form_class = BusinessAdminForm if authz.can_manage_businesses(current_user) else BusinessForm
+    form = form_class(obj=business)
+    if form.validate_on_submit():
+        done = finish(
+            lambda: services.update_business(
+                current_user,
+                business,
+                form.business_data(),
+                form.version_id.data,
+                form_class.FIELDS,
+            ),
+            success=f"{business.name} is saved.",
+            to=url_for("businesses.edit", business_id=business.id),
+            form=form,
+        )
+        if done:
+            return done
+        form.version_id.data = db.session.get(Business, business_id).version_id
+    return render_template("members/manage/business_form.html", form=form, business=business), (
+        400 if form.errors else 200
+    )
+
+
+@bp.route("/staff/businesses/<int:business_id>/merge", methods=["GET", "POST"])
+@login_required
+def manage_merge(business_id: int):
+    """Merge a duplicate record into this one: find it, compare, confirm."""
+    business = _managed(business_id)
+    form = PickBusinessForm()
+    if form.validate_on_submit():
+        duplicate = db.get_or_404(Business, form.chosen_id)
+        done = finish(
+            lambda: services.merge_businesses(current_user, business, duplicate),
+            success=f"The duplicate record is merged into {business.name}.",
+            to=url_for("businesses.manage_show", business_id=business.id),
+            form=form,
+        )
+        if done:
+            return done
+    choice = MergeChoiceForm(request.args)
+    duplicate = db.get_or_404(Business, choice.other_id) if choice.other_id else None
+    search = BusinessSearchForm(request.args)
+    matches = queries.business_search(search.text, exclude_id=business.id) if search.text else []
+    return render_template(
+        "members/manage/merge.html",
+        business=business,
+        duplicate=duplicate,
+        duplicate_people=queries.business_people(duplicate, include_inactive=True)
+        if duplicate
+        else [],
+        form=form,
+        search=search,
+        matches=matches,
+    ), (400 if form.errors else 200)

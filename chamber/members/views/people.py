@@ -1,0 +1,175 @@
+"""Own settings, and staff administration of people: list, edit, deactivate, move to another
+business, make a business's primary contact."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from chamber import authz
+from chamber.authz import require
+from chamber.extensions import db
+from chamber.flow import finish
+from chamber.members import queries, services
+from chamber.members.forms import (
+    BusinessSearchForm,
+    ConfirmForm,
+    PersonActiveForm,
+    PersonAdminForm,
+    PickBusinessForm,
+    ProfileForm,
+    StaffListForm,
+)
+from chamber.members.models import Business, Member
+from chamber.notifications.forms import email_preferences_form
+from chamber.paging import requested_page
+
+bp = Blueprint("members", __name__)
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    member = current_user._get_current_object()
+    form = ProfileForm(obj=member)
+    if form.validate_on_submit():
+        done = finish(
+            lambda: services.update_profile(member, member, form.profile_data()),
+            success="Your profile is saved.",
+            to=url_for("members.settings"),
+            form=form,
+        )
+        if done:
+            return done
+    return render_template(
+        "members/settings.html",
+        form=form,
+        preferences_form=email_preferences_form(member),
+    ), (400 if form.errors else 200)
+
+
+# Staff: people ----------------------------------------------------------------------------
+
+PERSON_STATUS_LABELS = [
+    ("active", "In the member areas"),
+    ("invited", "Invited, no password yet"),
+    ("out", "Out with their business's membership"),
+    ("deactivated", "Deactivated"),
+    ("all", "Everyone"),
+]
+
+
+def _person(member_id: int) -> Member:
+    member = db.get_or_404(Member, member_id)
+    require(authz.can_manage_members(current_user))
+    return member
+
+
+@bp.get("/staff/members")
+@login_required
+def manage_list():
+    require(authz.can_manage_members(current_user))
+    form = StaffListForm(request.args)
+    form.status.choices = PERSON_STATUS_LABELS
+    status = form.chosen(queries.PERSON_STATUSES, "active")
+    page = queries.staff_member_page(
+        text=form.text,
+        status=status,
+        page=requested_page(),
+        per_page=current_app.config.get("STAFF_ROWS_PER_PAGE", 50),
+    )
+    return render_template("members/manage/list.html", page=page, form=form, status=status)
+
+
+def _edit_page(member: Member, form, status: int = 200):
+    return render_template(
+        "members/manage/edit.html",
+        form=form,
+        member=member,
+        affiliations=queries.affiliation_history(member),
+    ), status
+
+
+@bp.route("/staff/members/<int:member_id>/edit", methods=["GET", "POST"])
+@login_required
+def manage_edit(member_id: int):
+    member = _person(member_id)
+    form = PersonAdminForm(obj=member)
+    if form.validate_on_submit():
+        done = finish(
+            lambda: services.update_person(
+                current_user, member, form.admin_data(), form.version_id.data
+            ),
+            success=f"{member.full_name} is saved.",
+            to=url_for("members.manage_edit", member_id=member.id),
+            form=form,
+        )
+        if done:
+            return done
+        form.version_id.data = db.session.get(Member, member_id).version_id  # a deliberate retry
+    return _edit_page(member, form, 400 if form.errors else 200)
+
+
+@bp.post("/staff/members/<int:member_id>/active")
+@login_required
+def manage_set_active(member_id: int):
+    member = _person(member_id)
+    form = PersonActiveForm()
+    back = url_for("members.manage_edit", member_id=member.id)
+    if not form.validate_on_submit():
+        return _edit_page(member, PersonAdminForm(obj=member), 400)
+
+    def success(_result) -> str:
+        if not form.activate:
+            return f"{member.full_name} is deactivated; their sessions are ended."
+        if not member.is_active:
+            return (
+                f"{member.full_name} is reactivated, and comes back when "
+                f"{member.business_name}'s membership is reinstated."
+            )
+        return f"{member.full_name} is reactivated."
+
+    return finish(
+        lambda: services.set_member_active(current_user, member, form.activate),
+        success=success,
+        to=back,
+    )
+
+
+@bp.route("/staff/members/<int:member_id>/move", methods=["GET", "POST"])
+@login_required
+def manage_move(member_id: int):
+    member = _person(member_id)
+    form = PickBusinessForm()
+    if form.validate_on_submit():
+        business = db.get_or_404(Business, form.chosen_id)
+        done = finish(
+            lambda: services.move_person(current_user, member, business),
+            success=f"{member.full_name} now represents {business.name}.",
+            to=url_for("members.manage_edit", member_id=member.id),
+            form=form,
+        )
+        if done:
+            return done
+    search = BusinessSearchForm(request.args)
+    matches = (
+        queries.business_search(search.text, exclude_id=member.business_id) if search.text else []
+    )
+    return render_template(
+        "members/manage/move.html", member=member, form=form, search=search, matches=matches
+    ), (400 if form.errors else 200)
+
+
+@bp.post("/staff/members/<int:member_id>/primary")
+@login_required
+def manage_make_primary(member_id: int):
+    member = _person(member_id)
+    form = ConfirmForm()
+    back = url_for("members.manage_edit", member_id=member.id)
+    if not form.validate_on_submit():
+        return _edit_page(member, PersonAdminForm(obj=member), 400)
+    return finish(
+        lambda: services.make_primary_contact(current_user, member),
+        success=f"{member.full_name} is now {member.business_name}'s primary contact.",
+        to=back,
+    )
