@@ -60,6 +60,7 @@ class Chart:
     y_label: str = ""
     table: Table | None = None
     percent: bool = False
+    colors: list[str] | None = None  # one per category, for a single series
 
     @property
     def is_empty(self) -> bool:
@@ -109,7 +110,7 @@ def render_svg(chart: Chart) -> bytes:
                     series.values,
                     width=width,
                     label=series.label,
-                    color=PALETTE[index % len(PALETTE)],
+                    color=chart.colors or PALETTE[index % len(PALETTE)],
                 )
             axes.set_xticks(list(positions), chart.categories)
         if not chart.is_empty:

@@ -33,6 +33,9 @@ WEIGHT_TEXT = (
 SIX_MONTHS_DAYS = Decimal("182.625")
 
 
+LIGHT_COLOURS = {"green": "#2e7d4f", "yellow": "#d4a017", "red": "#b3261e", "grey": "#9aa5b1"}
+
+
 class Light(enum.StrEnum):
     GREEN = "green"
     YELLOW = "yellow"
@@ -172,5 +175,6 @@ def build_engagement(scope: Scope) -> Engagement:
         series=[Series("Members", [row[1] for row in lights.rows])],
         y_label="Members",
         table=lights,
+        colors=[LIGHT_COLOURS[light] for light in Light],
     )
     return Engagement(scope, green_from, yellow_from, rows, [lights, table], [chart])

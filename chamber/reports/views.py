@@ -194,6 +194,11 @@ def show(slug: str):
     report = _report_or_404(slug)
     scope, form = load_scope(report)
     require(authz.can_view_report(current_user, report.slug, scope))
+    # The fields show the range in force (the default one when none was asked for).
+    if not form.first.errors:
+        form.first.data = scope.first
+    if not form.last.errors:
+        form.last.data = scope.last
     form.committee.choices = _committee_choices(scope)
     form.committee.data = str(scope.committee.id) if scope.committee else ""
     built = report.build(scope)
