@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app chamber
 PORT   ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint seed-large clean
+.PHONY: install run test lint security seed-large clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,12 @@ test: install
 
 lint: install
 	$(BIN)/ruff check .
+
+# Scan a server this target starts itself (small demo seed, temporary SQLite, a free port on
+# 127.0.0.1): bandit on chamber/, sqlmap on every search and filter, wapiti as each demo role.
+# About four minutes; exits 1 on any finding. Installs wapiti and sqlmap with apt when missing.
+security: install
+	$(BIN)/python security/scan.py
 
 seed-large: install
 	$(FLASK) db upgrade

@@ -18,7 +18,7 @@ import contextlib
 import os
 import shutil
 import sqlite3
-import subprocess  # nosec B404 - pg_dump/pg_restore/psql run with fixed arguments, no shell
+import subprocess  # nosec B404  # pg_dump, pg_restore, psql: fixed arguments
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -110,7 +110,7 @@ def _pg_call(url: sa.URL) -> tuple[str, dict[str, str]]:
 
 
 def _run(arguments: list[str], environment: dict[str, str], **kwargs) -> str:
-    result = subprocess.run(  # nosec B603 - fixed arguments, no shell  # noqa: S603
+    result = subprocess.run(  # noqa: S603  # nosec B603  # fixed arguments, no shell
         arguments, env=environment, capture_output=True, check=False, **kwargs
     )
     if result.returncode != 0:
@@ -257,7 +257,7 @@ def _restore_postgres(url: sa.URL, backup_file: Path) -> None:
             _run(psql, environment, stdin=script)
         return
     # pg_dump --format=custom: pg_restore writes it out as SQL, streamed into psql.
-    restore = subprocess.Popen(  # nosec B603 - fixed arguments, no shell  # noqa: S603
+    restore = subprocess.Popen(  # noqa: S603  # nosec B603  # fixed arguments, no shell
         [_tool("pg_restore"), "--no-owner", "--no-privileges", "--file=-", str(backup_file)],
         env=environment,
         stdout=subprocess.PIPE,
