@@ -143,13 +143,13 @@ def restore(backup_file: Path, force: bool) -> None:
 @click.option("--watch", type=float, default=0, help="Keep delivering every N seconds.")
 def deliver_mail(watch: float) -> None:
     """Send the e-mails waiting in the outbox (SMTP, or .eml files in instance/outbox)."""
-    from chamber.mail.delivery import deliver_due_mail
+    from chamber.mail.delivery import deliver_due_mail, run_worker
 
-    while True:
-        sent, failed = deliver_due_mail()
-        if sent or failed or not watch:
-            click.echo(f"{sent} sent, {failed} failed (will retry).")
-        if not watch:
-            return
-        db.session.remove()
-        time.sleep(watch)
+    def report(sent: int, failed: int) -> None:
+        click.echo(f"{sent} sent, {failed} failed (will retry).")
+
+    if watch:
+        # Until stopped: a locked or restarting database means a pause, never an exit.
+        run_worker(watch, report=report)
+    else:
+        report(*deliver_due_mail())

@@ -23,3 +23,8 @@ class OutboxMessage(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str] = mapped_column(sa.String(500), default="")
+    # A worker claims a message (a lease) before sending it outside any transaction; other
+    # workers pass it by until the lease ends, so no message is sent twice. `claim` names the
+    # lease, so only its holder records the outcome.
+    claimed_until: Mapped[datetime | None]
+    claim: Mapped[str] = mapped_column(sa.String(32), default="")
