@@ -20,7 +20,9 @@ PRODUCTION_HASH = "scrypt:131072:8:1"
 
 
 # Another process (as another gunicorn worker would be) writes a row every 50 ms while the
-# sign-ins run, timing each write from BEGIN (where SQLite waits for the write lock) to COMMIT.
+# sign-ins run. It gives up on any write that waits a second for a lock (SQLite's busy
+# timeout counts time spent waiting for the write lock; PostgreSQL's lock_timeout likewise),
+# so a failed write means a wait of a second or more, whatever else loads the machine.
 UNRELATED_WRITER = """
 import json, pathlib, sys, time
 import sqlalchemy as sa
@@ -29,20 +31,24 @@ from chamber.notifications.models import Notification
 
 url, member_id, stop = sys.argv[1], int(sys.argv[2]), pathlib.Path(sys.argv[3])
 engine = sa.create_engine(url)
-waits, errors = [], []
+writes, errors = 0, []
 with engine.connect() as connection:
+    if connection.dialect.name == "sqlite":
+        connection.connection.driver_connection.execute("PRAGMA busy_timeout=1000")
+    else:
+        connection.exec_driver_sql("SET lock_timeout = '1s'")
+        connection.commit()
     print("ready", flush=True)
     while not stop.exists():
-        began = time.monotonic()
         try:
             with connection.begin():
                 connection.execute(sa.insert(Notification).values(
-                    member_id=member_id, kind="load", message=f"write {len(waits)}"))
+                    member_id=member_id, kind="load", message=f"write {writes}"))
         except Exception as error:
             errors.append(repr(error))
-        waits.append(time.monotonic() - began)
+        writes += 1
         time.sleep(0.05)
-print(json.dumps({"waits": waits, "errors": errors}))
+print(json.dumps({"writes": writes, "errors": errors}))
 """
 
 
@@ -105,7 +111,7 @@ def test_thirty_simultaneous_sign_ins_succeed_and_an_unrelated_write_does_not_wa
         thread.join()
     stop.touch()
     report = json.loads(writer.communicate(timeout=60)[0])
-    waits, write_errors = report["waits"], report["errors"]
+    writes, write_errors = report["writes"], report["errors"]
     db.session.commit()
 
     assert sorted(statuses) == [302] * SIGN_INS  # every sign-in went through, no 500
@@ -113,6 +119,5 @@ def test_thirty_simultaneous_sign_ins_succeed_and_an_unrelated_write_does_not_wa
         sa.select(sa.func.count()).where(AuditEntry.action == "auth.sign_in")
     )
     assert signed_in == SIGN_INS
-    assert write_errors == []
-    assert waits, "the unrelated writer never ran"
-    assert max(waits) < 1.0, f"an unrelated write waited {max(waits):.2f}s"
+    assert writes > 0, "the unrelated writer never ran"
+    assert write_errors == []  # none waited a second for the lock
