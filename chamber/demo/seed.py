@@ -302,9 +302,10 @@ def seed_members(ctx: SeedContext) -> None:
         for position in range(min(size, n - len(people))):
             if position:
                 first, last = fake.first_name(), fake.last_name()
-            email = f"{first}.{last}{rng.randint(1, 999)}@{rng.choice(DEMO_EMAIL_DOMAINS)}".lower()
-            if email in emails:
-                continue
+            email = ""
+            while not email or email in emails:  # every business gets its people
+                domain = rng.choice(DEMO_EMAIL_DOMAINS)
+                email = f"{first}.{last}{rng.randint(1, 9999)}@{domain}".lower()
             add_person(
                 email,
                 f"{first} {last}",

@@ -1,1 +1,2 @@
-"""Members: the directories, profiles, settings and staff member administration."""
+"""Members: the chamber's member businesses and the people who represent them (models, forms,
+services, queries), own settings and staff administration of people and businesses."""
