@@ -22,9 +22,7 @@ def rebuild_relationships(check: bool) -> None:
     """Rebuild every relationship from the shared work, or (--check) verify the kept ones."""
     started = time.monotonic()
     if check:
-        with click.progressbar(
-            length=engine.REBUILD_STEPS - 1, label="Checking relationships"
-        ) as bar:
+        with click.progressbar(length=engine.REBUILD_STEPS, label="Checking relationships") as bar:
             differences = engine.check(progress=bar.update)
         db.session.rollback()
         for line in differences[:50]:

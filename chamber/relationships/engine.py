@@ -16,7 +16,6 @@ import math
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -35,15 +34,16 @@ from chamber.relationships.models import (
     Tie,
     TieBacklog,
     TieEntry,
+    TieMode,
     TieSource,
 )
-from chamber.relationships.strength import ENTRY_COLUMNS, Entry, Weights, rollup
+from chamber.relationships.strength import ENTRY_COLUMNS, Entry, Weights, tie_values
 
 log = logging.getLogger(__name__)
 
 PENDING = "relationship_scopes"
 KICK = "relationship_kick"
-PAIR_CHUNK = 400
+PAIR_CHUNK = 1000
 INSERT_CHUNK = 5000
 # A fixed key for PostgreSQL's transaction-level advisory lock: updates of the ties run one
 # at a time (SQLite's BEGIN IMMEDIATE already serialises every writer).
@@ -250,94 +250,190 @@ def _scope_filter(kind: str, kind_scopes: set):
 
 
 def _replace_entries(session: Session, kind: str, kind_scopes: set, w: Weights) -> set:
+    """Make the scopes' kept entries equal to what the sources say now, touching only the
+    entries that differ; returns the pairs whose entries changed."""
     where = _scope_filter(kind, kind_scopes)
-    pairs = {
-        (a, b)
-        for a, b in session.execute(
-            sa.select(TieEntry.member_a_id, TieEntry.member_b_id).where(where)
-        )
-    }
-    session.execute(sa.delete(TieEntry).where(where).execution_options(synchronize_session=False))
+    kept: dict[Entry, list[int]] = defaultdict(list)
+    for row in session.connection().execute(sa.select(ENTRIES.c.id, *_ENTRY_READ).where(where)):
+        kept[_entry_from_row(row[1:])].append(row[0])
     keys = (
         [(ref_id, ref_month) for _k, ref_id, ref_month in kind_scopes]
         if kind == "project"
         else [ref_id for _k, ref_id, _m in kind_scopes]
     )
-    entries = sources.entries_for(kind, keys, w)
-    _insert_entries(session, entries)
-    pairs.update((e.member_a_id, e.member_b_id) for e in entries)
-    return pairs
+    added: list[Entry] = []
+    for entry in sources.entries_for(kind, keys, w):
+        ids = kept.get(entry)
+        if ids:
+            ids.pop()
+        else:
+            added.append(entry)
+    removed = [(entry, entry_id) for entry, ids in kept.items() for entry_id in ids]
+    if removed:
+        ids = [entry_id for _entry, entry_id in removed]
+        for start in range(0, len(ids), INSERT_CHUNK):
+            session.connection().execute(
+                ENTRIES.delete().where(ENTRIES.c.id.in_(ids[start : start + INSERT_CHUNK]))
+            )
+    _insert_entries(session, added)
+    return {(e.member_a_id, e.member_b_id) for e in added} | {
+        (e.member_a_id, e.member_b_id) for e, _id in removed
+    }
+
+
+ENTRIES = TieEntry.__table__
+TIES = Tie.__table__
+_SOURCES = {source.value: source for source in TieSource}
+_MODES = {mode.value: mode for mode in TieMode}
+# Enums travel as their plain strings (Core, no per-row conversion): the update is on the
+# request path and reads thousands of entries.
+_ENTRY_READ = [
+    sa.type_coerce(ENTRIES.c[name], sa.String) if name in ("source", "mode") else ENTRIES.c[name]
+    for name in ENTRY_COLUMNS
+]
+
+
+def _entry_row(entry: Entry) -> dict:
+    row = entry._asdict()
+    row["source"] = entry.source.value
+    row["mode"] = entry.mode.value if entry.mode is not None else None
+    return row
 
 
 def _insert_entries(session: Session, entries: list[Entry]) -> None:
     for start in range(0, len(entries), INSERT_CHUNK):
-        session.execute(
-            sa.insert(TieEntry),
-            [e._asdict() for e in entries[start : start + INSERT_CHUNK]],
+        session.connection().execute(
+            ENTRIES.insert(), [_entry_row(e) for e in entries[start : start + INSERT_CHUNK]]
         )
 
 
+def _entry_from_row(row) -> Entry:
+    return Entry(*row[:2], _SOURCES[row[2]], *row[3:6], _MODES.get(row[6]), *row[7:])
+
+
 def _read_entries(session: Session, where) -> list[Entry]:
-    columns = [getattr(TieEntry, name) for name in ENTRY_COLUMNS]
-    return [Entry(*row) for row in session.execute(sa.select(*columns).where(where))]
+    rows = session.connection().execute(sa.select(*_ENTRY_READ).where(where))
+    return [_entry_from_row(row) for row in rows]
+
+
+def _insert_ties(session: Session, rows: list[dict]) -> None:
+    for start in range(0, len(rows), INSERT_CHUNK):
+        session.connection().execute(TIES.insert(), rows[start : start + INSERT_CHUNK])
+
+
+def _totals_select():
+    """Per pair, the totals a tie is made of (one GROUP BY over the ledger; the same for the
+    incremental update and the rebuild). Built once; each use adds its WHERE."""
+    e = ENTRIES.c
+    source = sa.type_coerce(e.source, sa.String)
+    mode = sa.type_coerce(e.mode, sa.String)
+
+    def when(condition, value, otherwise=0):
+        return sa.case((condition, value), else_=otherwise)
+
+    def flag(condition):
+        return sa.func.max(when(condition, 1))
+
+    return (
+        sa.select(
+            e.member_a_id,
+            e.member_b_id,
+            sa.func.sum(e.decay_key).label("decay_sum"),
+            sa.func.min(e.happened_on).label("first_on"),
+            sa.func.max(e.happened_on).label("last_on"),
+            sa.func.max(when(mode == "in_person", e.happened_on, None)).label("last_in_person_on"),
+            sa.func.sum(when(mode == "in_person", e.weight, 0.0)).label("in_person_weight"),
+            sa.func.sum(when(mode == "online", e.weight, 0.0)).label("online_weight"),
+            sa.func.sum(when(source == "shift", e.amount, 0.0)).label("shift_hours"),
+            sa.func.sum(when(source == "project", e.amount, 0.0)).label("project_hours"),
+            sa.func.sum(when(source == "meeting", 1)).label("meetings"),
+            sa.func.sum(when(source == "one_to_one", 1)).label("one_to_ones"),
+            sa.func.sum(
+                when(sa.and_(source == "referral", e.from_member_id == e.member_a_id), 1)
+            ).label("referrals_a_to_b"),
+            sa.func.sum(
+                when(sa.and_(source == "referral", e.from_member_id == e.member_b_id), 1)
+            ).label("referrals_b_to_a"),
+            sa.func.sum(when(source == "referral_won", 1)).label("referrals_won"),
+            flag(source.in_(["shift", "project", "meeting"])).label("work"),
+            flag(source == "one_to_one").label("one_to_one"),
+            flag(source.in_(["referral", "referral_won"])).label("referral"),
+        )
+        .where(e.weight > 0)
+        .group_by(e.member_a_id, e.member_b_id)
+    )
+
+
+def _top_projects_select():
+    e = ENTRIES.c
+    return (
+        sa.select(e.member_a_id, e.member_b_id, e.project_id, sa.func.sum(e.amount))
+        .where(
+            e.weight > 0,
+            e.project_id.is_not(None),
+            sa.type_coerce(e.source, sa.String).in_(["shift", "project"]),
+        )
+        .group_by(e.member_a_id, e.member_b_id, e.project_id)
+    )
+
+
+_TOTALS = _totals_select()
+_TOP_PROJECTS = _top_projects_select()
+
+
+def _tie_rows(session: Session, where, w: Weights) -> list[dict]:
+    """The ties of the pairs `where` selects, computed from their ledger entries."""
+    connection = session.connection()
+    top: dict[tuple[int, int], tuple[int, float]] = {}
+    for a, b, project_id, hours in connection.execute(_TOP_PROJECTS.where(where)):
+        best = top.get((a, b))
+        if best is None or hours > best[1] or (hours == best[1] and project_id < best[0]):
+            top[(a, b)] = (project_id, hours)
+    rows = []
+    for totals in connection.execute(_TOTALS.where(where)).mappings():
+        values = tie_values(totals, w)
+        if values is None:
+            continue
+        a, b = totals["member_a_id"], totals["member_b_id"]
+        project_id, hours = top.get((a, b), (None, 0.0))
+        values.update(top_project_id=project_id, top_project_hours=float(hours))
+        rows.append({"member_a_id": a, "member_b_id": b, **values})
+    return rows
+
+
+def _pairs_in(chunk: list[tuple[int, int]]):
+    """(member_a_id, member_b_id) IN ((a, b), ...), with the ids written into the statement:
+    they are integers from our own tables, and thousands of bound parameters cost more to
+    prepare than the query costs to run."""
+    values = ", ".join(f"({int(a)}, {int(b)})" for a, b in chunk)
+    return sa.text(f"(member_a_id, member_b_id) IN ({values})")
 
 
 def refresh_pairs(pairs: Iterable[tuple[int, int]], w: Weights, *, session=None) -> None:
-    """Recompute the rollup of each pair from its ledger entries (a pair with none left loses
+    """Recompute the tie of each pair from its ledger entries (a pair with none left loses
     its tie)."""
     session = session or db.session()
     pairs = sorted(pairs)
     for start in range(0, len(pairs), PAIR_CHUNK):
         chunk = pairs[start : start + PAIR_CHUNK]
-        in_chunk = sa.tuple_(TieEntry.member_a_id, TieEntry.member_b_id).in_(chunk)
-        grouped: dict[tuple[int, int], list[Entry]] = defaultdict(list)
-        for entry in _read_entries(session, in_chunk):
-            grouped[(entry.member_a_id, entry.member_b_id)].append(entry)
-        session.execute(
-            sa.delete(Tie)
-            .where(sa.tuple_(Tie.member_a_id, Tie.member_b_id).in_(chunk))
-            .execution_options(synchronize_session=False)
-        )
-        rows = []
-        for (a, b), entries in grouped.items():
-            values = rollup(entries, w)
-            if values is not None:
-                rows.append({"member_a_id": a, "member_b_id": b, **values})
-        if rows:
-            session.execute(sa.insert(Tie), rows)
+        session.connection().execute(TIES.delete().where(_pairs_in(chunk)))
+        _insert_ties(session, _tie_rows(session, _pairs_in(chunk), w))
 
 
 # The rebuild and the check -----------------------------------------------------------------
 
 
-@dataclass
-class Computed:
-    entries: list[Entry]
-    ties: dict[tuple[int, int], dict] = field(default_factory=dict)
-
-
-def compute_all(w: Weights, progress: Callable[[int], None] | None = None) -> Computed:
-    """Every entry and every tie, from scratch, in memory (the rebuild's and check's read)."""
+def compute_entries(w: Weights, progress: Callable[[int], None] | None = None) -> list[Entry]:
+    """Every ledger entry, from scratch, from the sources."""
     entries: list[Entry] = []
     for function in sources.SOURCE_FUNCTIONS.values():
         entries.extend(function(w, None))
         if progress:
             progress(1)
-    entries.sort(key=lambda e: (e.member_a_id, e.member_b_id))
-    ties: dict[tuple[int, int], dict] = {}
-    start = 0
-    for index in range(1, len(entries) + 1):
-        if index == len(entries) or entries[index][:2] != entries[start][:2]:
-            values = rollup(entries[start:index], w)
-            if values is not None:
-                ties[tuple(entries[start][:2])] = values
-            start = index
-    if progress:
-        progress(1)
-    return Computed(entries, ties)
+    return entries
 
 
-REBUILD_STEPS = len(sources.SOURCE_FUNCTIONS) + 3
+REBUILD_STEPS = len(sources.SOURCE_FUNCTIONS) + 2
 
 
 def rebuild(progress: Callable[[int], None] | None = None) -> tuple[int, int]:
@@ -346,27 +442,23 @@ def rebuild(progress: Callable[[int], None] | None = None) -> tuple[int, int]:
     session.flush()
     _lock(session)
     w = weights()
-    computed = compute_all(w, progress)
-    session.execute(sa.delete(Tie))
-    session.execute(sa.delete(TieEntry))
-    session.execute(sa.delete(TieBacklog))
-    _insert_entries(session, computed.entries)
+    entries = compute_entries(w, progress)
+    connection = session.connection()
+    connection.execute(TIES.delete())
+    connection.execute(ENTRIES.delete())
+    connection.execute(TieBacklog.__table__.delete())
+    _insert_entries(session, entries)
     if progress:
         progress(1)
-    rows = [
-        {"member_a_id": a, "member_b_id": b, **values} for (a, b), values in computed.ties.items()
-    ]
-    for start in range(0, len(rows), INSERT_CHUNK):
-        session.execute(sa.insert(Tie), rows[start : start + INSERT_CHUNK])
+    rows = _tie_rows(session, sa.true(), w)
+    _insert_ties(session, rows)
     _bump_version(session, rebuilt=True)
     if progress:
         progress(1)
-    return len(computed.entries), len(computed.ties)
+    return len(entries), len(rows)
 
 
-TIE_COLUMNS = [
-    c.name for c in Tie.__table__.columns if c.name not in ("member_a_id", "member_b_id")
-]
+TIE_COLUMNS = [c.name for c in TIES.columns if c.name not in ("member_a_id", "member_b_id")]
 
 
 def _same(kept, expected) -> bool:
@@ -383,29 +475,35 @@ def _entry_key(entry: Entry) -> tuple:
     return tuple(round(value, 9) if isinstance(value, float) else value for value in entry)
 
 
-def check(progress: Callable[[int], None] | None = None) -> list[str]:
-    """Compare the kept ledger and ties with a rebuild; returns the differences (none: [])."""
-    session = db.session()
-    w = weights()
-    computed = compute_all(w, progress)
-    differences: list[str] = []
-    kept_entries = _read_entries(session, sa.true())
-    expected = defaultdict(int)
-    for entry in computed.entries:
-        expected[_entry_key(entry)] += 1
-    for entry in kept_entries:
-        expected[_entry_key(entry)] -= 1
-    for key, n in expected.items():
-        if n > 0:
-            differences.append(f"missing entry {key[2].value} {key[3]} for pair {key[0]}-{key[1]}")
-        elif n < 0:
-            differences.append(f"extra entry {key[2].value} {key[3]} for pair {key[0]}-{key[1]}")
-    kept_ties = {
-        (row.member_a_id, row.member_b_id): row._mapping
-        for row in session.execute(sa.select(Tie.__table__))
+def _kept(session: Session) -> tuple[dict, dict]:
+    entries: dict[tuple, int] = defaultdict(int)
+    for entry in _read_entries(session, sa.true()):
+        entries[_entry_key(entry)] += 1
+    ties = {
+        (row["member_a_id"], row["member_b_id"]): dict(row)
+        for row in session.connection().execute(sa.select(TIES)).mappings()
     }
-    for pair in sorted(set(kept_ties) | set(computed.ties)):
-        kept, rebuilt = kept_ties.get(pair), computed.ties.get(pair)
+    return entries, ties
+
+
+def check(progress: Callable[[int], None] | None = None) -> list[str]:
+    """Compare the kept ledger and ties with a rebuild (made inside a savepoint and undone);
+    returns the differences, none when they are equal."""
+    session = db.session()
+    session.flush()
+    kept_entries, kept_ties = _kept(session)
+    with session.begin_nested() as savepoint:
+        rebuild(progress)
+        rebuilt_entries, rebuilt_ties = _kept(session)
+        savepoint.rollback()
+    differences: list[str] = []
+    for key in sorted(set(kept_entries) | set(rebuilt_entries), key=repr):
+        surplus = kept_entries.get(key, 0) - rebuilt_entries.get(key, 0)
+        if surplus:
+            what = "extra" if surplus > 0 else "missing"
+            differences.append(f"{what} entry {key[2].value} {key[3]} for pair {key[0]}-{key[1]}")
+    for pair in sorted(set(kept_ties) | set(rebuilt_ties)):
+        kept, rebuilt = kept_ties.get(pair), rebuilt_ties.get(pair)
         if kept is None:
             differences.append(f"missing tie {pair[0]}-{pair[1]}")
         elif rebuilt is None:
@@ -417,8 +515,6 @@ def check(progress: Callable[[int], None] | None = None) -> list[str]:
                         f"tie {pair[0]}-{pair[1]}: {name} is {kept[name]!r}, "
                         f"a rebuild gives {rebuilt[name]!r}"
                     )
-    if progress:
-        progress(1)
     return differences
 
 

@@ -68,14 +68,17 @@ class TieEntry(Base):
     project_id: Mapped[int | None]
     amount: Mapped[float] = mapped_column(sa.Float)  # hours, meeting share or a count of 1
     weight: Mapped[float] = mapped_column(sa.Float)  # amount x source weight x mode factor
+    # weight x 2^((happened_on - 2020-01-01) / half-life): a pair's sum of these, scaled by
+    # 2^(-today / half-life), is its strength today (README, "Relationships").
+    decay_key: Mapped[float] = mapped_column(sa.Float, server_default="0")
 
 
 class Tie(Base):
     """Everything two members share, rolled up from their ledger entries.
 
-    `score_log2` is log2(bonus x sum of weight x 2^(day/half-life)): the strength today is
-    2^(score_log2 - today/half-life), so the number never needs rewriting as days pass and
-    ordering by it orders by today's strength.
+    `score_log2` is log2(bonus x the sum of the entries' decay keys): the strength today is
+    2^(score_log2 - today/half-life) (days since 2020-01-01), so the number never needs
+    rewriting as days pass, and ordering by it orders by today's strength.
     """
 
     __tablename__ = "relationship_ties"

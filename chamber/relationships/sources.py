@@ -61,6 +61,7 @@ def _entry(
     project_id: int | None = None,
 ) -> Entry:
     a, b = (x, y) if x < y else (y, x)
+    weight = weights.weight(source, amount, mode)
     return Entry(
         a,
         b,
@@ -72,7 +73,8 @@ def _entry(
         giver,
         project_id,
         amount,
-        weights.weight(source, amount, mode),
+        weight,
+        weights.decay_key(weight, day),
     )
 
 

@@ -16,7 +16,10 @@ from typing import NamedTuple
 
 from chamber.relationships.models import TieMode, TieSource
 
-EPOCH = date(2000, 1, 1)
+# Day 0 of the stored decay keys. With a half-life of at least MIN_HALF_LIFE_DAYS the keys
+# (weight x 2^(days since EPOCH / half-life)) stay far inside a double's range for a century.
+EPOCH = date(2020, 1, 1)
+MIN_HALF_LIFE_DAYS = 30.0
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,12 @@ class Weights:
     referral_won: float = 3.0
     reciprocity_bonus: float = 0.25
     multiplexity_bonus: float = 0.25
+
+    def __post_init__(self) -> None:
+        if self.half_life_days < MIN_HALF_LIFE_DAYS:
+            raise ValueError(
+                f"RELATIONSHIP_HALF_LIFE_DAYS must be at least {MIN_HALF_LIFE_DAYS:g} days."
+            )
 
     @classmethod
     def from_config(cls, config: Mapping) -> Weights:
@@ -64,6 +73,11 @@ class Weights:
         factor = self.online_factor if mode is TieMode.ONLINE else 1.0
         return amount * self.per_unit(source) * factor
 
+    def decay_key(self, weight: float, day: date) -> float:
+        """weight x 2^(day / half-life): summed per pair, it is the strength on any later day
+        T once scaled by 2^(-T / half-life), so the sum never needs rewriting as days pass."""
+        return weight * 2.0 ** (day_number(day) / self.half_life_days)
+
 
 class Entry(NamedTuple):
     """A ledger entry as the engine handles it (the columns of TieEntry, without the id)."""
@@ -79,6 +93,7 @@ class Entry(NamedTuple):
     project_id: int | None
     amount: float
     weight: float
+    decay_key: float
 
 
 ENTRY_COLUMNS = Entry._fields
@@ -88,19 +103,23 @@ def day_number(day: date) -> int:
     return (day - EPOCH).days
 
 
-def bonus(entries: Iterable[Entry], weights: Weights) -> tuple[float, int, bool]:
-    """(bonus factor, number of contexts, reciprocal?) of one pair's entries."""
+def bonus_factor(contexts: int, reciprocal: bool, weights: Weights) -> float:
+    """(1 + reciprocity bonus if referrals went both ways) x (1 + multiplexity bonus for each
+    context beyond the first)."""
+    return (1.0 + (weights.reciprocity_bonus if reciprocal else 0.0)) * (
+        1.0 + weights.multiplexity_bonus * max(contexts - 1, 0)
+    )
+
+
+def bonus(entries: Iterable[Entry], weights: Weights) -> float:
+    """The bonus factor of one pair's entries."""
     contexts: set[str] = set()
     givers: set[int] = set()
     for entry in entries:
         contexts.add(entry.source.context)
         if entry.source is TieSource.REFERRAL and entry.from_member_id is not None:
             givers.add(entry.from_member_id)
-    reciprocal = len(givers) >= 2
-    factor = (1.0 + (weights.reciprocity_bonus if reciprocal else 0.0)) * (
-        1.0 + weights.multiplexity_bonus * max(len(contexts) - 1, 0)
-    )
-    return factor, len(contexts), reciprocal
+    return bonus_factor(len(contexts), len(givers) >= 2, weights)
 
 
 def strength_as_of(entries: Iterable[Entry], day: date, weights: Weights) -> float:
@@ -108,7 +127,7 @@ def strength_as_of(entries: Iterable[Entry], day: date, weights: Weights) -> flo
     counted = [e for e in entries if e.happened_on <= day and e.weight > 0]
     if not counted:
         return 0.0
-    factor, _contexts, _reciprocal = bonus(counted, weights)
+    factor = bonus(counted, weights)
     half_life = weights.half_life_days
     return factor * math.fsum(
         e.weight * 2.0 ** (-(day - e.happened_on).days / half_life) for e in counted
@@ -126,57 +145,35 @@ def score_floor(strength: float, today: date, weights: Weights) -> float:
     return math.log2(strength) + day_number(today) / weights.half_life_days
 
 
-def rollup(entries: list[Entry], weights: Weights) -> dict | None:
-    """The Tie columns (without the pair) for one pair's entries; None when nothing counts."""
-    entries = [e for e in entries if e.weight > 0]
-    if not entries:
+def tie_values(totals: Mapping, weights: Weights) -> dict | None:
+    """The Tie columns (without the pair and the top project) from one pair's totals over its
+    entries (see engine.TOTALS): the only place a stored score is made."""
+    decay_sum = totals["decay_sum"]
+    if not decay_sum or decay_sum <= 0:
         return None
-    half_life = weights.half_life_days
-    first = min(e.happened_on for e in entries)
-    last = max(e.happened_on for e in entries)
-    relative = math.fsum(
-        e.weight * 2.0 ** (-(last - e.happened_on).days / half_life) for e in entries
+    contexts = (
+        int(totals["work"] or 0) + int(totals["one_to_one"] or 0) + int(totals["referral"] or 0)
     )
-    factor, contexts, reciprocal = bonus(entries, weights)
-    a_id = entries[0].member_a_id
-    project_hours: dict[int, list[float]] = {}
-    for e in entries:
-        if e.project_id is not None and e.source in (TieSource.SHIFT, TieSource.PROJECT):
-            project_hours.setdefault(e.project_id, []).append(e.amount)
-    top_project_id, top_hours = None, 0.0
-    for project_id in sorted(project_hours):
-        hours = math.fsum(project_hours[project_id])
-        if hours > top_hours:
-            top_project_id, top_hours = project_id, hours
-    in_person_days = [e.happened_on for e in entries if e.mode is TieMode.IN_PERSON]
-
-    def total(source: TieSource) -> float:
-        return math.fsum(e.amount for e in entries if e.source is source)
-
-    def count(source: TieSource, giver: int | None = None) -> int:
-        return sum(
-            1
-            for e in entries
-            if e.source is source and (giver is None or e.from_member_id == giver)
-        )
-
+    reciprocal = bool(totals["referrals_a_to_b"]) and bool(totals["referrals_b_to_a"])
+    factor = bonus_factor(contexts, reciprocal, weights)
+    last = totals["last_on"]
     return {
-        "score_log2": math.log2(relative * factor) + day_number(last) / half_life,
-        "strength_at_last": relative * factor,
-        "first_on": first,
+        "score_log2": math.log2(decay_sum * factor),
+        "strength_at_last": factor
+        * decay_sum
+        * 2.0 ** (-day_number(last) / weights.half_life_days),
+        "first_on": totals["first_on"],
         "last_on": last,
-        "last_in_person_on": max(in_person_days) if in_person_days else None,
-        "in_person_weight": math.fsum(e.weight for e in entries if e.mode is TieMode.IN_PERSON),
-        "online_weight": math.fsum(e.weight for e in entries if e.mode is TieMode.ONLINE),
-        "shift_hours": total(TieSource.SHIFT),
-        "project_hours": total(TieSource.PROJECT),
-        "meetings": count(TieSource.MEETING),
-        "one_to_ones": count(TieSource.ONE_TO_ONE),
-        "referrals_a_to_b": count(TieSource.REFERRAL, a_id),
-        "referrals_b_to_a": count(TieSource.REFERRAL, entries[0].member_b_id),
-        "referrals_won": count(TieSource.REFERRAL_WON),
-        "top_project_id": top_project_id,
-        "top_project_hours": top_hours,
+        "last_in_person_on": totals["last_in_person_on"],
+        "in_person_weight": float(totals["in_person_weight"] or 0.0),
+        "online_weight": float(totals["online_weight"] or 0.0),
+        "shift_hours": float(totals["shift_hours"] or 0.0),
+        "project_hours": float(totals["project_hours"] or 0.0),
+        "meetings": int(totals["meetings"] or 0),
+        "one_to_ones": int(totals["one_to_ones"] or 0),
+        "referrals_a_to_b": int(totals["referrals_a_to_b"] or 0),
+        "referrals_b_to_a": int(totals["referrals_b_to_a"] or 0),
+        "referrals_won": int(totals["referrals_won"] or 0),
         "contexts": contexts,
         "is_reciprocal": reciprocal,
     }
