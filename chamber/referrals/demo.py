@@ -250,7 +250,7 @@ def _given_at(ctx, *, min_age_days: int = 0, max_age_days: int | None = None) ->
 
 #: Share of referrals passed between people who serve on one committee; the rest go through
 #: everyday word of mouth to any member.
-WITHIN_COMMITTEE = 0.7
+WITHIN_COMMITTEE = 0.5
 
 
 def _demand(ctx) -> dict[int, float]:
