@@ -6,6 +6,7 @@ import time
 
 from flask import Flask, session
 from flask_login import current_user, logout_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -13,7 +14,18 @@ CSP = (
 )
 
 
+def trust_proxies(app: Flask) -> None:
+    """Behind `TRUSTED_PROXIES` proxies, take the client's address and scheme from the
+    X-Forwarded-For/-Proto entries those proxies added (the rightmost ones), so rate limits
+    and the audit log see the real client. At 0 (the default) the headers are ignored: a
+    client cannot spoof its address by sending them."""
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+
+
 def init_app(app: Flask) -> None:
+    trust_proxies(app)
     absolute_seconds = app.config["SESSION_ABSOLUTE_HOURS"] * 3600
 
     @app.before_request
