@@ -402,11 +402,17 @@ def _tie_rows(session: Session, where, w: Weights) -> list[dict]:
 
 
 def _pairs_in(chunk: list[tuple[int, int]]):
-    """(member_a_id, member_b_id) IN ((a, b), ...), with the ids written into the statement:
-    they are integers from our own tables, and thousands of bound parameters cost more to
-    prepare than the query costs to run."""
-    values = ", ".join(f"({int(a)}, {int(b)})" for a, b in chunk)
-    return sa.text(f"(member_a_id, member_b_id) IN ({values})")
+    """The rows of these pairs, with the ids written into the statement (integers from our
+    own tables: thousands of bound parameters cost more to prepare than the query to run).
+    The two plain IN lists let SQLite and PostgreSQL search the pair index; the row-value IN
+    then keeps exactly the pairs asked for."""
+    firsts = ", ".join(str(int(a)) for a in sorted({a for a, _b in chunk}))
+    seconds = ", ".join(str(int(b)) for b in sorted({b for _a, b in chunk}))
+    pairs = ", ".join(f"({int(a)}, {int(b)})" for a, b in chunk)
+    return sa.text(
+        f"member_a_id IN ({firsts}) AND member_b_id IN ({seconds}) "
+        f"AND (member_a_id, member_b_id) IN ({pairs})"
+    )
 
 
 def refresh_pairs(pairs: Iterable[tuple[int, int]], w: Weights, *, session=None) -> None:
