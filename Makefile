@@ -28,8 +28,10 @@ run: install
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# Style and the floors of chamber/ (import-linter: arrows only point down).
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 # Scan a server this target starts itself (small demo seed, temporary SQLite, a free port on
 # 127.0.0.1): bandit on chamber/, sqlmap on every search and filter, wapiti as each demo role.

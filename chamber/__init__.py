@@ -26,6 +26,7 @@ def create_app(config: dict | None = None) -> Flask:
         cli,
         errors,
         models,  # noqa: F401 - every table known to Alembic and tests
+        notifications,
         routing,
         security,
         templating,
@@ -54,8 +55,8 @@ def create_app(config: dict | None = None) -> Flask:
     from chamber.projects.views import bp as projects_bp
     from chamber.referrals.views.portal import bp as referrals_bp
     from chamber.referrals.views.staff import bp as referrals_staff_bp
-    from chamber.reports.views import bp as reports_bp
     from chamber.relationships.views import bp as relationships_bp
+    from chamber.reports.views import bp as reports_bp
 
     for blueprint in (
         portal_bp,
@@ -79,6 +80,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     security.init_app(app)
     templating.init_app(app)
+    notifications.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     return app

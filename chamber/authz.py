@@ -123,13 +123,11 @@ def can_view_project(member: Member | None, project) -> bool:
 
 def can_sign_up_for_shift(member: Member | None, shift) -> bool:
     """Active members volunteer on shifts of active projects of active committees."""
-    from chamber.projects.models import ProjectStatus
-
     project = shift.project
     return (
         _signed_in(member)
         and member.is_active
-        and project.status is ProjectStatus.ACTIVE
+        and project.is_active
         and not project.committee.is_archived
     )
 
@@ -161,6 +159,12 @@ def can_edit_contribution(member: Member | None, contribution) -> bool:
     )
 
 
+def can_withdraw_contribution(member: Member | None, contribution) -> bool:
+    """The contributor (only while it waits for a decision: the service refuses it after,
+    with its reason)."""
+    return _signed_in(member) and contribution.member_id == member.id
+
+
 def can_decide_contribution(member: Member | None, contribution) -> bool:
     """A lead of the committee or staff, and never on their own contribution."""
     return (
@@ -176,24 +180,16 @@ def can_view_one_to_one(member: Member | None, one_to_one) -> bool:
 
 
 def can_respond_to_one_to_one(member: Member | None, one_to_one) -> bool:
-    """Only the other person confirms or declines, while it waits."""
-    from chamber.one_to_ones.models import OneToOneStatus
-
-    return (
-        _signed_in(member)
-        and member.is_active
-        and one_to_one.partner_id == member.id
-        and one_to_one.status is OneToOneStatus.PENDING
-    )
+    """Only the other person confirms or declines (once: the service refuses a second
+    answer with its reason)."""
+    return _signed_in(member) and member.is_active and one_to_one.partner_id == member.id
 
 
 def can_withdraw_one_to_one(member: Member | None, one_to_one) -> bool:
-    from chamber.one_to_ones.models import OneToOneStatus
-
     return (
         _signed_in(member)
         and one_to_one.logged_by_id == member.id
-        and one_to_one.status is OneToOneStatus.PENDING
+        and one_to_one.is_pending
     )
 
 

@@ -16,11 +16,13 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import flash, redirect
+from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
 from chamber.exceptions import AlreadySubmitted, ChamberError, StaleEdit
 from chamber.extensions import db
+from chamber.once import submit_once
 
 T = TypeVar("T")
 
@@ -39,21 +41,23 @@ def finish(
     form=None,
     category: str = "success",
     refused_to: Text | None = None,
+    already: str | None = None,
 ) -> Response | None:
     """Run `act` (a service call) and end the request.
 
     On success: commit once, flash `success` (a string, or a function of what `act`
     returned), redirect to `to` (likewise). On a refusal: roll back; with a `form`, put the
     message by its field and return None so the view renders the form again (status 400);
-    without one, flash the message and redirect to `refused_to` (default `to`).
+    without one, flash the message and redirect to `refused_to` (default `to`). A form
+    posted again after it was saved is told so (`already`, or a plain default).
     """
     try:
         result = act()
         db.session.commit()
-    except AlreadySubmitted as already:
+    except AlreadySubmitted as submitted:
         db.session.rollback()
-        flash(already.message, "info")
-        return redirect(already.url or _text(refused_to or to, None))
+        flash(already or submitted.message, "info")
+        return redirect(submitted.url or _text(refused_to or to, None))
     except StaleDataError:
         db.session.rollback()
         return _refuse(StaleEdit(), form, refused_to or to)
@@ -63,6 +67,25 @@ def finish(
     if success:
         flash(_text(success, result), category)
     return redirect(_text(to, result))
+
+
+def finish_create(
+    form,
+    create: Callable[[], T],
+    *,
+    success: Text,
+    to: Callable[[T], str],
+    already: str = "You had already sent this form; here is what it saved.",
+) -> Response | None:
+    """`finish()` for a create form: one row per rendered form (its `form_token`), so a
+    double click or a resent POST saves nothing twice and lands on what the first made."""
+    return finish(
+        lambda: submit_once(current_user, form.form_token.data, create, to),
+        success=success,
+        to=to,
+        form=form,
+        already=already,
+    )
 
 
 def _refuse(error: ChamberError, form, to: Text) -> Response | None:

@@ -7,11 +7,14 @@ import uuid
 from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
-from wtforms import IntegerField
-from wtforms.validators import ValidationError
+from wtforms import IntegerField, RadioField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
+from chamber.enums import WorkMode
 from chamber.exceptions import ChamberError
+from chamber.localtime import chamber_today, chamber_zone, local_to_utc, utc_to_local
 
 
 def strip_filter(value):
@@ -29,6 +32,24 @@ class ChamberForm(FlaskForm):
             if strip_filter not in filters:
                 unbound_field.kwargs["filters"] = [strip_filter, *filters]
             return unbound_field.bind(form=form, **options)
+
+    def page_errors(self) -> list[str]:
+        """What to say above the form: refusals not tied to a field, the errors of hidden
+        fields (an expired form, a stale version) that have no place on the page, and a
+        pointer to the fields marked below when there are any."""
+        hidden = [
+            message
+            for field in self
+            if field.type in ("HiddenField", "CSRFTokenField")
+            for message in field.errors
+        ]
+        shown = [
+            field
+            for field in self
+            if field.errors and field.type not in ("HiddenField", "CSRFTokenField")
+        ]
+        pointer = ["Please correct the fields marked below."] if shown else []
+        return list(self.form_errors) + hidden + pointer
 
     def add_error(self, error: ChamberError) -> None:
         """Show a service's refusal next to its field, or above the form."""
@@ -121,3 +142,97 @@ def safe_web_url(form, field) -> None:
     if "@" in parts.netloc or not parts.hostname or not _HOST.match(parts.hostname):
         raise ValidationError(WEB_URL_MESSAGE)
     field.data = value
+
+
+def select_choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as the SelectChoice objects WTForms 3.3 expects."""
+    return [SelectChoice(str(value), label) for value, label in pairs]
+
+
+MODE_CHOICES = select_choices((mode.value, mode.label) for mode in WorkMode)
+
+#: What a browser's datetime-local input sends (seconds when the page asks for them).
+LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+FIRST_YEAR, LAST_YEAR = 2000, 2099
+
+_PHONE = re.compile(r"^\+?[0-9 ().\-]{7,30}(?:\s*(?:x|ext\.?)\s*[0-9]{1,6})?$", re.IGNORECASE)
+
+
+def not_in_future(form, field) -> None:
+    """A date that has happened, by the chamber's calendar (not the server's)."""
+    if field.data and field.data > chamber_today():
+        raise ValidationError("This date is in the future.")
+
+
+def sensible_year(form, field) -> None:
+    """Dates and times from 2000 to 2099: a typo like 0001 or 9999 is refused here rather
+    than overflowing when the local time is converted to UTC (or back, on every page)."""
+    if field.data and not FIRST_YEAR <= field.data.year <= LAST_YEAR:
+        raise ValidationError(f"Enter a date between {FIRST_YEAR} and {LAST_YEAR}.")
+
+
+def ends_after_start(form, field) -> None:
+    """The end field of a form that also has `starts_at`."""
+    if field.data and form.starts_at.data and field.data <= form.starts_at.data:
+        raise ValidationError("The end must be after the start.")
+
+
+def phone_number(form, field) -> None:
+    if field.data and not _PHONE.match(field.data):
+        raise ValidationError("Enter a phone number such as +1 555 123 4567.")
+
+
+def plain_text(form, field) -> None:
+    """No control characters in single-line fields (they break CSV, mail headers, layout)."""
+    if field.data and any(ord(ch) < 32 for ch in field.data):
+        raise ValidationError("Use letters, numbers and punctuation only.")
+
+
+def real_local_time(form, field) -> None:
+    """A local time that exists on the chamber's clocks: the hour skipped when they go
+    forward (e.g. 02:30 on a spring-forward night) is refused with that reason."""
+    if not field.data or field.errors:  # a year out of range is already refused
+        return
+    try:
+        exists = utc_to_local(local_to_utc(field.data)) == field.data
+    except (OverflowError, ValueError):
+        raise ValidationError(f"Enter a date between {FIRST_YEAR} and {LAST_YEAR}.") from None
+    if not exists:
+        raise ValidationError(
+            f"This time does not exist in {chamber_zone().key}: the clocks go forward that "
+            "night. Choose a time outside the skipped hour."
+        )
+
+
+class MarkSheetForm(ChamberForm):
+    """A sheet of rows, each a radio group `<field_prefix>-<id>` (attendance, shift sign-ups).
+    Build it for the rows on the page with `for_rows(ids)`; a group left empty is None."""
+
+    field_prefix = "mark"
+    choices: tuple[tuple[str, str], ...] = ()
+    message = "Choose one of the options for every row."
+    row_ids: tuple[int, ...] = ()
+
+    @classmethod
+    def for_rows(cls, row_ids):
+        fields = {
+            f"{cls.field_prefix}-{row_id}": RadioField(
+                choices=select_choices(cls.choices), validators=[Optional()]
+            )
+            for row_id in row_ids
+        }
+        return type(cls.__name__, (cls,), fields | {"row_ids": tuple(row_ids)})()
+
+    def row_field(self, row_id: int):
+        return self[f"{self.field_prefix}-{row_id}"]
+
+    def validate(self, extra_validators=None) -> bool:
+        if super().validate(extra_validators):
+            return True
+        if any(self.row_field(i).errors for i in self.row_ids):
+            self.form_errors.append(self.message)
+        return False
+
+    def raw_marks(self) -> dict[int, str | None]:
+        """Each row's chosen value, None where nothing was chosen."""
+        return {row_id: self.row_field(row_id).data or None for row_id in self.row_ids}

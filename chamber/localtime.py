@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 
 from chamber.db import utcnow
+from chamber.exceptions import ChamberError
 
 
 def chamber_zone() -> ZoneInfo:
@@ -51,3 +52,16 @@ def local_day_bounds(first: date | None, last: date | None) -> tuple[datetime | 
 
 def quarter_start(day: date) -> date:
     return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def check_work_day(member, day: date | None, field_name: str = "contributed_on") -> None:
+    """Not in the future (chamber time) and not before the member joined the chamber."""
+    if day is None:
+        raise ChamberError("Enter the date.", field=field_name)
+    if day > chamber_today():
+        raise ChamberError("This date is in the future.", field=field_name)
+    if day < member.joined_on:
+        raise ChamberError(
+            f"This date is before you joined the chamber ({member.joined_on:%d %b %Y}).",
+            field=field_name,
+        )

@@ -11,7 +11,6 @@ from chamber.once import FormSubmission
 from chamber.one_to_ones.models import OneToOne
 from chamber.projects.models import Project, Shift, ShiftSignup
 from chamber.referrals.models import Referral, ReferralEvent
-from chamber.reports.models import EngagementThresholds
 from chamber.relationships.models import (
     Introduction,
     NetworkSnapshot,
@@ -20,6 +19,7 @@ from chamber.relationships.models import (
     TieBacklog,
     TieEntry,
 )
+from chamber.reports.models import EngagementThresholds
 
 __all__ = [
     "Affiliation",

@@ -7,13 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from chamber.contributions.models import (
-    Contribution,
-    ContributionKind,
-    ContributionStatus,
-    WorkMode,
-)
+from chamber.contributions.models import Contribution, ContributionKind, ContributionStatus
 from chamber.db import utcnow
+from chamber.enums import WorkMode
 from chamber.extensions import db
 from chamber.localtime import chamber_today
 from chamber.meetings.models import Meeting, MeetingMode

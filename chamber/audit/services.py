@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import has_request_context, request
 
 from chamber.audit.models import AuditEntry
 from chamber.extensions import db
-from chamber.members.models import Member
+
+if TYPE_CHECKING:
+    from chamber.members.models import Member
 
 # Never stored in before/after, whatever a caller passes.
 _SECRET_FIELDS = {"password", "password_hash", "session_token", "token", "csrf_token"}

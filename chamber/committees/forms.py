@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
-from wtforms import EmailField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from chamber.committees.models import CommitteeRole
-from chamber.forms import ChamberForm
-from chamber.members.forms import plain_text
+from chamber.forms import ChamberForm, plain_text
+from chamber.once import FormTokenField
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -37,6 +37,10 @@ class CommitteeForm(ChamberForm):
         return {name: getattr(self, name).data or "" for name in self.FIELDS}
 
 
+class NewCommitteeForm(CommitteeForm):
+    form_token = FormTokenField()
+
+
 # A {value: label} mapping: the choices shape every WTForms 3.x accepts without warnings.
 ROLE_CHOICES = {role.value: role.label for role in CommitteeRole}
 
@@ -59,3 +63,23 @@ class JoinRequestForm(ChamberForm):
     message = TextAreaField(
         "Why you would like to join (optional)", validators=[Optional(), Length(max=500)]
     )
+
+
+class JoinDecisionForm(ChamberForm):
+    """A lead's answer to a join request: the button pressed."""
+
+    decision = SelectField(
+        "Decision",
+        choices={"approve": "Approve", "decline": "Decline"},
+        validators=[DataRequired("Approve or decline the request.")],
+    )
+
+    @property
+    def approves(self) -> bool:
+        return self.decision.data == "approve"
+
+
+class ArchiveForm(ChamberForm):
+    """Staff archive a committee (archived=1) or restore it (archived=0)."""
+
+    archived = BooleanField(false_values=("0", "", "false"))

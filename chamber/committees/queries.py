@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import abort
 from sqlalchemy.orm import contains_eager, joinedload
 
 from chamber.committees.models import (
@@ -43,6 +44,21 @@ def committee_list(*, include_archived: bool = False) -> list[tuple[Committee, i
 
 def committee_by_slug(slug: str) -> Committee | None:
     return db.session.scalar(sa.select(Committee).where(Committee.slug == slug))
+
+
+def load_committee(slug: str) -> Committee:
+    """The loader of every page under /committees/<slug>: the committee, or a 404 page."""
+    return db.first_or_404(sa.select(Committee).where(Committee.slug == slug))
+
+
+def roster_size(committee: Committee) -> int:
+    """How many active members serve on the committee."""
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(CommitteeMembership)
+        .join(CommitteeMembership.member)
+        .where(CommitteeMembership.committee_id == committee.id, Member.is_active.is_(True))
+    )
 
 
 def roster(committee: Committee) -> list[CommitteeMembership]:

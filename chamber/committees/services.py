@@ -17,10 +17,11 @@ from chamber.committees.models import (
     JoinRequestStatus,
 )
 from chamber.db import utcnow
-from chamber.exceptions import Conflict, NotAllowed, StaleEdit
+from chamber.exceptions import ChamberError, Conflict, NotAllowed, StaleEdit
 from chamber.extensions import db
 from chamber.members.models import Member
-from chamber.notifications.services import notify
+from chamber.notifications.services import notify, path_for
+from chamber.once import change_once
 
 
 def slugify(text: str) -> str:
@@ -100,6 +101,17 @@ def get_membership(committee: Committee, member: Member) -> CommitteeMembership 
     )
 
 
+def appoint_by_email(
+    actor: Member, committee: Committee, email: str, role: CommitteeRole
+) -> Member:
+    """Staff put the member with this e-mail address on the committee in a role."""
+    member = db.session.scalar(sa.select(Member).where(Member.email == email.strip().lower()))
+    if member is None:
+        raise ChamberError("No member has this e-mail address.", field="email")
+    appoint(actor, committee, member, role)
+    return member
+
+
 def appoint(actor: Member, committee: Committee, member: Member, role: CommitteeRole) -> None:
     """Staff put a member on the committee in a role (co-chairs and several leads allowed)."""
     if committee.is_archived:
@@ -131,7 +143,7 @@ def appoint(actor: Member, committee: Committee, member: Member, role: Committee
         member,
         "role_changed",
         f"You are now {role.label.lower()} of {committee.name}.",
-        f"/committees/{committee.slug}",
+        path_for("committees.show", slug=committee.slug),
         subject=f"Your role in {committee.name}",
     )
     activity.membership_changed.send(actor, membership=membership, change=change)
@@ -206,7 +218,7 @@ def request_to_join(member: Member, committee: Committee, message: str) -> JoinR
             lead,
             "join_request",
             f"{member.full_name} asks to join {committee.name}.",
-            f"/committees/{committee.slug}/manage/roster",
+            path_for("committees.manage_roster", slug=committee.slug),
             subject=f"Join request for {committee.name}",
         )
     return join_request
@@ -217,14 +229,12 @@ def decide_join_request(actor: Member, join_request: JoinRequest, approve: bool)
     if join_request.member_id == actor.id and not actor.is_staff:
         raise NotAllowed("Another lead decides on your own request.")
     status = JoinRequestStatus.APPROVED if approve else JoinRequestStatus.DECLINED
-    result = db.session.execute(
+    change_once(
         sa.update(JoinRequest)
         .where(JoinRequest.id == join_request.id, JoinRequest.status == JoinRequestStatus.PENDING)
-        .values(status=status, decided_at=utcnow(), decided_by_id=actor.id)
-        .execution_options(synchronize_session=False)
+        .values(status=status, decided_at=utcnow(), decided_by_id=actor.id),
+        "This request was already decided.",
     )
-    if result.rowcount != 1:
-        raise Conflict("This request was already decided.")
     db.session.refresh(join_request)
     committee, member = join_request.committee, join_request.member
     if approve and get_membership(committee, member) is None:
@@ -243,7 +253,7 @@ def decide_join_request(actor: Member, join_request: JoinRequest, approve: bool)
         member,
         "join_decided",
         f"Your request to join {committee.name} was {verdict}.",
-        f"/committees/{committee.slug}",
+        path_for("committees.show", slug=committee.slug),
         subject=f"{committee.name}: request {verdict}",
     )
 

@@ -2,29 +2,27 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from chamber import authz
 from chamber.authz import require
 from chamber.committees import queries, services
-from chamber.committees.forms import AppointForm, CommitteeForm, JoinRequestForm, RoleForm
-from chamber.committees.models import Committee, CommitteeRole, JoinRequest
-from chamber.contributions.summary import committee_work_summary
-from chamber.exceptions import ChamberError
+from chamber.committees.forms import (
+    AppointForm,
+    ArchiveForm,
+    CommitteeForm,
+    JoinDecisionForm,
+    JoinRequestForm,
+    NewCommitteeForm,
+    RoleForm,
+)
+from chamber.committees.models import Committee, CommitteeRole
 from chamber.extensions import db
+from chamber.flow import finish, finish_create
 from chamber.members.models import Member
 
 bp = Blueprint("committees", __name__)
-
-
-def load_committee(slug: str) -> Committee:
-    """The committee with this slug, or a 404 page."""
-    committee = queries.committee_by_slug(slug)
-    if committee is None:
-        abort(404)
-    return committee
 
 
 @bp.get("/committees")
@@ -50,59 +48,51 @@ def _render_committee(committee: Committee, join_form: JoinRequestForm | None = 
 @bp.get("/committees/<slug>")
 @login_required
 def show(slug: str):
-    committee = load_committee(slug)
+    committee = queries.load_committee(slug)
     if committee.is_archived:
         require(authz.is_staff(current_user) or authz.is_committee_member(current_user, committee))
     return _render_committee(committee)
 
 
+def _committee_url(committee: Committee) -> str:
+    return url_for("committees.show", slug=committee.slug)
+
+
+def _roster_url(committee: Committee) -> str:
+    return url_for("committees.manage_roster", slug=committee.slug)
+
+
 @bp.post("/committees/<slug>/join")
 @login_required
 def join(slug: str):
-    committee = load_committee(slug)
+    committee = queries.load_committee(slug)
     require(authz.can_request_to_join(current_user, committee))
     form = JoinRequestForm()
     if form.validate_on_submit():
-        try:
-            services.request_to_join(current_user, committee, form.message.data)
-        except ChamberError as error:
-            # Not about what was typed (already a member, already asked): say so on the page.
-            db.session.rollback()
-            flash(error.message, "error")
-            return redirect(url_for("committees.show", slug=committee.slug))
-        else:
-            db.session.commit()
-            flash(f"Your request to join {committee.name} is sent to its leads.", "success")
-            return redirect(url_for("committees.show", slug=committee.slug))
+        # A refusal is not about what was typed (already a member, already asked): it is
+        # flashed on the committee's page.
+        return finish(
+            lambda: services.request_to_join(current_user, committee, form.message.data),
+            success=f"Your request to join {committee.name} is sent to its leads.",
+            to=_committee_url(committee),
+        )
     return _render_committee(committee, form), 400
 
 
 @bp.post("/committees/<slug>/leave")
 @login_required
 def leave(slug: str):
-    committee = load_committee(slug)
+    committee = queries.load_committee(slug)
     require(authz.can_leave_committee(current_user, committee))
-    services.leave_committee(current_user, committee)
-    db.session.commit()
-    flash(f"You have left {committee.name}.", "info")
-    return redirect(url_for("committees.show", slug=committee.slug))
+    return finish(
+        lambda: services.leave_committee(current_user, committee),
+        success=f"You have left {committee.name}.",
+        category="info",
+        to=_committee_url(committee),
+    )
 
 
 # The lead's manage area ------------------------------------------------------------------
-
-
-@bp.get("/committees/<slug>/manage/")
-@login_required
-def manage_dashboard(slug: str):
-    committee = load_committee(slug)
-    require(authz.can_lead_committee(current_user, committee))
-    return render_template(
-        "committees/manage/dashboard.html",
-        committee=committee,
-        roster_size=len(queries.roster(committee)),
-        join_requests=queries.pending_join_requests(committee),
-        work=committee_work_summary(committee),
-    )
 
 
 def _render_roster(committee: Committee, appoint_form: AppointForm | None = None):
@@ -119,7 +109,7 @@ def _render_roster(committee: Committee, appoint_form: AppointForm | None = None
 @bp.get("/committees/<slug>/manage/roster")
 @login_required
 def manage_roster(slug: str):
-    committee = load_committee(slug)
+    committee = queries.load_committee(slug)
     require(authz.can_lead_committee(current_user, committee))
     return _render_roster(committee)
 
@@ -127,86 +117,68 @@ def manage_roster(slug: str):
 @bp.post("/committees/<slug>/manage/join-requests/<int:request_id>")
 @login_required
 def manage_decide_join_request(slug: str, request_id: int):
-    committee = load_committee(slug)
-    join_request = db.get_or_404(JoinRequest, request_id)
-    if join_request.committee_id != committee.id:
-        abort(404)
+    committee = queries.load_committee(slug)
+    join_request = queries.load_join_request(committee, request_id)
     require(authz.can_decide_join_request(current_user, join_request))
-    decision = request.form.get("decision")
-    if decision not in {"approve", "decline"}:
-        abort(400)
-    try:
-        services.decide_join_request(current_user, join_request, decision == "approve")
-    except ChamberError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(f"{join_request.member.full_name}: request {decision}d.", "success")
-    return redirect(url_for("committees.manage_roster", slug=committee.slug))
+    form = JoinDecisionForm()
+    if not form.validate_on_submit():
+        flash("Approve or decline the request.", "error")
+        return redirect(_roster_url(committee))
+    verdict = "approved" if form.approves else "declined"
+    return finish(
+        lambda: services.decide_join_request(current_user, join_request, form.approves),
+        success=f"{join_request.member.full_name}: request {verdict}.",
+        to=_roster_url(committee),
+    )
 
 
 @bp.post("/committees/<slug>/manage/appoint")
 @login_required
 def manage_appoint(slug: str):
-    committee = load_committee(slug)
+    committee = queries.load_committee(slug)
     require(authz.can_manage_committees(current_user))
     form = AppointForm()
     if form.validate_on_submit():
-        member = db.session.scalar(
-            sa.select(Member).where(Member.email == form.email.data.strip().lower())
+        role = CommitteeRole(form.role.data)
+        done = finish(
+            lambda: services.appoint_by_email(current_user, committee, form.email.data, role),
+            success=lambda member: f"{member.full_name} is {role.value} of {committee.name}.",
+            to=_roster_url(committee),
+            form=form,
         )
-        if member is None:
-            form.email.errors = [*form.email.errors, "No member has this e-mail address."]
-        else:
-            try:
-                services.appoint(current_user, committee, member, CommitteeRole(form.role.data))
-            except ChamberError as error:
-                db.session.rollback()
-                form.add_error(error)
-            else:
-                db.session.commit()
-                flash(f"{member.full_name} is {form.role.data} of {committee.name}.", "success")
-                return redirect(url_for("committees.manage_roster", slug=committee.slug))
+        if done:
+            return done
     return _render_roster(committee, form), 400
 
 
 @bp.post("/committees/<slug>/manage/roster/<int:member_id>/role")
 @login_required
 def manage_change_role(slug: str, member_id: int):
-    committee = load_committee(slug)
+    committee = queries.load_committee(slug)
     member = db.get_or_404(Member, member_id)
     require(authz.can_manage_committees(current_user))
     form = RoleForm()
     if not form.validate_on_submit():
         flash("Choose a role.", "error")
-    else:
-        try:
-            services.appoint(current_user, committee, member, CommitteeRole(form.role.data))
-        except ChamberError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(f"{member.full_name} is now {form.role.data}.", "success")
-    return redirect(url_for("committees.manage_roster", slug=committee.slug))
+        return redirect(_roster_url(committee))
+    return finish(
+        lambda: services.appoint(current_user, committee, member, CommitteeRole(form.role.data)),
+        success=f"{member.full_name} is now {form.role.data}.",
+        to=_roster_url(committee),
+    )
 
 
 @bp.post("/committees/<slug>/manage/roster/<int:member_id>/remove")
 @login_required
 def manage_remove(slug: str, member_id: int):
-    committee = load_committee(slug)
+    committee = queries.load_committee(slug)
     member = db.get_or_404(Member, member_id)
     require(authz.can_manage_committees(current_user))
-    try:
-        services.remove_from_committee(current_user, committee, member)
-    except ChamberError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(f"{member.full_name} is no longer on {committee.name}.", "success")
-    return redirect(url_for("committees.manage_roster", slug=committee.slug))
+    return finish(
+        lambda: services.remove_from_committee(current_user, committee, member),
+        success=f"{member.full_name} is no longer on {committee.name}.",
+        to=_roster_url(committee),
+    )
 
 
 # Staff: create, edit, archive ------------------------------------------------------------
@@ -216,49 +188,54 @@ def manage_remove(slug: str, member_id: int):
 @login_required
 def manage_create():
     require(authz.can_manage_committees(current_user))
-    form = CommitteeForm()
+    form = NewCommitteeForm()
     if form.validate_on_submit():
-        try:
-            committee = services.create_committee(current_user, form.committee_data())
-        except ChamberError as error:
-            db.session.rollback()
-            form.add_error(error)
-        else:
-            db.session.commit()
-            flash(f"{committee.name} is created. Appoint its chair next.", "success")
-            return redirect(url_for("committees.manage_roster", slug=committee.slug))
-    return render_template("committees/manage/edit.html", form=form, committee=None)
+        done = finish_create(
+            form,
+            lambda: services.create_committee(current_user, form.committee_data()),
+            success=lambda committee: f"{committee.name} is created. Appoint its chair next.",
+            to=_roster_url,
+        )
+        if done:
+            return done
+    status = 400 if form.is_submitted() else 200
+    return render_template("committees/manage/edit.html", form=form, committee=None), status
 
 
 @bp.route("/staff/committees/<slug>/edit", methods=["GET", "POST"])
 @login_required
 def manage_edit(slug: str):
-    committee = load_committee(slug)
+    committee = queries.load_committee(slug)
     require(authz.can_manage_committees(current_user))
     form = CommitteeForm(obj=committee)
     if form.validate_on_submit():
-        try:
-            services.update_committee(
+        done = finish(
+            lambda: services.update_committee(
                 current_user, committee, form.committee_data(), form.version_id.data
-            )
-        except ChamberError as error:
-            db.session.rollback()
-            form.add_error(error)
-            form.version_id.data = committee.version_id  # the next save is a deliberate one
-        else:
-            db.session.commit()
-            flash(f"{committee.name} is saved.", "success")
-            return redirect(url_for("committees.show", slug=committee.slug))
-    return render_template("committees/manage/edit.html", form=form, committee=committee)
+            ),
+            success=f"{form.name.data} is saved.",
+            to=lambda _: _committee_url(committee),
+            form=form,
+        )
+        if done:
+            return done
+        form.version_id.data = committee.version_id  # the next save is a deliberate one
+    status = 400 if form.is_submitted() else 200
+    return render_template("committees/manage/edit.html", form=form, committee=committee), status
 
 
 @bp.post("/staff/committees/<slug>/archive")
 @login_required
 def manage_archive(slug: str):
-    committee = load_committee(slug)
+    committee = queries.load_committee(slug)
     require(authz.can_manage_committees(current_user))
-    archived = request.form.get("archived") == "1"
-    services.set_committee_archived(current_user, committee, archived)
-    db.session.commit()
-    flash(f"{committee.name} is {'archived' if archived else 'active again'}.", "success")
-    return redirect(url_for("committees.show", slug=committee.slug))
+    form = ArchiveForm()
+    if not form.validate_on_submit():
+        flash("Please try again.", "error")
+        return redirect(_committee_url(committee))
+    archived = form.archived.data
+    return finish(
+        lambda: services.set_committee_archived(current_user, committee, archived),
+        success=f"{committee.name} is {'archived' if archived else 'active again'}.",
+        to=_committee_url(committee),
+    )

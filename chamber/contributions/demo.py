@@ -7,18 +7,15 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from chamber.contributions.models import (
-    Contribution,
-    ContributionKind,
-    ContributionStatus,
-    WorkMode,
-)
+from chamber.contributions.models import Contribution, ContributionKind, ContributionStatus
 from chamber.db import utcnow
-from chamber.demo.context import SeedContext, bulk_insert
+from chamber.enums import WorkMode
 from chamber.extensions import db
+from chamber.localtime import utc_to_local
 from chamber.meetings.demo import active_committee_ids
 from chamber.members.models import Member
-from chamber.projects.models import Project, ProjectStatus
+from chamber.projects.models import Project, ProjectStatus, Shift, ShiftSignup, SignupStatus
+from chamber.seeding import SeedContext, bulk_insert
 
 TARGET = {"small": 2400, "large": 300_000}  # rows in all, shift credits included
 DESCRIPTIONS = {
@@ -114,3 +111,54 @@ def seed_contributions(ctx: SeedContext) -> None:
         )
     bulk_insert(Contribution, rows)
     ctx.counts["contributions"] = ctx.counts.get("contributions", 0) + len(rows)
+
+
+def seed_shift_credits(ctx: SeedContext) -> None:
+    """Every attended demo shift earns its approved contribution, as marking it does."""
+    rows = db.session.execute(
+        sa.select(
+            ShiftSignup.id,
+            ShiftSignup.member_id,
+            ShiftSignup.marked_by_id,
+            Shift.project_id,
+            Shift.title,
+            Shift.starts_at,
+            Shift.ends_at,
+            Shift.mode,
+            Project.committee_id,
+        )
+        .join(ShiftSignup.shift)
+        .join(Shift.project)
+        .where(ShiftSignup.status == SignupStatus.ATTENDED)
+        .order_by(ShiftSignup.id)
+    ).all()
+    credited = []
+    for row in rows:
+        minutes = (row.ends_at - row.starts_at).total_seconds() / 60
+        reviewer = row.marked_by_id
+        if reviewer == row.member_id:
+            reviewer = next(
+                (m for m in ctx.leads.get(row.committee_id, []) if m != reviewer),
+                ctx.demo["director"],
+            )
+        credited.append(
+            {
+                "member_id": row.member_id,
+                "committee_id": row.committee_id,
+                "project_id": row.project_id,
+                "shift_signup_id": row.id,
+                "kind": ContributionKind.VOLUNTEER_HOURS,
+                "hours": Decimal(round(minutes / 15)) / 4,
+                "contributed_on": utc_to_local(row.starts_at).date(),
+                "description": f"Shift: {row.title}",
+                "mode": row.mode,
+                "status": ContributionStatus.APPROVED,
+                "reviewer_id": reviewer,
+                "reviewed_at": row.ends_at,
+                "review_note": "Attendance on the shift",
+                "created_at": row.ends_at,
+                "updated_at": row.ends_at,
+            }
+        )
+    bulk_insert(Contribution, credited)
+    ctx.counts["contributions"] = ctx.counts.get("contributions", 0) + len(credited)

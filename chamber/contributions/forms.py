@@ -7,26 +7,26 @@ from decimal import Decimal
 from wtforms import (
     DateField,
     DecimalField,
-    HiddenField,
     SelectField,
     SelectMultipleField,
+    StringField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from chamber.contributions.models import ContributionKind, ContributionStatus, WorkMode
-from chamber.forms import ChamberForm, database_id, form_token_format, parse_id
+from chamber.contributions.models import ContributionKind, ContributionStatus
+from chamber.enums import WorkMode
+from chamber.forms import (
+    MODE_CHOICES,
+    ChamberForm,
+    database_id,
+    not_in_future,
+    select_choices,
+)
 from chamber.localtime import chamber_today
-
-
-def select_choices(pairs) -> list[SelectChoice]:
-    """(value, label) pairs as the SelectChoice objects WTForms 3.3 expects."""
-    return [SelectChoice(str(value), label) for value, label in pairs]
-
+from chamber.once import FormTokenField
 
 KIND_CHOICES = select_choices((kind.value, kind.label) for kind in ContributionKind)
-MODE_CHOICES = select_choices((mode.value, mode.label) for mode in WorkMode)
 
 
 def quarter_hours(form, field) -> None:
@@ -39,11 +39,6 @@ def quarter_hours(form, field) -> None:
         raise ValidationError("Hours must be between 0.25 and 24.")
     if (field.data * 4) % 1 != 0:
         raise ValidationError("Use quarter hours: .25, .5 or .75.")
-
-
-def not_in_future(form, field) -> None:
-    if field.data and field.data > chamber_today():
-        raise ValidationError("This date is in the future.")
 
 
 class ContributionForm(ChamberForm):
@@ -97,7 +92,7 @@ class ContributionForm(ChamberForm):
 class LogContributionForm(ContributionForm):
     """A new contribution: one per rendered form, so a second POST of it saves nothing."""
 
-    form_token = HiddenField(validators=[form_token_format])
+    form_token = FormTokenField()
 
 
 class HistoryFilterForm(ChamberForm):
@@ -123,29 +118,39 @@ class HistoryFilterForm(ChamberForm):
 
 
 class DecisionForm(ChamberForm):
-    """Approve or reject the ticked contributions (or one, from its row), with a note."""
+    """Approve or reject the ticked contributions (or one, from its row), with a note. The
+    button pressed is `decision`: "approve"/"reject" for the ticked rows,
+    "approve-<id>"/"reject-<id>" for one row."""
 
     contribution_ids = SelectMultipleField(
         "Contributions", coerce=database_id, validate_choice=False
     )
+    decision = StringField(validators=[InputRequired("Choose approve or reject.")])
     note = TextAreaField(
         "Note to the member",
         validators=[Optional(), Length(max=500)],
         description="Required when rejecting; sent with the decision.",
     )
 
-    def decision(self, raw: str | None) -> tuple[bool, list[int]] | None:
-        """(approve?, ids) from the button pressed: "approve"/"reject" for the ticked rows,
-        "approve-<id>"/"reject-<id>" for one row."""
-        raw = raw or ""
-        verb, _, single = raw.partition("-")
+    def validate_decision(self, field) -> None:
+        verb, _, single = (field.data or "").partition("-")
         if verb not in {"approve", "reject"}:
-            return None
+            raise ValidationError("Choose approve or reject.")
         if single:
-            if parse_id(single) is None:  # not an id in the database's range
-                return None
-            return verb == "approve", [int(single)]
-        return verb == "approve", list(self.contribution_ids.data or [])
+            try:
+                database_id(single)
+            except ValueError as exc:
+                raise ValidationError("This contribution is not in the queue.") from exc
+
+    @property
+    def approves(self) -> bool:
+        return self.decision.data.startswith("approve")
+
+    @property
+    def chosen_ids(self) -> list[int]:
+        """The one row's id, or the ticked rows."""
+        _, _, single = self.decision.data.partition("-")
+        return [int(single)] if single else list(self.contribution_ids.data or [])
 
 
 class HoursReportForm(ChamberForm):

@@ -11,22 +11,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from chamber.db import Base, TimestampMixin, str_enum
+from chamber.enums import WorkMode
 
 if TYPE_CHECKING:
     from chamber.committees.models import Committee
     from chamber.members.models import Member
     from chamber.projects.models import Project, ShiftSignup
-
-
-class WorkMode(enum.StrEnum):
-    """How an interaction happened: the distinction the whole product is about."""
-
-    IN_PERSON = "in_person"
-    ONLINE = "online"
-
-    @property
-    def label(self) -> str:
-        return "In person" if self is WorkMode.IN_PERSON else "Online"
 
 
 class ContributionKind(enum.StrEnum):
@@ -51,6 +41,8 @@ class ContributionStatus(enum.StrEnum):
     PENDING = "pending"
     APPROVED = "approved"
     REJECTED = "rejected"
+    #: approved hours that no longer count (a shift re-marked as a no-show): kept, audited
+    WITHDRAWN = "withdrawn"
 
     @property
     def label(self) -> str:
@@ -85,8 +77,6 @@ class Contribution(TimestampMixin, Base):
     reviewer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("members.id"))
     reviewed_at: Mapped[datetime | None]
     review_note: Mapped[str] = mapped_column(sa.String(500), default="")
-    # One per rendered log form: a second POST of the same form finds this row (unique).
-    form_token: Mapped[str | None] = mapped_column(sa.String(36), unique=True)
 
     member: Mapped[Member] = relationship(foreign_keys=[member_id])
     committee: Mapped[Committee] = relationship()

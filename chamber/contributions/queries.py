@@ -11,7 +11,8 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import joinedload
 
 from chamber.committees.models import Committee, CommitteeMembership
-from chamber.contributions.models import Contribution, ContributionStatus, WorkMode
+from chamber.contributions.models import Contribution, ContributionStatus
+from chamber.enums import WorkMode
 from chamber.extensions import db
 from chamber.localtime import chamber_today
 from chamber.members.models import Member

@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
 from chamber import activity
 from chamber.audit.services import record_audit
 from chamber.committees.models import Committee, CommitteeMembership
 from chamber.contributions.models import Contribution, ContributionKind, ContributionStatus
 from chamber.db import utcnow
-from chamber.exceptions import ChamberError, Conflict, NotAllowed
+from chamber.exceptions import ChamberError, NotAllowed
 from chamber.extensions import db
-from chamber.localtime import chamber_today, utc_to_local
+from chamber.localtime import check_work_day, utc_to_local
 from chamber.members.models import Member
-from chamber.notifications.services import notify, register_kind
-from chamber.projects.models import Project, ProjectStatus
+from chamber.notifications.services import notify, path_for, register_kind
+from chamber.once import change_once
+from chamber.projects import services as project_services
+from chamber.projects.models import Project, ProjectStatus, Shift, ShiftSignup, SignupStatus
 
 register_kind("contribution_decided", "A lead approved or rejected my contribution")
 
@@ -36,19 +36,6 @@ def check_hours(hours: Decimal | None) -> None:
         raise ChamberError("Hours must be between 0.25 and 24.", field="hours")
     if (hours * 4) % 1 != 0:
         raise ChamberError("Use quarter hours: .25, .5 or .75.", field="hours")
-
-
-def check_work_day(member: Member, day: date | None, field_name: str = "contributed_on") -> None:
-    """Not in the future (chamber time) and not before the member joined the chamber."""
-    if day is None:
-        raise ChamberError("Enter the date.", field=field_name)
-    if day > chamber_today():
-        raise ChamberError("This date is in the future.", field=field_name)
-    if day < member.joined_on:
-        raise ChamberError(
-            f"This date is before you joined the chamber ({member.joined_on:%d %b %Y}).",
-            field=field_name,
-        )
 
 
 def _check_fields(member: Member, data: dict) -> tuple[Committee, Project | None]:
@@ -77,32 +64,8 @@ def _check_fields(member: Member, data: dict) -> tuple[Committee, Project | None
     return committee, project
 
 
-class AlreadyLogged(Conflict):
-    """The log form was posted before: the contribution it created is `contribution_id`."""
-
-    def __init__(self, contribution_id: int):
-        super().__init__("This contribution was already logged.")
-        self.contribution_id = contribution_id
-
-
-def _by_form_token(form_token: str) -> Contribution | None:
-    return db.session.scalar(sa.select(Contribution).where(Contribution.form_token == form_token))
-
-
-def _check_not_logged(member: Member, form_token: str) -> None:
-    """Raise AlreadyLogged if this form was saved before (by this member)."""
-    existing = _by_form_token(form_token)
-    if existing is None:
-        return
-    if existing.member_id != member.id:
-        raise Conflict("This form has expired. Please reload the page.")
-    raise AlreadyLogged(existing.id)
-
-
-def log_contribution(member: Member, data: dict, form_token: str) -> Contribution:
-    """A member records work; it waits for a lead's approval before it counts. Once per
-    rendered form: raises AlreadyLogged when this form was posted before (double click)."""
-    _check_not_logged(member, form_token)
+def log_contribution(member: Member, data: dict) -> Contribution:
+    """A member records work; it waits for a lead's approval before it counts."""
     committee, project = _check_fields(member, data)
     contribution = Contribution(
         member_id=member.id,
@@ -114,18 +77,9 @@ def log_contribution(member: Member, data: dict, form_token: str) -> Contributio
         description=data.get("description") or "",
         mode=data["mode"],
         status=ContributionStatus.PENDING,
-        form_token=form_token,
     )
-    try:
-        # A savepoint: if a concurrent post of the same form won the race, the unique
-        # form_token refuses this row and only the savepoint is undone.
-        with db.session.begin_nested():
-            db.session.add(contribution)
-            db.session.flush()
-    except IntegrityError:
-        if _by_form_token(form_token) is None:
-            raise
-        _check_not_logged(member, form_token)
+    db.session.add(contribution)
+    db.session.flush()
     return contribution
 
 
@@ -134,7 +88,7 @@ def update_contribution(member: Member, contribution: Contribution, data: dict) 
     if contribution.member_id != member.id:
         raise NotAllowed("Only the member who logged this contribution may edit it.")
     committee, project = _check_fields(member, data)
-    result = db.session.execute(
+    change_once(
         sa.update(Contribution)
         .where(
             Contribution.id == contribution.id,
@@ -149,11 +103,9 @@ def update_contribution(member: Member, contribution: Contribution, data: dict) 
             description=data.get("description") or "",
             mode=data["mode"],
             updated_at=utcnow(),
-        )
-        .execution_options(synchronize_session=False)
+        ),
+        "A lead has already decided on this contribution; it can't be changed.",
     )
-    if result.rowcount != 1:
-        raise Conflict("A lead has already decided on this contribution; it can't be changed.")
     db.session.refresh(contribution)
 
 
@@ -161,16 +113,13 @@ def withdraw_contribution(member: Member, contribution: Contribution) -> None:
     """Take back a contribution that is still waiting for a decision."""
     if contribution.member_id != member.id:
         raise NotAllowed("Only the member who logged this contribution may withdraw it.")
-    result = db.session.execute(
-        sa.delete(Contribution)
-        .where(
+    change_once(
+        sa.delete(Contribution).where(
             Contribution.id == contribution.id,
             Contribution.status == ContributionStatus.PENDING,
-        )
-        .execution_options(synchronize_session=False)
+        ),
+        "A lead has already decided on this contribution; it can't be withdrawn.",
     )
-    if result.rowcount != 1:
-        raise Conflict("A lead has already decided on this contribution; it can't be withdrawn.")
     db.session.expunge(contribution)
 
 
@@ -184,17 +133,15 @@ def decide_contribution(
     if not approve and not note:
         raise ChamberError("Tell the member why the contribution is rejected.", field="note")
     status = ContributionStatus.APPROVED if approve else ContributionStatus.REJECTED
-    result = db.session.execute(
+    change_once(
         sa.update(Contribution)
         .where(
             Contribution.id == contribution.id,
             Contribution.status == ContributionStatus.PENDING,
         )
-        .values(status=status, reviewer_id=actor.id, reviewed_at=utcnow(), review_note=note)
-        .execution_options(synchronize_session=False)
+        .values(status=status, reviewer_id=actor.id, reviewed_at=utcnow(), review_note=note),
+        "This contribution was already decided.",
     )
-    if result.rowcount != 1:
-        raise Conflict("This contribution was already decided.")
     db.session.refresh(contribution)
     _after_decision(actor, contribution)
 
@@ -220,7 +167,7 @@ def _after_decision(actor: Member, contribution: Contribution) -> None:
         contribution.member,
         "contribution_decided",
         message,
-        f"/work?status={verdict}",
+        path_for("contributions.history", status=verdict),
         subject=f"Contribution {verdict}: {contribution.committee.name}",
     )
     activity.contribution_decided.send(actor, contribution=contribution)
@@ -228,20 +175,27 @@ def _after_decision(actor: Member, contribution: Contribution) -> None:
 
 @dataclass
 class BatchOutcome:
+    approved: bool = True
     decided: list[Contribution] = field(default_factory=list)
     skipped: list[tuple[Contribution | None, str]] = field(default_factory=list)
 
 
 def decide_contributions(
-    actor: Member, committee: Committee, contribution_ids: list[int], approve: bool, note: str
+    actor: Member,
+    committee: Committee,
+    contribution_ids: list[int],
+    approve: bool,
+    note: str,
+    outcome: BatchOutcome | None = None,
 ) -> BatchOutcome:
-    """Decide many at once; ones already decided or the actor's own are skipped and reported."""
+    """Decide many at once; ones already decided or the actor's own are skipped and reported
+    (in `outcome`, when the caller passes one to read even after a refusal)."""
     note = (note or "").strip()
     if not contribution_ids:
         raise ChamberError("Tick at least one contribution.", field="contribution_ids")
     if not approve and not note:
         raise ChamberError("Tell the members why their contributions are rejected.", field="note")
-    outcome = BatchOutcome()
+    outcome = outcome if outcome is not None else BatchOutcome(approved=approve)
     found = {
         contribution.id: contribution
         for contribution in db.session.scalars(
@@ -265,38 +219,79 @@ def decide_contributions(
     return outcome
 
 
-def credit_attended_shift(actor: Member, signup) -> Contribution:
-    """The approved contribution of an attended shift: hours and mode from the shift."""
-    shift = signup.shift
-    contribution = Contribution(
-        member_id=signup.member_id,
-        committee_id=shift.project.committee_id,
-        project_id=shift.project_id,
-        shift_signup_id=signup.id,
-        kind=ContributionKind.VOLUNTEER_HOURS,
-        hours=shift.hours,
-        contributed_on=utc_to_local(shift.starts_at).date(),
-        description=f"Shift: {shift.title}"[:1000],
-        mode=shift.mode,
-        status=ContributionStatus.APPROVED,
-        reviewer_id=actor.id,
-        reviewed_at=utcnow(),
-        review_note="Attendance on the shift",
+def record_shift_attendance(
+    actor: Member, shift: Shift, marks: dict[int, SignupStatus]
+) -> int:
+    """Mark a shift's sign-ups, then credit each newly attended one with its approved hours
+    and withdraw the hours of one no longer attended. Returns how many sign-ups changed."""
+    changed = project_services.mark_signups(actor, shift, marks)
+    for signup, previous in changed:
+        if signup.status is SignupStatus.ATTENDED:
+            credit_attended_shift(actor, signup)
+        elif previous is SignupStatus.ATTENDED:
+            withdraw_shift_credit(actor, signup)
+    return len(changed)
+
+
+def _shift_credit(signup: ShiftSignup) -> Contribution | None:
+    return db.session.scalar(
+        sa.select(Contribution).where(Contribution.shift_signup_id == signup.id)
     )
-    db.session.add(contribution)
+
+
+def credit_attended_shift(actor: Member, signup: ShiftSignup) -> Contribution:
+    """The approved contribution of an attended shift (hours and mode from the shift), once
+    per sign-up: marked attended again after a withdrawal, the same row counts again."""
+    shift = signup.shift
+    contribution = _shift_credit(signup)
+    if contribution is None:
+        contribution = Contribution(
+            member_id=signup.member_id,
+            committee_id=shift.project.committee_id,
+            project_id=shift.project_id,
+            shift_signup_id=signup.id,
+            kind=ContributionKind.VOLUNTEER_HOURS,
+            hours=shift.hours,
+            contributed_on=utc_to_local(shift.starts_at).date(),
+            description=f"Shift: {shift.title}"[:1000],
+            mode=shift.mode,
+        )
+        db.session.add(contribution)
+    contribution.status = ContributionStatus.APPROVED
+    contribution.reviewer_id = actor.id
+    contribution.reviewed_at = utcnow()
+    contribution.review_note = "Attendance on the shift"
     db.session.flush()
+    record_audit(
+        actor,
+        "contribution.credited",
+        contribution,
+        summary=f"{signup.member.full_name}: {contribution.hours} h for the shift "
+        f"“{shift.title}”",
+        after={"status": "approved", "hours": str(contribution.hours)},
+    )
     activity.contribution_decided.send(actor, contribution=contribution)
     return contribution
 
 
-def uncredit_shift(actor: Member, signup) -> None:
-    """A sign-up no longer marked attended loses the contribution it had earned."""
-    contribution = db.session.scalar(
-        sa.select(Contribution).where(Contribution.shift_signup_id == signup.id)
-    )
-    if contribution is None:
+def withdraw_shift_credit(actor: Member, signup: ShiftSignup) -> None:
+    """A sign-up no longer marked attended: its approved hours stop counting. The row stays
+    (withdrawn, with who and when) and the change is audited; nothing is deleted."""
+    contribution = _shift_credit(signup)
+    if contribution is None or contribution.status is not ContributionStatus.APPROVED:
         return
-    contribution.status = ContributionStatus.REJECTED
-    activity.contribution_decided.send(actor, contribution=contribution)
-    db.session.delete(contribution)
+    contribution.status = ContributionStatus.WITHDRAWN
+    contribution.reviewer_id = actor.id
+    contribution.reviewed_at = utcnow()
+    contribution.review_note = f"Attendance changed to {signup.status.label.lower()}"
     db.session.flush()
+    record_audit(
+        actor,
+        "contribution.withdrawn",
+        contribution,
+        summary=f"{signup.member.full_name}: {contribution.hours} h for the shift "
+        f"“{signup.shift.title}” no longer count",
+        before={"status": "approved"},
+        after={"status": "withdrawn", "note": contribution.review_note},
+    )
+    activity.contribution_decided.send(actor, contribution=contribution)

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from chamber.committees.models import Committee
 from chamber.contributions import queries
-from chamber.contributions.models import WorkMode
+from chamber.enums import WorkMode
 from chamber.localtime import chamber_today, quarter_start
 from chamber.meetings import queries as meeting_queries
 from chamber.projects import queries as project_queries

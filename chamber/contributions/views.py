@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from chamber import authz
 from chamber.authz import require
-from chamber.committees.views import load_committee
+from chamber.committees.queries import load_committee
 from chamber.contributions import queries, services
 from chamber.contributions.forms import (
     ContributionForm,
@@ -17,22 +17,21 @@ from chamber.contributions.forms import (
     HistoryFilterForm,
     HoursReportForm,
     LogContributionForm,
-    select_choices,
 )
-from chamber.contributions.models import Contribution, ContributionStatus, WorkMode
+from chamber.contributions.models import Contribution, ContributionStatus
 from chamber.csvexport import csv_response
-from chamber.exceptions import ChamberError
+from chamber.db import utcnow
+from chamber.enums import WorkMode
 from chamber.extensions import db
-from chamber.forms import new_form_token
+from chamber.flow import finish, finish_create
+from chamber.formatting import format_hours
+from chamber.forms import select_choices
 from chamber.localtime import chamber_today
 from chamber.paging import requested_page
-from chamber.templating import format_hours
+from chamber.projects import queries as project_queries
+from chamber.projects.forms import MARK_CHOICES, SignupMarksForm
 
 bp = Blueprint("contributions", __name__)
-
-
-def _page() -> int:
-    return requested_page()
 
 
 @bp.get("/work")
@@ -55,7 +54,7 @@ def history():
         status=ContributionStatus(values["status"]) if values["status"] else None,
         mode=WorkMode(values["mode"]) if values["mode"] else None,
         year=int(values["year"]) if (values["year"] or "").isdigit() else None,
-        page=_page(),
+        page=requested_page(),
     )
     return render_template(
         "contributions/history.html",
@@ -84,23 +83,16 @@ def log():
     if not form.committee_id.choices:
         flash("Join a committee first: contributions are logged for a committee.", "info")
         return redirect(url_for("committees.index"))
-    if request.method == "GET":
-        form.form_token.data = new_form_token()
     if form.validate_on_submit():
-        try:
-            services.log_contribution(member, form.contribution_data(), form.form_token.data)
-        except services.AlreadyLogged:
-            db.session.rollback()
-            flash("You had already sent this contribution; it is in your list.", "info")
-            return redirect(url_for("contributions.history"))
-        except ChamberError as error:
-            db.session.rollback()
-            form.add_error(error)
-        else:
-            db.session.commit()
-            flash("Thank you! Your contribution is waiting for a lead's approval.", "success")
-            return redirect(url_for("contributions.history"))
-        return render_template("contributions/form.html", form=form, contribution=None), 400
+        done = finish_create(
+            form,
+            lambda: services.log_contribution(member, form.contribution_data()),
+            success="Thank you! Your contribution is waiting for a lead's approval.",
+            to=lambda _contribution: url_for("contributions.history"),
+            already="You had already sent this contribution; it is in your list.",
+        )
+        if done:
+            return done
     status = 400 if form.is_submitted() else 200
     return render_template("contributions/form.html", form=form, contribution=None), status
 
@@ -116,15 +108,14 @@ def edit(contribution_id: int):
     member = current_user._get_current_object()
     form = _contribution_form(member, contribution)
     if form.validate_on_submit():
-        try:
-            services.update_contribution(member, contribution, form.contribution_data())
-        except ChamberError as error:
-            db.session.rollback()
-            form.add_error(error)
-        else:
-            db.session.commit()
-            flash("Your contribution is saved.", "success")
-            return redirect(url_for("contributions.history"))
+        done = finish(
+            lambda: services.update_contribution(member, contribution, form.contribution_data()),
+            success="Your contribution is saved.",
+            to=url_for("contributions.history"),
+            form=form,
+        )
+        if done:
+            return done
     status = 400 if form.is_submitted() else 200
     return render_template("contributions/form.html", form=form, contribution=contribution), status
 
@@ -134,23 +125,20 @@ def edit(contribution_id: int):
 def withdraw(contribution_id: int):
     contribution = db.get_or_404(Contribution, contribution_id)
     require(authz.can_view_contribution(current_user, contribution))
-    require(contribution.member_id == current_user.id)
-    try:
-        services.withdraw_contribution(current_user, contribution)
-    except ChamberError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash("Your contribution is withdrawn.", "info")
-    return redirect(url_for("contributions.history"))
+    require(authz.can_withdraw_contribution(current_user, contribution))
+    return finish(
+        lambda: services.withdraw_contribution(current_user, contribution),
+        success="Your contribution is withdrawn.",
+        category="info",
+        to=url_for("contributions.history"),
+    )
 
 
 # The lead's approval queue ---------------------------------------------------------------
 
 
 def _render_queue(committee, form: DecisionForm, status: int = 200):
-    page = queries.approval_queue(committee, page=_page())
+    page = queries.approval_queue(committee, page=requested_page())
     return (
         render_template(
             "contributions/manage/queue.html",
@@ -171,39 +159,38 @@ def manage_queue(slug: str):
     return _render_queue(committee, DecisionForm())
 
 
+def _decided_message(outcome: services.BatchOutcome) -> str:
+    verb = "approved" if outcome.approved else "rejected"
+    count = len(outcome.decided)
+    total = sum(c.hours for c in outcome.decided)
+    return (
+        f"{count} contribution{'s' if count != 1 else ''} {verb} ({format_hours(total)} h). "
+        "The members are notified."
+    )
+
+
 @bp.post("/committees/<slug>/manage/approvals")
 @login_required
 def manage_decide(slug: str):
     committee = load_committee(slug)
     require(authz.can_lead_committee(current_user, committee))
     form = DecisionForm()
-    if not form.validate_on_submit():
-        return _render_queue(committee, form, 400)
-    decision = form.decision(request.form.get("decision"))
-    if decision is None:
-        abort(400)
-    approve, ids = decision
-    try:
-        outcome = services.decide_contributions(
-            current_user, committee, ids, approve, form.note.data
+    if form.validate_on_submit():
+        outcome = services.BatchOutcome(approved=form.approves)
+        done = finish(
+            lambda: services.decide_contributions(
+                current_user, committee, form.chosen_ids, form.approves, form.note.data, outcome
+            ),
+            success=lambda outcome: _decided_message(outcome) if outcome.decided else None,
+            to=url_for("contributions.manage_queue", slug=committee.slug),
+            form=form,
         )
-    except ChamberError as error:
-        db.session.rollback()
-        form.add_error(error)
-        return _render_queue(committee, form, 400)
-    db.session.commit()
-    verb = "approved" if approve else "rejected"
-    if outcome.decided:
-        total = sum(c.hours for c in outcome.decided)
-        flash(
-            f"{len(outcome.decided)} contribution{'s' if len(outcome.decided) != 1 else ''} "
-            f"{verb} ({format_hours(total)} h). The members are notified.",
-            "success",
-        )
-    for contribution, reason in outcome.skipped:
-        who = f"{contribution.member.full_name}: " if contribution is not None else ""
-        flash(f"{who}{reason}", "warning")
-    return redirect(url_for("contributions.manage_queue", slug=committee.slug))
+        for contribution, reason in outcome.skipped:
+            who = f"{contribution.member.full_name}: " if contribution is not None else ""
+            flash(f"{who}{reason}", "warning")
+        if done:
+            return done
+    return _render_queue(committee, form, 400)
 
 
 @bp.get("/committees/<slug>/manage/hours.csv")
@@ -231,4 +218,39 @@ def manage_hours_csv(slug: str):
             ]
             for row in rows
         ),
+    )
+
+
+# Shift attendance: marking who came credits (or withdraws) their approved hours ----------
+
+
+@bp.route("/committees/<slug>/manage/shifts/<int:shift_id>/signups", methods=["GET", "POST"])
+@login_required
+def manage_shift_attendance(slug: str, shift_id: int):
+    committee = load_committee(slug)
+    shift = project_queries.load_shift(committee, shift_id)
+    require(authz.can_lead_committee(current_user, committee))
+    signups = project_queries.shift_signups(shift)
+    form = SignupMarksForm.for_rows([s.id for s in signups if s.status in MARK_CHOICES])
+    if form.validate_on_submit():
+        done = finish(
+            lambda: services.record_shift_attendance(current_user, shift, form.marks()),
+            success=lambda changed: f"Attendance saved ({changed} changed).",
+            to=request.path,
+            form=form,
+        )
+        if done:
+            return done
+    status = 400 if form.is_submitted() else 200
+    return (
+        render_template(
+            "projects/manage/signups.html",
+            committee=committee,
+            shift=shift,
+            signups=signups,
+            form=form,
+            choices=MARK_CHOICES,
+            is_started=shift.starts_at <= utcnow(),
+        ),
+        status,
     )

@@ -21,9 +21,8 @@ from chamber.committees.models import (
     JoinRequest,
     JoinRequestStatus,
 )
-from chamber.contributions.demo import seed_contributions
+from chamber.contributions.demo import seed_contributions, seed_shift_credits
 from chamber.db import utcnow
-from chamber.demo.context import DEMO_EMAIL_DOMAINS, SIZES, SeedContext, bulk_insert
 from chamber.extensions import db
 from chamber.meetings.demo import seed_meetings
 from chamber.members.models import (
@@ -38,6 +37,7 @@ from chamber.one_to_ones.demo import seed_one_to_ones
 from chamber.projects.demo import seed_projects
 from chamber.referrals.demo import seed_referrals
 from chamber.relationships.demo import seed_relationships
+from chamber.seeding import DEMO_EMAIL_DOMAINS, SIZES, SeedContext, bulk_insert
 
 DEMO_PASSWORD = "chamber-demo"  # noqa: S105 - the documented demo password (DESIGN.md)
 
@@ -485,6 +485,7 @@ SEED_STEPS: list[Callable[[SeedContext], None]] = [
     seed_committees,
     seed_meetings,
     seed_projects,
+    seed_shift_credits,
     seed_contributions,
     seed_one_to_ones,
     seed_referrals,

@@ -8,10 +8,10 @@ import sqlalchemy as sa
 
 from chamber.committees.models import Committee
 from chamber.db import utcnow
-from chamber.demo.context import SeedContext, bulk_insert
 from chamber.extensions import db
 from chamber.localtime import local_to_utc
 from chamber.meetings.models import Attendance, AttendanceStatus, Meeting, MeetingMode
+from chamber.seeding import SeedContext, bulk_insert
 
 TARGET = {"small": None, "large": 2000}  # None: every active committee meets monthly
 PLACES = ["Chamber office, 12 Main Street", "Riverside Library, room B", "Town Hall annex"]

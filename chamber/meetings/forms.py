@@ -3,31 +3,24 @@
 from __future__ import annotations
 
 from wtforms import DateTimeLocalField, EmailField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, Length, Optional
 
-from chamber.contributions.forms import select_choices
-from chamber.forms import ChamberForm
+from chamber.forms import (
+    LOCAL_FORMATS,
+    ChamberForm,
+    MarkSheetForm,
+    ends_after_start,
+    plain_text,
+    real_local_time,
+    select_choices,
+    sensible_year,
+)
 from chamber.localtime import local_to_utc, utc_to_local
 from chamber.meetings.models import AttendanceStatus, MeetingMode
-from chamber.members.forms import plain_text
+from chamber.once import FormTokenField
 
-LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 MODE_CHOICES = select_choices((mode.value, mode.label) for mode in MeetingMode)
 
-
-FIRST_YEAR, LAST_YEAR = 2000, 2099
-
-
-def sensible_year(form, field) -> None:
-    """Dates and times from 2000 to 2099: a typo like 0001 or 9999 is refused here rather
-    than overflowing when the local time is converted to UTC (or back, on every page)."""
-    if field.data and not FIRST_YEAR <= field.data.year <= LAST_YEAR:
-        raise ValidationError(f"Enter a date between {FIRST_YEAR} and {LAST_YEAR}.")
-
-
-def ends_after_start(form, field) -> None:
-    if field.data and form.starts_at.data and field.data <= form.starts_at.data:
-        raise ValidationError("The end must be after the start.")
 
 
 class MeetingForm(ChamberForm):
@@ -35,12 +28,17 @@ class MeetingForm(ChamberForm):
     starts_at = DateTimeLocalField(
         "Starts",
         format=LOCAL_FORMATS,
-        validators=[DataRequired("Enter the start time."), sensible_year],
+        validators=[DataRequired("Enter the start time."), sensible_year, real_local_time],
     )
     ends_at = DateTimeLocalField(
         "Ends",
         format=LOCAL_FORMATS,
-        validators=[DataRequired("Enter the end time."), sensible_year, ends_after_start],
+        validators=[
+            DataRequired("Enter the end time."),
+            sensible_year,
+            real_local_time,
+            ends_after_start,
+        ],
     )
     mode = SelectField("How we meet", choices=MODE_CHOICES, default=MeetingMode.IN_PERSON.value)
     place = StringField(
@@ -72,23 +70,20 @@ class MeetingForm(ChamberForm):
         }
 
 
-class AttendanceForm(ChamberForm):
-    """The CSRF-protected sheet; each member's mark is a radio group `attendance-<id>`."""
+class NewMeetingForm(MeetingForm):
+    form_token = FormTokenField()
 
-    def marks(self, formdata, member_ids) -> dict[int, AttendanceStatus | None] | None:
-        """Every member's mark, or None (with a form error) when a value is not a choice."""
-        marks: dict[int, AttendanceStatus | None] = {}
-        for member_id in member_ids:
-            raw = formdata.get(f"attendance-{member_id}", "")
-            if raw == "":
-                marks[member_id] = None
-                continue
-            try:
-                marks[member_id] = AttendanceStatus(raw)
-            except ValueError:
-                self.form_errors.append("Choose present, online, absent or excused for everyone.")
-                return None
-        return marks
+
+class AttendanceForm(MarkSheetForm):
+    """The attendance sheet: one radio group `attendance-<id>` per member; an empty group
+    clears that member's mark."""
+
+    field_prefix = "attendance"
+    choices = tuple((status.value, status.label) for status in AttendanceStatus)
+    message = "Choose present, online, absent or excused for everyone."
+
+    def marks(self) -> dict[int, AttendanceStatus | None]:
+        return {i: AttendanceStatus(v) if v else None for i, v in self.raw_marks().items()}
 
 
 class EventAttendeeForm(ChamberForm):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask import abort
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import joinedload
 
@@ -199,3 +200,12 @@ def committee_feed_meetings(committee: Committee) -> list[Meeting]:
             .order_by(Meeting.starts_at)
         )
     )
+
+
+def load_meeting(committee: Committee | None, meeting_id: int) -> Meeting:
+    """A meeting of this committee (or a chamber-wide event when `committee` is None), or a
+    404 page: another committee's meeting is missing here, not forbidden."""
+    meeting = db.get_or_404(Meeting, meeting_id)
+    if meeting.committee_id != (committee.id if committee else None):
+        abort(404)
+    return meeting

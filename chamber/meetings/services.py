@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from chamber import activity
+from chamber.audit.services import changes, record_audit
 from chamber.committees.models import Committee, CommitteeMembership
 from chamber.db import utcnow
 from chamber.exceptions import ChamberError, Conflict
@@ -36,6 +37,8 @@ def create_meeting(actor: Member, committee: Committee | None, data: dict) -> Me
     )
     db.session.add(meeting)
     db.session.flush()
+    where = committee.name if committee else "Chamber event"
+    record_audit(actor, "meeting.created", meeting, summary=f"{where}: {meeting.title}")
     return meeting
 
 
@@ -46,9 +49,18 @@ def update_meeting(actor: Member, meeting: Meeting, data: dict) -> None:
             "Attendance is already recorded; the meeting cannot move to the future.",
             field="starts_at",
         )
+    before = {name: str(getattr(meeting, name)) for name in MEETING_FIELDS}
     for name in MEETING_FIELDS:
         setattr(meeting, name, data.get(name) if data.get(name) is not None else "")
     db.session.flush()
+    after = {name: str(getattr(meeting, name)) for name in MEETING_FIELDS}
+    old, new = changes(before, after)
+    record_audit(actor, "meeting.updated", meeting, summary=meeting.title, before=old, after=new)
+    if before["starts_at"] != after["starts_at"] and meeting.attendance_taken_at is not None:
+        # Ties count when people met: a moved meeting moves its time together.
+        activity.attendance_recorded.send(
+            actor, meeting=meeting, member_ids=present_member_ids(meeting)
+        )
     activity.meeting_changed.send(actor, meeting=meeting)
 
 
@@ -56,6 +68,7 @@ def delete_meeting(actor: Member, meeting: Meeting) -> None:
     """Cancel a meeting that has no attendance yet (recorded history is kept)."""
     if meeting.attendance_taken_at is not None:
         raise Conflict("Attendance is recorded for this meeting; it is kept as history.")
+    record_audit(actor, "meeting.cancelled", meeting, summary=meeting.title)
     db.session.delete(meeting)
     db.session.flush()
 
@@ -127,8 +140,37 @@ def record_attendance(
         for member_id, attendance in existing.items()
         if member_id not in marks and attendance.status.is_present
     }
+    record_audit(
+        actor,
+        "meeting.attendance",
+        meeting,
+        summary=f"Attendance on “{meeting.title}”: {len(present)} present",
+    )
     activity.attendance_recorded.send(actor, meeting=meeting, member_ids=present)
     return present
+
+
+def present_member_ids(meeting: Meeting) -> set[int]:
+    """Who was there, in person or online."""
+    return set(
+        db.session.scalars(
+            sa.select(Attendance.member_id).where(
+                Attendance.meeting_id == meeting.id,
+                Attendance.status.in_([s for s in AttendanceStatus if s.is_present]),
+            )
+        )
+    )
+
+
+def add_event_attendee(
+    actor: Member, meeting: Meeting, email: str, status: AttendanceStatus
+) -> Member:
+    """Staff add one person to a chamber-wide event's attendance, found by e-mail."""
+    member = db.session.scalar(sa.select(Member).where(Member.email == email.strip().lower()))
+    if member is None or not member.is_active:
+        raise ChamberError("No active member has this e-mail address.", field="email")
+    record_attendance(actor, meeting, {member.id: status})
+    return member
 
 
 def active_feed(member: Member) -> CalendarFeed | None:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import sqlalchemy as sa
+from flask import current_app
 
 from chamber.db import utcnow
 from chamber.extensions import db
 from chamber.mail.services import external_url, queue_mail
-from chamber.members.models import Member
 from chamber.notifications.models import EmailPreference, Notification
+
+if TYPE_CHECKING:
+    from chamber.members.models import Member
 
 # kind -> what a member sees on the settings page next to the e-mail switch
 NOTIFICATION_KINDS: dict[str, str] = {
@@ -21,6 +26,12 @@ NOTIFICATION_KINDS: dict[str, str] = {
 def register_kind(kind: str, label: str) -> None:
     """Features add their kinds here at import time, so settings list them all."""
     NOTIFICATION_KINDS[kind] = label
+
+
+def path_for(endpoint: str, **values) -> str:
+    """The path of a page, for a notification's link: resolved by the URL map (never typed
+    by hand), and the same inside a request or in a CLI job where no request exists."""
+    return current_app.url_map.bind("localhost").build(endpoint, values)
 
 
 def wants_email(member: Member, kind: str) -> bool:

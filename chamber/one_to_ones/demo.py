@@ -6,12 +6,12 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from chamber.contributions.models import WorkMode
 from chamber.db import utcnow
-from chamber.demo.context import SeedContext, bulk_insert
+from chamber.enums import WorkMode
 from chamber.extensions import db
 from chamber.members.models import Member
 from chamber.one_to_ones.models import OneToOne, OneToOneStatus
+from chamber.seeding import SeedContext, bulk_insert
 
 TARGET = {"small": 300, "large": 20_000}
 NOTES = [

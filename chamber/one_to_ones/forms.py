@@ -5,10 +5,10 @@ from __future__ import annotations
 from wtforms import DateField, HiddenField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from chamber.contributions.forms import MODE_CHOICES, not_in_future
-from chamber.contributions.models import WorkMode
-from chamber.forms import ChamberForm, form_token_format, member_id
+from chamber.enums import WorkMode
+from chamber.forms import MODE_CHOICES, ChamberForm, member_id, not_in_future
 from chamber.localtime import chamber_today
+from chamber.once import FormTokenField
 
 
 class OneToOneForm(ChamberForm):
@@ -23,8 +23,7 @@ class OneToOneForm(ChamberForm):
         validators=[Optional(), Length(max=500)],
         description="What you talked about; both of you see it.",
     )
-    # One per rendered form: a second POST of the same form finds the first one-to-one.
-    form_token = HiddenField(validators=[form_token_format])
+    form_token = FormTokenField()
 
     def one_to_one_data(self) -> dict:
         return {

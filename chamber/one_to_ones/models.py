@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from chamber.contributions.models import WorkMode
 from chamber.db import Base, str_enum, utcnow
+from chamber.enums import WorkMode
 
 if TYPE_CHECKING:
     from chamber.members.models import Member
@@ -45,11 +45,14 @@ class OneToOne(Base):
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     responded_at: Mapped[datetime | None]
-    # One per rendered log form: a second POST of the same form finds this row (unique).
-    form_token: Mapped[str | None] = mapped_column(sa.String(36), unique=True)
 
     logged_by: Mapped[Member] = relationship(foreign_keys=[logged_by_id])
     partner: Mapped[Member] = relationship(foreign_keys=[partner_id])
+
+    @property
+    def is_pending(self) -> bool:
+        """Logged by one, waiting for the other to confirm or decline."""
+        return self.status is OneToOneStatus.PENDING
 
     def involves(self, member) -> bool:
         return member is not None and member.id in (self.logged_by_id, self.partner_id)

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import joinedload
 
-from chamber.contributions.models import WorkMode
+from chamber.enums import WorkMode
 from chamber.extensions import db
 from chamber.members.models import Member
 from chamber.one_to_ones.models import OneToOne, OneToOneStatus

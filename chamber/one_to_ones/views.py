@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from chamber import authz
 from chamber.authz import require
-from chamber.exceptions import ChamberError
+from chamber.committees.picker import active_member, picked_member, render_pick
 from chamber.extensions import db
-from chamber.forms import member_id, new_form_token
-from chamber.members.forms import MemberSearchForm
-from chamber.members.models import Member
-from chamber.members.queries import member_pick
+from chamber.flow import finish, finish_create
 from chamber.one_to_ones import queries, services
 from chamber.one_to_ones.forms import OneToOneForm
 from chamber.one_to_ones.models import OneToOne
 from chamber.paging import requested_page
 
 bp = Blueprint("one_to_ones", __name__)
+
+PICK_MISSING = "Choose the member you met."
+PICK_YOURSELF = "A one-to-one takes two people; choose someone else."
 
 
 @bp.get("/one-to-ones")
@@ -33,53 +33,32 @@ def index():
     )
 
 
-def _pick_page(member: Member, refusal: str | None = None):
-    """Step one: colleagues first and a search (GET ?q=); each person links to ?to=<id>."""
-    search = MemberSearchForm(request.args)
-    pick = member_pick(member, search.text)
-    return render_template("one_to_ones/pick.html", pick=pick, search=search, refusal=refusal)
-
-
-def _active_partner(partner_id: int) -> Member | None:
-    """The chosen member if they exist and are active (0 names no one)."""
-    partner = db.session.get(Member, partner_id) if partner_id else None
-    return partner if partner is not None and partner.is_active else None
-
-
 @bp.route("/one-to-ones/new", methods=["GET", "POST"])
 @login_required
 def log():
     member = current_user._get_current_object()
     form = OneToOneForm()
     if request.method == "GET":
-        chosen = member_id(request.args.get("to"))
-        if not chosen:
-            return _pick_page(member)
-        partner = _active_partner(chosen)
+        partner, refusal = picked_member(
+            member, request.args.get("to"), missing=PICK_MISSING, yourself=PICK_YOURSELF
+        )
         if partner is None:
-            return _pick_page(member, "Choose the member you met.")
-        if partner.id == member.id:
-            return _pick_page(member, "A one-to-one takes two people; choose someone else.")
+            return render_pick("one_to_ones/pick.html", member, refusal)
         form.partner_id.data = partner.id
-        form.form_token.data = new_form_token()
     else:
-        partner = _active_partner(form.partner_id.data)
+        partner = active_member(form.partner_id.data)
     if form.validate_on_submit():
-        try:
-            one_to_one = services.log_one_to_one(
-                member, form.one_to_one_data(), form.form_token.data
-            )
-        except services.AlreadyLogged:
-            db.session.rollback()
-            flash("You had already logged this one-to-one; here it is.", "info")
-            return redirect(url_for("one_to_ones.index"))
-        except ChamberError as error:
-            db.session.rollback()
-            form.add_error(error)
-        else:
-            db.session.commit()
-            flash(f"Logged. {one_to_one.partner.full_name} is asked to confirm it.", "success")
-            return redirect(url_for("one_to_ones.index"))
+        done = finish_create(
+            form,
+            lambda: services.log_one_to_one(member, form.one_to_one_data()),
+            success=lambda one_to_one: (
+                f"Logged. {one_to_one.partner.full_name} is asked to confirm it."
+            ),
+            to=lambda _one_to_one: url_for("one_to_ones.index"),
+            already="You had already logged this one-to-one; here it is.",
+        )
+        if done:
+            return done
     status = 400 if form.is_submitted() else 200
     return render_template("one_to_ones/form.html", form=form, partner=partner), status
 
@@ -87,20 +66,14 @@ def log():
 def _answer(one_to_one_id: int, confirm: bool):
     one_to_one = db.get_or_404(OneToOne, one_to_one_id)
     require(authz.can_view_one_to_one(current_user, one_to_one))
-    require(one_to_one.partner_id == current_user.id)
-    try:
-        services.respond_to_one_to_one(current_user, one_to_one, confirm)
-    except ChamberError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        who = one_to_one.logged_by.full_name
-        flash(
-            f"One-to-one with {who} {'confirmed' if confirm else 'declined'}.",
-            "success" if confirm else "info",
-        )
-    return redirect(url_for("one_to_ones.index"))
+    require(authz.can_respond_to_one_to_one(current_user, one_to_one))
+    verdict = "confirmed" if confirm else "declined"
+    return finish(
+        lambda: services.respond_to_one_to_one(current_user, one_to_one, confirm),
+        success=f"One-to-one with {one_to_one.logged_by.full_name} {verdict}.",
+        category="success" if confirm else "info",
+        to=url_for("one_to_ones.index"),
+    )
 
 
 @bp.post("/one-to-ones/<int:one_to_one_id>/confirm")
@@ -120,13 +93,10 @@ def decline(one_to_one_id: int):
 def withdraw(one_to_one_id: int):
     one_to_one = db.get_or_404(OneToOne, one_to_one_id)
     require(authz.can_view_one_to_one(current_user, one_to_one))
-    require(one_to_one.logged_by_id == current_user.id)
-    try:
-        services.withdraw_one_to_one(current_user, one_to_one)
-    except ChamberError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash("The one-to-one is withdrawn.", "info")
-    return redirect(url_for("one_to_ones.index"))
+    require(authz.can_withdraw_one_to_one(current_user, one_to_one))
+    return finish(
+        lambda: services.withdraw_one_to_one(current_user, one_to_one),
+        success="The one-to-one is withdrawn.",
+        category="info",
+        to=url_for("one_to_ones.index"),
+    )

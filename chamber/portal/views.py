@@ -5,11 +5,19 @@ from __future__ import annotations
 import logging
 
 import sqlalchemy as sa
-from flask import Blueprint, jsonify, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, jsonify, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from chamber.extensions import db
+from chamber import authz
+from chamber.authz import require
+from chamber.committees import queries as committee_queries
+from chamber.contributions.summary import committee_work_summary
+from chamber.extensions import db, limiter
+from chamber.meetings import calendar
+from chamber.meetings import queries as meeting_queries
+from chamber.meetings import services as meeting_services
 from chamber.portal import panels
+from chamber.projects import queries as project_queries
 
 bp = Blueprint("portal", __name__)
 log = logging.getLogger(__name__)
@@ -41,3 +49,63 @@ def healthz():
         db.session.rollback()
         return jsonify(status="unavailable"), 503
     return jsonify(status="ok")
+
+
+@bp.get("/committees/<slug>/manage/")
+@login_required
+def committee_dashboard(slug: str):
+    """The lead's overview: pending approvals, roster, attendance, hours, projects."""
+    committee = committee_queries.load_committee(slug)
+    require(authz.can_lead_committee(current_user, committee))
+    return render_template(
+        "committees/manage/dashboard.html",
+        committee=committee,
+        roster_size=committee_queries.roster_size(committee),
+        join_requests=committee_queries.pending_join_requests(committee),
+        work=committee_work_summary(committee),
+    )
+
+
+# Calendar feeds: a member's meetings and shifts together -----------------------------------
+
+
+def _ics(body: bytes, filename: str) -> Response:
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.get("/calendar/<token>.ics")
+@limiter.limit("60 per minute")
+def member_feed(token: str):
+    """The member's meetings and shifts; the token is the only credential (no session)."""
+    member = meeting_services.member_for_feed(token)
+    if member is None:
+        abort(404)
+    body = calendar.build_feed(
+        f"{member.full_name}: meetings and shifts",
+        meeting_queries.feed_meetings(member),
+        project_queries.feed_shifts(member),
+    )
+    return _ics(body, "chamber.ics")
+
+
+@bp.get("/calendar/<token>/committees/<slug>.ics")
+@limiter.limit("60 per minute")
+def committee_feed(token: str, slug: str):
+    """A committee's meetings and shifts, for members of that committee (and staff)."""
+    member = meeting_services.member_for_feed(token)
+    if member is None:
+        abort(404)
+    committee = committee_queries.load_committee(slug)
+    require(
+        authz.is_committee_member(member, committee) or authz.can_lead_committee(member, committee)
+    )
+    body = calendar.build_feed(
+        committee.name,
+        meeting_queries.committee_feed_meetings(committee),
+        project_queries.committee_feed_shifts(committee),
+    )
+    return _ics(body, f"{committee.slug}.ics")

@@ -3,23 +3,17 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
 
 import sqlalchemy as sa
 
-from chamber.contributions.models import (
-    Contribution,
-    ContributionKind,
-    ContributionStatus,
-    WorkMode,
-)
 from chamber.db import utcnow
-from chamber.demo.context import SeedContext, bulk_insert
+from chamber.enums import WorkMode
 from chamber.extensions import db
 from chamber.localtime import local_to_utc, utc_to_local
 from chamber.meetings.demo import active_committee_ids
 from chamber.members.models import Member
 from chamber.projects.models import Project, ProjectStatus, Shift, ShiftSignup, SignupStatus
+from chamber.seeding import SeedContext, bulk_insert
 
 TARGET = {"small": 4, "large": 600}  # small: projects per committee; large: in all
 PROJECT_NAMES = [
@@ -148,43 +142,8 @@ def _seed_shifts(ctx: SeedContext, projects: list[tuple[int, dict]]) -> None:
                 }
             )
     bulk_insert(ShiftSignup, signups)
-    signup_ids = list(db.session.scalars(sa.select(ShiftSignup.id).order_by(ShiftSignup.id)))
-    by_id = dict(zip(shift_ids, shifts, strict=True))
-    credited = []
-    for signup_id, signup in zip(signup_ids, signups, strict=True):
-        if signup["status"] is not SignupStatus.ATTENDED:
-            continue
-        shift = by_id[signup["shift_id"]]
-        minutes = (shift["ends_at"] - shift["starts_at"]).total_seconds() / 60
-        reviewer = signup["marked_by_id"]
-        if reviewer == signup["member_id"]:
-            reviewer = next(
-                (m for m in ctx.leads.get(shift["committee_id"], []) if m != reviewer),
-                ctx.demo["director"],
-            )
-        credited.append(
-            {
-                "member_id": signup["member_id"],
-                "committee_id": shift["committee_id"],
-                "project_id": shift["project_id"],
-                "shift_signup_id": signup_id,
-                "kind": ContributionKind.VOLUNTEER_HOURS,
-                "hours": Decimal(round(minutes / 15)) / 4,
-                "contributed_on": _local_day(shift["starts_at"]),
-                "description": f"Shift: {shift['title']}",
-                "mode": shift["mode"],
-                "status": ContributionStatus.APPROVED,
-                "reviewer_id": reviewer,
-                "reviewed_at": shift["ends_at"],
-                "review_note": "Attendance on the shift",
-                "created_at": shift["ends_at"],
-                "updated_at": shift["ends_at"],
-            }
-        )
-    bulk_insert(Contribution, credited)
     ctx.counts["shifts"] = len(shifts)
     ctx.counts["shift sign-ups"] = len(signups)
-    ctx.counts["contributions"] = ctx.counts.get("contributions", 0) + len(credited)
 
 
 def _local_day(starts_at: datetime) -> date:

@@ -10,22 +10,35 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
-from chamber.contributions.forms import MODE_CHOICES, select_choices
-from chamber.contributions.models import WorkMode
-from chamber.forms import ChamberForm
+from chamber.enums import WorkMode
+from chamber.forms import (
+    LOCAL_FORMATS,
+    MODE_CHOICES,
+    ChamberForm,
+    MarkSheetForm,
+    ends_after_start,
+    plain_text,
+    real_local_time,
+    select_choices,
+    sensible_year,
+)
 from chamber.localtime import local_to_utc, utc_to_local
-from chamber.meetings.forms import LOCAL_FORMATS, ends_after_start, sensible_year
-from chamber.members.forms import plain_text
+from chamber.once import FormTokenField
 from chamber.projects.models import ProjectStatus, SignupStatus
 
 STATUS_CHOICES = select_choices((status.value, status.label) for status in ProjectStatus)
 
 
 def ends_on_or_after_start(form, field) -> None:
-    from wtforms.validators import ValidationError
-
     if field.data and form.starts_on.data and field.data < form.starts_on.data:
         raise ValidationError("The project cannot end before it starts.")
 
@@ -34,8 +47,8 @@ class ProjectForm(ChamberForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=160), plain_text])
     summary = TextAreaField("Summary", validators=[Optional(), Length(max=5000)])
     status = SelectField("Status", choices=STATUS_CHOICES, default=ProjectStatus.PROPOSED.value)
-    starts_on = DateField("Starts on", validators=[Optional()])
-    ends_on = DateField("Ends on", validators=[Optional(), ends_on_or_after_start])
+    starts_on = DateField("Starts on", validators=[Optional(), sensible_year])
+    ends_on = DateField("Ends on", validators=[Optional(), sensible_year, ends_on_or_after_start])
 
     FIELDS = ("name", "summary", "starts_on", "ends_on")
 
@@ -45,17 +58,26 @@ class ProjectForm(ChamberForm):
         return data
 
 
+class NewProjectForm(ProjectForm):
+    form_token = FormTokenField()
+
+
 class ShiftForm(ChamberForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=160), plain_text])
     starts_at = DateTimeLocalField(
         "Starts",
         format=LOCAL_FORMATS,
-        validators=[DataRequired("Enter the start time."), sensible_year],
+        validators=[DataRequired("Enter the start time."), sensible_year, real_local_time],
     )
     ends_at = DateTimeLocalField(
         "Ends",
         format=LOCAL_FORMATS,
-        validators=[DataRequired("Enter the end time."), sensible_year, ends_after_start],
+        validators=[
+            DataRequired("Enter the end time."),
+            sensible_year,
+            real_local_time,
+            ends_after_start,
+        ],
     )
     mode = SelectField("In person or online", choices=MODE_CHOICES)
     place = StringField("Place or link", validators=[Optional(), Length(max=200), plain_text])
@@ -84,24 +106,23 @@ class ShiftForm(ChamberForm):
         }
 
 
+
+
+
+class NewShiftForm(ShiftForm):
+    form_token = FormTokenField()
+
+
 MARK_CHOICES = (SignupStatus.SIGNED_UP, SignupStatus.ATTENDED, SignupStatus.NO_SHOW)
 
 
-class SignupMarksForm(ChamberForm):
-    """Each sign-up's mark is a radio group `signup-<id>`."""
+class SignupMarksForm(MarkSheetForm):
+    """Who came to a shift: one radio group `signup-<id>` per markable sign-up; a group left
+    unanswered keeps that sign-up as it is."""
 
-    def marks(self, formdata, signup_ids) -> dict[int, SignupStatus] | None:
-        marks = {}
-        for signup_id in signup_ids:
-            raw = formdata.get(f"signup-{signup_id}")
-            if raw is None:
-                continue
-            try:
-                status = SignupStatus(raw)
-            except ValueError:
-                status = None
-            if status not in MARK_CHOICES:
-                self.form_errors.append("Mark each sign-up attended, no-show or not yet.")
-                return None
-            marks[signup_id] = status
-        return marks
+    field_prefix = "signup"
+    choices = tuple((status.value, status.label) for status in MARK_CHOICES)
+    message = "Mark each sign-up attended, no-show or not yet."
+
+    def marks(self) -> dict[int, SignupStatus]:
+        return {i: SignupStatus(v) for i, v in self.raw_marks().items() if v is not None}

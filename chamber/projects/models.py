@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from chamber.contributions.models import WorkMode
 from chamber.db import Base, TimestampMixin, str_enum
+from chamber.enums import WorkMode
 
 if TYPE_CHECKING:
     from chamber.committees.models import Committee
@@ -68,6 +68,11 @@ class Project(TimestampMixin, Base):
     shifts: Mapped[list[Shift]] = relationship(
         back_populates="project", order_by="Shift.starts_at", cascade="all, delete-orphan"
     )
+
+    @property
+    def is_active(self) -> bool:
+        """Taking volunteers: the project runs now."""
+        return self.status is ProjectStatus.ACTIVE
 
     def __repr__(self) -> str:
         return f"<Project {self.id} {self.name!r}>"

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
+from flask import abort
 from sqlalchemy.orm import joinedload
 
 from chamber.committees.models import Committee, CommitteeMembership
@@ -233,3 +234,20 @@ def committee_feed_shifts(committee: Committee) -> list[Shift]:
             .order_by(Shift.starts_at)
         )
     )
+
+
+def load_project(committee: Committee, project_id: int) -> Project:
+    """A project of this committee, or a 404 page (an id of another committee's is missing
+    here, not forbidden)."""
+    project = db.get_or_404(Project, project_id)
+    if project.committee_id != committee.id:
+        abort(404)
+    return project
+
+
+def load_shift(committee: Committee, shift_id: int) -> Shift:
+    """A shift of one of this committee's projects, or a 404 page."""
+    shift = db.get_or_404(Shift, shift_id, options=[joinedload(Shift.project)])
+    if shift.project.committee_id != committee.id:
+        abort(404)
+    return shift

@@ -7,11 +7,11 @@ import sqlalchemy as sa
 from chamber import activity
 from chamber.audit.services import record_audit
 from chamber.committees.models import Committee
-from chamber.contributions import services as contribution_services
 from chamber.db import utcnow
 from chamber.exceptions import ChamberError, Conflict, NotAllowed
 from chamber.extensions import db
 from chamber.members.models import Member
+from chamber.once import change_once
 from chamber.projects.models import (
     Project,
     ProjectStatus,
@@ -206,9 +206,11 @@ def cancel_signup(member: Member, shift: Shift) -> None:
 MARKABLE = (SignupStatus.SIGNED_UP, SignupStatus.ATTENDED, SignupStatus.NO_SHOW)
 
 
-def mark_signups(actor: Member, shift: Shift, marks: dict[int, SignupStatus]) -> int:
-    """Record who came: attended credits the approved contribution exactly once; moving away
-    from attended takes it back. Returns how many sign-ups changed."""
+def mark_signups(
+    actor: Member, shift: Shift, marks: dict[int, SignupStatus]
+) -> list[tuple[ShiftSignup, SignupStatus]]:
+    """Record who came. Returns each sign-up that changed with its previous status, so the
+    caller (contributions.services.record_shift_attendance) credits or withdraws the hours."""
     if shift.starts_at > utcnow():
         raise Conflict("Attendance can be recorded once the shift has started.")
     signups = {
@@ -225,24 +227,31 @@ def mark_signups(actor: Member, shift: Shift, marks: dict[int, SignupStatus]) ->
             raise ChamberError("This sign-up is no longer on the shift; reload the page.")
         if signup.member_id == actor.id and status is not signup.status:
             raise NotAllowed("Another lead or staff records your own attendance.")
-    changed = 0
+    changed = []
     for signup_id, status in marks.items():
         signup = signups[signup_id]
         previous = signup.status
+        if status is previous:
+            continue
         # Conditional update: of two leads marking at once, only one changes the row, so
-        # only one creates (or removes) the contribution.
-        result = db.session.execute(
-            sa.update(ShiftSignup)
-            .where(ShiftSignup.id == signup_id, ShiftSignup.status == previous)
-            .values(status=status, marked_by_id=actor.id, updated_at=utcnow())
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount != 1 or status is previous:
+        # only one credits (or withdraws) the contribution.
+        try:
+            change_once(
+                sa.update(ShiftSignup)
+                .where(ShiftSignup.id == signup_id, ShiftSignup.status == previous)
+                .values(status=status, marked_by_id=actor.id, updated_at=utcnow()),
+                "Someone else marked this sign-up meanwhile.",
+            )
+        except Conflict:
             continue
         db.session.refresh(signup)
-        changed += 1
-        if status is SignupStatus.ATTENDED:
-            contribution_services.credit_attended_shift(actor, signup)
-        elif previous is SignupStatus.ATTENDED:
-            contribution_services.uncredit_shift(actor, signup)
+        changed.append((signup, previous))
+    if changed:
+        record_audit(
+            actor,
+            "shift.attendance",
+            shift,
+            summary=f"Attendance on “{shift.title}”: {len(changed)} changed",
+            after={str(s.member_id): s.status.value for s, _ in changed},
+        )
     return changed

@@ -10,13 +10,11 @@ from __future__ import annotations
 import collections
 import itertools
 import math
-import uuid
 from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
 
 from chamber.db import utcnow
-from chamber.demo.context import DEMO_EMAIL_DOMAINS, bulk_insert
 from chamber.extensions import db
 from chamber.localtime import to_local
 from chamber.referrals.models import (
@@ -25,6 +23,7 @@ from chamber.referrals.models import (
     ReferralStatus,
     ReferralTemperature,
 )
+from chamber.seeding import DEMO_EMAIL_DOMAINS, bulk_insert
 
 COUNTS = {"small": 320, "large": 100_000}
 
@@ -128,13 +127,13 @@ def _path(rng, outcome: ReferralStatus | None) -> list[ReferralStatus]:
 
 
 class ReferralBuilder:
-    """Builds referral rows and their event rows (events keyed by form token until ids exist)."""
+    """Builds referral rows and their event rows (events kept by row until ids exist)."""
 
     def __init__(self, ctx, pools: _Pools):
         self.ctx, self.rng, self.pools = ctx, ctx.rng, pools
         self.now = utcnow()
         self.referrals: list[dict] = []
-        self.events: dict[str, list[dict]] = {}
+        self.events: dict[int, list[dict]] = {}  # id(row) -> its events
 
     def add(
         self,
@@ -161,7 +160,6 @@ class ReferralBuilder:
             name = f"{name} ({rng.choice(pools.companies)})"
         email = f"{first}.{last}@{rng.choice(pools.domains)}".lower() if rng.random() < 0.85 else ""
         phone = rng.choice(pools.phones) if not email or rng.random() < 0.6 else ""
-        token = str(uuid.UUID(int=rng.getrandbits(128), version=4))
         quick = {"hot": 0.5, "warm": 1.0, "cold": 2.0}[temperature]
         events = [_event(giver_id, None, ReferralStatus.GIVEN, given_at, "")]
         at, status = given_at, ReferralStatus.GIVEN
@@ -192,7 +190,6 @@ class ReferralBuilder:
             "given_on": to_local(given_at).date(),
             "thank_you_note": "",
             "thanked_at": None,
-            "form_token": token,
             "version_id": len(events),
             "created_at": given_at,
             "updated_at": at,
@@ -209,20 +206,20 @@ class ReferralBuilder:
                 row["thanked_at"] = thanked_at
                 row["updated_at"] = thanked_at
         self.referrals.append(row)
-        self.events[token] = events
+        self.events[id(row)] = events
 
     def insert(self, bulk_insert) -> tuple[int, int]:
-        """Insert the referrals, read their ids back by form token, then the events."""
+        """Insert the referrals, read their ids back (in insertion order), then the events."""
         self.referrals.sort(key=lambda row: row["created_at"])  # ids follow time, as in life
         # Core inserts on the tables (not the mapped classes): one executemany per batch,
         # where the ORM's bulk path splits rows by which columns are None.
         bulk_insert(Referral.__table__, self.referrals)
-        # The seed runs on an empty database, so every referral row is one of ours.
-        ids = dict(db.session.execute(sa.select(Referral.form_token, Referral.id)).all())
+        # The seed runs on an empty database, so every referral row is one of ours, and ids
+        # follow the order of the inserts.
+        ids = db.session.scalars(sa.select(Referral.id).order_by(Referral.id)).all()
         event_rows = []
-        for token, events in self.events.items():
-            referral_id = ids[token]
-            for event in events:
+        for row, referral_id in zip(self.referrals, ids, strict=True):
+            for event in self.events[id(row)]:
                 event["referral_id"] = referral_id
                 event_rows.append(event)
         bulk_insert(ReferralEvent.__table__, event_rows)
@@ -307,10 +304,6 @@ def seed_referrals(ctx) -> None:
             builder.add(giver_id, receiver_id, how, given_at)
             if len(builder.referrals) == n:
                 break
-    if db.session.get_bind().dialect.name == "sqlite":
-        # The unique form-token index takes random inserts: a bigger page cache keeps the
-        # bulk insert in memory instead of paging the index in and out.
-        db.session.execute(sa.text("PRAGMA cache_size=-262144"))
     referrals, events = builder.insert(bulk_insert)
     ctx.counts["referrals"] = referrals
     ctx.counts["referral events"] = events

@@ -17,14 +17,9 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
-from chamber.forms import ChamberForm, form_token_format
-from chamber.forms import member_id as member_id  # re-exported: referral code reads ids here
-from chamber.forms import new_form_token as new_form_token
-from chamber.members.forms import phone_number, plain_text
-from chamber.referrals.models import ReferralStatus, ReferralTemperature
-
-#: The largest closed value a referral may carry: a sanity bound against typos (extra zeros).
-MAX_VALUE_CENTS = 10_000_000_00
+from chamber.forms import ChamberForm, member_id, phone_number, plain_text
+from chamber.once import FormTokenField
+from chamber.referrals.models import MAX_VALUE_CENTS, ReferralStatus, ReferralTemperature
 
 _MONEY = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?$")
 MONEY_MESSAGE = "Enter an amount in dollars and cents, such as 1250 or 1,250.00."
@@ -116,7 +111,7 @@ class GiveReferralForm(ChamberForm):
         validate_choice=False,
         description="Where you two worked together, if anywhere.",
     )
-    form_token = HiddenField(validators=[form_token_format])
+    form_token = FormTokenField()
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

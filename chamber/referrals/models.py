@@ -30,6 +30,11 @@ class ReferralTemperature(enum.StrEnum):
         return self.value.capitalize()
 
 
+#: The largest closed value a referral may carry, in cents: a sanity bound against typos
+#: (extra zeros).
+MAX_VALUE_CENTS = 10_000_000_00
+
+
 class ReferralStatus(enum.StrEnum):
     """The pipeline: given → contacted → meeting → won | lost | unreachable."""
 
@@ -117,8 +122,6 @@ class Referral(TimestampMixin, Base):
     closed_on: Mapped[date | None] = mapped_column(index=True)
     thank_you_note: Mapped[str] = mapped_column(sa.Text, default="")
     thanked_at: Mapped[datetime | None]
-    # One per rendered give form: a second POST of the same form finds the first referral.
-    form_token: Mapped[str] = mapped_column(sa.String(36), unique=True)
     version_id: Mapped[int] = mapped_column(default=1)
 
     giver: Mapped[Member] = relationship(foreign_keys=[giver_id])

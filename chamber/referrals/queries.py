@@ -126,10 +126,6 @@ def referral_detail(referral_id: int) -> Referral | None:
     )
 
 
-def referral_by_form_token(form_token: str) -> Referral | None:
-    return db.session.scalar(sa.select(Referral).where(Referral.form_token == form_token))
-
-
 def shared_committees(giver: Member, receiver: Member) -> list[Committee]:
     """Active committees whose roster has both members on it."""
     mine, theirs = aliased(CommitteeMembership), aliased(CommitteeMembership)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from chamber import activity
@@ -12,25 +11,16 @@ from chamber.audit.services import changes, record_audit
 from chamber.db import utcnow
 from chamber.exceptions import ChamberError, Conflict, NotAllowed, StaleEdit
 from chamber.extensions import db
+from chamber.formatting import format_money
 from chamber.localtime import chamber_today, to_local
 from chamber.members.models import Member
-from chamber.notifications.services import notify, register_kind
+from chamber.notifications.services import notify, path_for, register_kind
 from chamber.referrals import queries
-from chamber.referrals.forms import MAX_VALUE_CENTS
-from chamber.referrals.models import Referral, ReferralEvent, ReferralStatus
-from chamber.templating import format_money
+from chamber.referrals.models import MAX_VALUE_CENTS, Referral, ReferralEvent, ReferralStatus
 
 register_kind("referral_received", "A member passes me a referral")
 register_kind("referral_status_changed", "A referral I gave moves on (contacted, won, lost…)")
 register_kind("referral_thanked", "A member thanks me for a referral")
-
-
-class AlreadyGiven(Conflict):
-    """The give form was posted before: the referral it created is `referral_id`."""
-
-    def __init__(self, referral_id: int):
-        super().__init__("This referral was already given.")
-        self.referral_id = referral_id
 
 
 def given_on(referral: Referral) -> date:
@@ -39,7 +29,7 @@ def given_on(referral: Referral) -> date:
 
 
 def _link(referral: Referral) -> str:
-    return f"/referrals/{referral.id}"
+    return path_for("referrals.show", referral_id=referral.id)
 
 
 def _flush_versioned(referral: Referral) -> None:
@@ -69,18 +59,12 @@ def _add_event(
     return event
 
 
-def give_referral(actor: Member, receiver: Member | None, data: dict, form_token: str) -> Referral:
-    """The actor passes a prospect to another active member; once per rendered form.
+def give_referral(actor: Member, receiver: Member | None, data: dict) -> Referral:
+    """The actor passes a prospect to another active member.
 
     `data` holds the prospect fields, temperature and the optional how_committee_id /
-    how_project_id (which must be a committee or project both worked on). Raises
-    AlreadyGiven when this form was posted before (double click, refresh, retry).
+    how_project_id (which must be a committee or project both worked on).
     """
-    existing = queries.referral_by_form_token(form_token)
-    if existing is not None:
-        if existing.giver_id != actor.id:
-            raise Conflict("This form has expired. Please reload the page.")
-        raise AlreadyGiven(existing.id)
     if not actor.is_active:
         raise NotAllowed("Your membership is not active.")
     if receiver is None or not receiver.is_active:
@@ -114,19 +98,9 @@ def give_referral(actor: Member, receiver: Member | None, data: dict, form_token
         how_project_id=project_id,
         status=ReferralStatus.GIVEN,
         given_on=chamber_today(),
-        form_token=form_token,
     )
-    try:
-        # A savepoint: if a concurrent post of the same form won the race, the unique
-        # form_token refuses this row and only the savepoint is undone.
-        with db.session.begin_nested():
-            db.session.add(referral)
-            db.session.flush()
-    except IntegrityError:
-        existing = queries.referral_by_form_token(form_token)
-        if existing is None or existing.giver_id != actor.id:
-            raise
-        raise AlreadyGiven(existing.id) from None
+    db.session.add(referral)
+    db.session.flush()
     _add_event(referral, actor, None, ReferralStatus.GIVEN)
     db.session.flush()
     notify(

@@ -6,7 +6,8 @@ import csv
 import io
 from decimal import Decimal
 
-from chamber.contributions.models import ContributionStatus, WorkMode
+from chamber.contributions.models import ContributionStatus
+from chamber.enums import WorkMode
 
 
 def test_hours_csv_sums_approved_hours_and_neutralises_formulas(

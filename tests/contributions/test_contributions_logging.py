@@ -9,8 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from chamber.contributions.models import Contribution, ContributionStatus
-from chamber.forms import new_form_token
 from chamber.localtime import chamber_today
+from chamber.once import new_form_token
 
 
 def _count(db) -> int:

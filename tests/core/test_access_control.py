@@ -17,8 +17,8 @@ PUBLIC_ENDPOINTS = {
     "people.public_directory",
     "people.public_business",
     # Private calendar feeds authenticate with their own revocable token, not a session.
-    "meetings.member_feed",
-    "meetings.committee_feed",
+    "portal.member_feed",
+    "portal.committee_feed",
 }
 
 

@@ -8,8 +8,8 @@ import pytest
 import sqlalchemy as sa
 
 from chamber import activity
-from chamber.forms import new_form_token
 from chamber.localtime import chamber_today
+from chamber.once import new_form_token
 from chamber.one_to_ones.models import OneToOne, OneToOneStatus
 
 

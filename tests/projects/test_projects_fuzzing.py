@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chamber.contributions.models import WorkMode
+from chamber.enums import WorkMode
 from chamber.projects.models import Project, ProjectStatus, Shift
 from tests.conftest import csrf_token
 from tests.fuzz import (

@@ -9,7 +9,9 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from chamber.contributions.models import Contribution, ContributionStatus, WorkMode
+from chamber.audit.models import AuditEntry
+from chamber.contributions.models import Contribution, ContributionStatus
+from chamber.enums import WorkMode
 from chamber.exceptions import Conflict
 from chamber.projects import services
 from chamber.projects.models import Project, ProjectStatus, Shift, ShiftSignup, SignupStatus
@@ -150,9 +152,38 @@ def test_attended_creates_one_approved_contribution(project_setup, make_shift, l
     assert credit.status is ContributionStatus.APPROVED
     assert credit.hours == Decimal("2.5") and credit.mode is WorkMode.ONLINE
     assert credit.member_id == volunteer.id and credit.project_id == project.id
-    # A correction to no-show takes the hours back.
-    _mark(post, committee, shift, {signup.id: "no_show"})
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Contribution)) == 0
+
+
+def test_no_show_after_attended_withdraws_the_hours_audited_and_kept(
+    project_setup, make_shift, login, post, db
+):
+    """Issue 7 defect 6: approved hours are never deleted silently."""
+    committee, lead, volunteer, project = project_setup
+    shift = make_shift(project, starts_in=timedelta(days=1), minutes=120)
+    signup = services.sign_up_for_shift(volunteer, shift)
+    db.session.commit()
+    _move_to_past(db, shift)
+    login(lead)
+    _mark(post, committee, shift, {signup.id: "attended"})
+    response = _mark(post, committee, shift, {signup.id: "no_show"})
+    assert response.status_code == 302
+    db.session.commit()
+    [credit] = db.session.scalars(sa.select(Contribution)).all()
+    assert credit.status is ContributionStatus.WITHDRAWN
+    assert credit.hours == Decimal("2") and credit.reviewer_id == lead.id
+    assert "no-show" in credit.review_note.lower()
+    actions = list(
+        db.session.scalars(
+            sa.select(AuditEntry.action).where(AuditEntry.target_id == credit.id)
+        )
+    )
+    assert actions.count("contribution.credited") == 1
+    assert actions.count("contribution.withdrawn") == 1
+    # Marked attended again: the same row counts again, nothing is duplicated.
+    _mark(post, committee, shift, {signup.id: "attended"})
+    db.session.commit()
+    [credit] = db.session.scalars(sa.select(Contribution)).all()
+    assert credit.status is ContributionStatus.APPROVED
 
 
 def test_lead_cannot_mark_own_sign_up(project_setup, make_shift, login, post, client, db):

@@ -10,7 +10,6 @@ import pytest
 
 from chamber.extensions import db
 from chamber.referrals import services
-from chamber.referrals.forms import new_form_token
 from chamber.referrals.models import Referral, ReferralStatus, ReferralTemperature
 
 PROSPECT_EMAIL = "pat.prospect@prospect.example"
@@ -45,7 +44,7 @@ def make_referral(app):
             "need": "A new roof before winter.",
             "temperature": ReferralTemperature.HOT,
         } | fields
-        referral = services.give_referral(giver, receiver, data, new_form_token())
+        referral = services.give_referral(giver, receiver, data)
         if given_days_ago:
             referral.created_at -= timedelta(days=given_days_ago)
             for event in referral.events:

@@ -16,8 +16,7 @@ from chamber.demo import seed
 from chamber.extensions import db
 from chamber.members.models import Member
 from chamber.referrals import demo
-from chamber.referrals.forms import MAX_VALUE_CENTS
-from chamber.referrals.models import Referral, ReferralEvent, ReferralStatus
+from chamber.referrals.models import MAX_VALUE_CENTS, Referral, ReferralEvent, ReferralStatus
 
 S = ReferralStatus
 

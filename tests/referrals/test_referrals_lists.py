@@ -6,7 +6,6 @@ import sqlalchemy as sa
 
 from chamber.db import utcnow
 from chamber.extensions import db as _db
-from chamber.referrals.forms import new_form_token
 from chamber.referrals.models import Referral, ReferralEvent, ReferralStatus, ReferralTemperature
 
 
@@ -26,7 +25,6 @@ def _bulk(giver, receiver, n, status=ReferralStatus.GIVEN, committee=None):
             "closed_value_cents": 10_000 if status == ReferralStatus.WON else None,
             "closed_on": utcnow().date() if status == ReferralStatus.WON else None,
             "thank_you_note": "",
-            "form_token": new_form_token(),
             "version_id": 1,
             "created_at": utcnow(),
             "updated_at": utcnow(),

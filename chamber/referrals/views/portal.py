@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from chamber import authz
 from chamber.authz import require
-from chamber.exceptions import ChamberError
-from chamber.extensions import db
-from chamber.forms import member_id, new_form_token
-from chamber.members.forms import MemberSearchForm
+from chamber.committees.picker import active_member, picked_member, render_pick
+from chamber.flow import finish, finish_create
 from chamber.members.models import Member
-from chamber.members.queries import member_pick
 from chamber.paging import requested_page
 from chamber.referrals import queries, services
 from chamber.referrals.forms import (
@@ -26,9 +23,8 @@ from chamber.referrals.models import Referral, ReferralStatus
 
 bp = Blueprint("referrals", __name__)
 
-
-def _page() -> int:
-    return requested_page()
+PICK_MISSING = "Choose an active member to refer to."
+PICK_YOURSELF = "You cannot refer business to yourself."
 
 
 def load_referral(referral_id: int) -> Referral:
@@ -47,7 +43,7 @@ def load_referral(referral_id: int) -> Referral:
 @login_required
 def received():
     form = ReferralFilterForm(request.args)
-    page = queries.received_page(current_user, status=form.status_value, page=_page())
+    page = queries.received_page(current_user, status=form.status_value, page=requested_page())
     return render_template("referrals/received.html", form=form, page=page)
 
 
@@ -55,20 +51,11 @@ def received():
 @login_required
 def given():
     form = ReferralFilterForm(request.args)
-    page = queries.given_page(current_user, status=form.status_value, page=_page())
+    page = queries.given_page(current_user, status=form.status_value, page=requested_page())
     return render_template("referrals/given.html", form=form, page=page)
 
 
 # Giving ----------------------------------------------------------------------------------
-
-
-def _pick_page(refusal: str | None = None):
-    """Step one: colleagues first and a search (GET ?q=); each person links to ?to=<id>."""
-    search = MemberSearchForm(request.args)
-    pick = member_pick(current_user, search.text)
-    return render_template(
-        "referrals/give.html", pick=pick, search=search, refusal=refusal, form=None, receiver=None
-    )
 
 
 def _how_choices(form: GiveReferralForm, receiver: Member | None) -> None:
@@ -86,10 +73,10 @@ def _how_choices(form: GiveReferralForm, receiver: Member | None) -> None:
     form.how.choices = options
 
 
-def _active_receiver(receiver_id: int) -> Member | None:
-    """The chosen member if they exist and are active (0 names no one)."""
-    member = db.session.get(Member, receiver_id) if receiver_id else None
-    return member if member is not None and member.is_active else None
+def _pick_page(refusal: str | None = None):
+    return render_pick(
+        "referrals/give.html", current_user, refusal, form=None, receiver=None
+    )
 
 
 @bp.route("/referrals/new", methods=["GET", "POST"])
@@ -98,35 +85,27 @@ def give():
     require(authz.can_give_referral(current_user))
     form = GiveReferralForm()
     if request.method == "GET":
-        chosen = member_id(request.args.get("to"))
-        if not chosen:
-            return _pick_page()
-        receiver = _active_receiver(chosen)
+        receiver, refusal = picked_member(
+            current_user, request.args.get("to"), missing=PICK_MISSING, yourself=PICK_YOURSELF
+        )
         if receiver is None:
-            return _pick_page("Choose an active member to refer to.")
-        if receiver.id == current_user.id:
-            return _pick_page("You cannot refer business to yourself.")
+            return _pick_page(refusal)
         form.receiver.data = receiver.id
-        form.form_token.data = new_form_token()
     else:
-        receiver = _active_receiver(form.receiver.data)
+        receiver = active_member(form.receiver.data)
     _how_choices(form, receiver)
     if form.validate_on_submit():
-        try:
-            referral = services.give_referral(
-                current_user, receiver, form.referral_data(), form.form_token.data
-            )
-        except services.AlreadyGiven as already:
-            db.session.rollback()
-            flash("You had already sent this referral; here it is.", "info")
-            return redirect(url_for("referrals.show", referral_id=already.referral_id))
-        except ChamberError as error:
-            db.session.rollback()
-            form.add_error(error)
-        else:
-            db.session.commit()
-            flash(f"Your referral is on its way to {referral.receiver.full_name}.", "success")
-            return redirect(url_for("referrals.show", referral_id=referral.id))
+        done = finish_create(
+            form,
+            lambda: services.give_referral(current_user, receiver, form.referral_data()),
+            success=lambda referral: (
+                f"Your referral is on its way to {referral.receiver.full_name}."
+            ),
+            to=lambda referral: url_for("referrals.show", referral_id=referral.id),
+            already="You had already sent this referral; here it is.",
+        )
+        if done:
+            return done
     status = 400 if request.method == "POST" else 200
     return (
         render_template("referrals/give.html", pick=None, form=form, receiver=receiver),
@@ -175,8 +154,8 @@ def work(referral_id: int):
     # Every status is a valid choice here, so a refused move gets the service's plain reason.
     form.status.choices = choices((s.value, s.label) for s in ReferralStatus)
     if form.validate_on_submit():
-        try:
-            services.change_referral_status(
+        done = finish(
+            lambda: services.change_referral_status(
                 current_user,
                 referral,
                 ReferralStatus(form.status.data),
@@ -184,16 +163,15 @@ def work(referral_id: int):
                 closed_value_cents=form.closed_value_cents,
                 closed_on=form.closed_on.data,
                 note=form.note.data or "",
-            )
-        except ChamberError as error:
-            db.session.rollback()
-            form.add_error(error)
-            referral = load_referral(referral_id)
-            form.version_id.data = referral.version_id  # the next save is a deliberate one
-        else:
-            db.session.commit()
-            flash(f"The referral is now {referral.status.label.lower()}.", "success")
-            return redirect(url_for("referrals.show", referral_id=referral.id))
+            ),
+            success=lambda _: f"The referral is now {referral.status.label.lower()}.",
+            to=url_for("referrals.show", referral_id=referral.id),
+            form=form,
+        )
+        if done:
+            return done
+        referral = load_referral(referral_id)
+        form.version_id.data = referral.version_id  # the next save is a deliberate one
     return _render_referral(referral, work_form=form, status=400)
 
 
@@ -204,14 +182,13 @@ def thank(referral_id: int):
     require(authz.can_work_referral(current_user, referral))
     form = ThankYouForm()
     if form.validate_on_submit():
-        try:
-            services.thank_giver(current_user, referral, form.note.data)
-        except ChamberError as error:
-            db.session.rollback()
-            form.add_error(error)
-            referral = load_referral(referral_id)
-        else:
-            db.session.commit()
-            flash(f"Your thank-you is on its way to {referral.giver.full_name}.", "success")
-            return redirect(url_for("referrals.show", referral_id=referral.id))
+        done = finish(
+            lambda: services.thank_giver(current_user, referral, form.note.data),
+            success=f"Your thank-you is on its way to {referral.giver.full_name}.",
+            to=url_for("referrals.show", referral_id=referral.id),
+            form=form,
+        )
+        if done:
+            return done
+        referral = load_referral(referral_id)
     return _render_referral(referral, thank_form=form, status=400)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from chamber import authz
 from chamber.authz import require
-from chamber.exceptions import ChamberError
 from chamber.extensions import db
+from chamber.flow import finish
 from chamber.localtime import local_day_bounds
 from chamber.paging import requested_page
 from chamber.referrals import queries, services
@@ -46,8 +46,8 @@ def correct(referral_id: int):
         form.closed_on.data = referral.closed_on
         form.version_id.data = referral.version_id
     if form.validate_on_submit():
-        try:
-            services.correct_referral(
+        done = finish(
+            lambda: services.correct_referral(
                 current_user,
                 referral,
                 ReferralStatus(form.status.data),
@@ -55,15 +55,14 @@ def correct(referral_id: int):
                 closed_value_cents=form.closed_value_cents,
                 closed_on=form.closed_on.data,
                 reason=form.reason.data,
-            )
-        except ChamberError as error:
-            db.session.rollback()
-            form.add_error(error)
-            referral = db.get_or_404(Referral, referral_id)
-            form.version_id.data = referral.version_id  # the next save is a deliberate one
-        else:
-            db.session.commit()
-            flash("The referral is corrected; the change is in the audit log.", "success")
-            return redirect(url_for("referrals.show", referral_id=referral.id))
+            ),
+            success="The referral is corrected; the change is in the audit log.",
+            to=url_for("referrals.show", referral_id=referral.id),
+            form=form,
+        )
+        if done:
+            return done
+        referral = db.get_or_404(Referral, referral_id)
+        form.version_id.data = referral.version_id  # the next save is a deliberate one
     status = 400 if request.method == "POST" else 200
     return render_template("referrals/staff/correct.html", form=form, referral=referral), status
