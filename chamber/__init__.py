@@ -22,6 +22,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(load_config(Path(app.instance_path), config))
 
     from chamber import (
+        audit,
         backup,
         cli,
         errors,
@@ -81,6 +82,7 @@ def create_app(config: dict | None = None) -> Flask:
     security.init_app(app)
     templating.init_app(app)
     notifications.init_app(app)
+    audit.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     return app

@@ -29,6 +29,13 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def like_pattern(text: str) -> str:
+    """A LIKE pattern matching `text` literally anywhere (%, _ and \\ escaped); use it with
+    `escape="\\"` so search fields take `' OR 1=1 --` or `100%` as plain text."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 class Base(DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
 

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from chamber.db import Base, TimestampMixin, str_enum, utcnow
+from chamber.localtime import chamber_today
 
 if TYPE_CHECKING:
     from chamber.members.models import Member
@@ -66,7 +67,7 @@ class CommitteeMembership(Base):
     role: Mapped[CommitteeRole] = mapped_column(
         str_enum(CommitteeRole, "committee_role"), default=CommitteeRole.MEMBER
     )
-    since_on: Mapped[date] = mapped_column(default=date.today)
+    since_on: Mapped[date] = mapped_column(default=chamber_today)
 
     committee: Mapped[Committee] = relationship(back_populates="memberships")
     member: Mapped[Member] = relationship(back_populates="memberships")

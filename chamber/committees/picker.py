@@ -11,11 +11,11 @@ from flask import render_template, request
 from sqlalchemy.orm import aliased
 
 from chamber.committees.models import Committee, CommitteeMembership
+from chamber.db import like_pattern
 from chamber.extensions import db
 from chamber.forms import member_id
 from chamber.members.forms import MemberSearchForm
 from chamber.members.models import Member
-from chamber.members.queries import like_pattern
 
 #: How many people a member picker lists at most: colleagues shown first, search matches.
 PICK_COLLEAGUES = 30

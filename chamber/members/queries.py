@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import contains_eager, selectinload
 
+from chamber.db import like_pattern
 from chamber.extensions import db
 from chamber.members.models import (
     Affiliation,
@@ -21,12 +22,6 @@ from chamber.members.models import (
     BusinessStatusChange,
     Member,
 )
-
-
-def like_pattern(text: str) -> str:
-    """A LIKE pattern matching `text` literally anywhere (%, _ and \\ escaped)."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def _matching(text: str | None, *columns) -> sa.ColumnElement[bool] | None:

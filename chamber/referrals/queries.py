@@ -10,9 +10,9 @@ from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from chamber.committees.models import Committee, CommitteeMembership
 from chamber.contributions.models import Contribution, ContributionStatus
+from chamber.db import like_pattern
 from chamber.extensions import db
 from chamber.members.models import Member
-from chamber.members.queries import like_pattern
 from chamber.projects.models import Project
 from chamber.referrals.models import (
     CLOSED_STATUSES,

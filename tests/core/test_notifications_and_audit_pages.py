@@ -56,7 +56,7 @@ def test_notifications_query_count_is_flat(client, db, make_member, login, count
     assert few.count == many.count
 
 
-def test_audit_log_lists_entries_with_actor_and_filter(client, db, make_member, login):
+def test_audit_log_reads_in_plain_words_and_money(client, db, make_member, login):
     staff = make_member(is_staff=True, full_name="Diane Director")
     target = make_member(full_name="Rosa Baker")
     record_audit(
@@ -67,13 +67,48 @@ def test_audit_log_lists_entries_with_actor_and_filter(client, db, make_member, 
         before={"is_active": True},
         after={"is_active": False},
     )
+    record_audit(
+        staff,
+        "referral.corrected",
+        target,
+        before={"closed_value_cents": 245050},
+        after={"closed_value_cents": 254050},
+    )
     db.session.commit()
     login(staff)
     page = client.get("/staff/audit").get_data(as_text=True)
-    assert "member.deactivated" in page and "Diane Director" in page and "Rosa Baker" in page
-    assert "auth.sign_in" in page  # the sign-in just now
-    filtered = client.get("/staff/audit?action=member.").get_data(as_text=True)
-    assert "member.deactivated" in filtered and "<code>auth.sign_in</code>" not in filtered
+    assert "Member deactivated" in page and "Diane Director" in page and "Rosa Baker" in page
+    assert "Is active</strong>: yes → no" in page
+    assert "Corrected a referral" in page
+    assert "Closed value</strong>: $2,450.50 → $2,540.50" in page
+    assert "Signed in" in page  # the sign-in just now
+    assert "<strong>member.deactivated" not in page and "245050" not in page  # words, dollars
+
+
+def test_audit_log_filters_by_action_actor_target_and_date(client, db, make_member, login):
+    staff = make_member(is_staff=True, full_name="Diane Director")
+    lead = make_member(full_name="Lena Lead", email="lena@example.org")
+    target = make_member(full_name="Rosa Baker")
+    record_audit(lead, "member.edited", target, summary="by the lead")
+    record_audit(staff, "member.deactivated", target, summary="by staff")
+    db.session.commit()
+    login(staff)
+
+    def rows(query: str) -> str:
+        response = client.get("/staff/audit?" + query)
+        assert response.status_code == 200
+        return response.get_data(as_text=True)
+
+    only = rows("action=member.deactivated")
+    assert "by staff" in only and "by the lead" not in only
+    by_actor = rows("actor=LENA%40example")
+    assert "by the lead" in by_actor and "by staff" not in by_actor
+    assert "by the lead" in rows("target_type=member")
+    assert "by staff" not in rows("last=2001-01-01")
+    assert "by staff" in rows("first=2001-01-01")
+    # Bad filters are a message by the field, not a 500; SQL-looking text is just text.
+    bad = rows("first=9999-01-01&actor=%27+OR+1%3D1+--")
+    assert "Enter a date between" in bad and "Nothing recorded matches" in bad
 
 
 def test_audit_log_query_count_is_flat(client, db, make_member, login, count_queries):
