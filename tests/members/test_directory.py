@@ -381,3 +381,19 @@ def test_primary_contact_edits_the_business_and_a_bad_website_is_refused(
         db.session.scalar(sa.select(Member.business_name).where(Member.id == colleague.id))
         == "New Name"
     )
+
+
+def test_public_business_page_query_count_is_flat(
+    client, make_business, make_member, make_committee, count_queries
+):
+    firm = make_business(is_listed=True)
+    people = [make_member(business=firm, is_listed=True) for _ in range(2)]
+    make_committee(members=people)
+    with count_queries() as few:
+        assert client.get(f"/businesses/{firm.id}").status_code == 200
+    people += [make_member(business=firm, is_listed=True) for _ in range(200)]
+    make_committee(name="Town Committee", members=people[2:])
+    with count_queries() as many:
+        body = client.get(f"/businesses/{firm.id}").get_data(as_text=True)
+    assert few.count == many.count
+    assert body.count("Town Committee") == 200
