@@ -24,7 +24,15 @@ from chamber import create_app
 from chamber.extensions import db
 
 TARGET_MS = 300
-PAGES = ["summary", "by-committee", "givers-gain", "engagement", "committee-health"]
+PAGES = [
+    "summary",
+    "by-committee",
+    "givers-gain",
+    "ties",
+    "network",
+    "engagement",
+    "committee-health",
+]
 MEMBER_PAGES = ["summary", "engagement"]
 
 
