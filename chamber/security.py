@@ -1,11 +1,10 @@
-"""Response headers and session lifetime rules that every request goes through."""
+"""Response headers every request gets, and the trusted-proxy setting. (How long a sign-in
+lasts is `chamber.auth.sessions`.)"""
 
 from __future__ import annotations
 
-import time
-
-from flask import Flask, session
-from flask_login import current_user, logout_user
+from flask import Flask
+from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 CSP = (
@@ -26,21 +25,6 @@ def trust_proxies(app: Flask) -> None:
 
 def init_app(app: Flask) -> None:
     trust_proxies(app)
-    absolute_seconds = app.config["SESSION_ABSOLUTE_HOURS"] * 3600
-
-    @app.before_request
-    def end_expired_sessions():
-        """Idle expiry is in the signed cookie; this adds the absolute 12-hour limit."""
-        if not current_user.is_authenticated:
-            return None
-        signed_in_at = session.get("signed_in_at")
-        if signed_in_at is None:
-            # Restored from a remember-me cookie: its own 12-hour life bounds it.
-            session["signed_in_at"] = int(time.time())
-        elif time.time() - signed_in_at > absolute_seconds:
-            logout_user()
-            session.clear()
-        return None
 
     @app.after_request
     def set_security_headers(response):

@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-import time
 from urllib.parse import unquote, urlsplit
 
 import sqlalchemy as sa
 from flask import (
     Blueprint,
     current_app,
+    g,
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
-from chamber.auth import services, tokens
+from chamber.auth import services, sessions, tokens
 from chamber.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
 from chamber.auth.passwords import hash_password
 from chamber.db import before_writing
@@ -27,6 +26,8 @@ from chamber.flow import finish
 from chamber.members.models import Member
 
 bp = Blueprint("auth", __name__)
+bp.before_app_request(sessions.end_expired_sessions)
+bp.after_app_request(sessions.forget_browser)
 
 
 @login_manager.user_loader
@@ -88,8 +89,9 @@ def login():
         # The password check (scrypt) runs with no transaction open; only the record of the
         # outcome is written.
         if services.password_matches(member, form.password.data):
+            session_token = member.session_token
             done = finish(
-                lambda: _start_session(member, remember=form.remember.data),
+                lambda: _sign_in(member),
                 # Worded before the commit: reading the member after it would begin a new
                 # write transaction that lasts until the end of the request.
                 success=f"Welcome back, {member.full_name}.",
@@ -97,6 +99,8 @@ def login():
                 form=form,
             )
             if done is not None:
+                if form.remember.data:
+                    sessions.remember_browser(done, session_token)
                 return done
         else:
             services.record_failed_sign_in(member)
@@ -105,13 +109,10 @@ def login():
     return render_template("auth/login.html", form=form)
 
 
-def _start_session(member: Member, *, remember: bool) -> None:
+def _sign_in(member: Member) -> None:
     """Record the sign-in and give this browser a fresh session."""
     services.record_sign_in(member)
-    session.clear()  # a fresh session at every sign-in
-    login_user(member, remember=remember)
-    session.permanent = True
-    session["signed_in_at"] = int(time.time())
+    sessions.start_session(member)
 
 
 @bp.post("/logout")
@@ -128,8 +129,7 @@ def logout():
 
 def _end_session(member: Member) -> None:
     services.sign_out(member)
-    logout_user()
-    session.clear()
+    sessions.end_session()  # and the remember cookie goes
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -157,9 +157,10 @@ def change_password():
 
 def _change_password(member: Member, password_hash: str) -> None:
     services.set_password(member, password_hash, reason="password_changed")
-    # The token rotated: sign this browser in again so only *other* sessions end.
-    login_user(member)
-    session["signed_in_at"] = int(time.time())
+    # The token rotated: sign this browser in again so only *other* sessions end. Its
+    # remember cookie named the old token, so it goes; the member may tick the box again.
+    sessions.start_session(member)
+    g.forget_browser = True
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -204,9 +205,7 @@ def _set_password_page(token: str, purpose: str, template: str):
 
 def _set_password_from_link(member: Member, password_hash: str, reason: str) -> None:
     services.set_password(member, password_hash, reason=reason)
-    if current_user.is_authenticated:
-        logout_user()
-    session.clear()
+    sessions.end_session()  # whoever was signed in on this browser signs in afresh
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])

@@ -177,16 +177,6 @@ def test_session_cookie_flags(client, make_member):
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
-def test_remember_me_cookie_lasts_at_most_twelve_hours(client, make_member):
-    member = make_member()
-    response = _login_post(client, member.email, TEST_PASSWORD, remember="y")
-    cookie = next(
-        h for h in response.headers.getlist("Set-Cookie") if h.startswith("remember_token=")
-    )
-    assert "HttpOnly" in cookie
-    assert "Max-Age=43200" in cookie or "Expires" in cookie
-
-
 def test_signed_in_visitor_to_login_goes_to_dashboard(client, make_member, login):
     login(make_member())
     assert client.get("/login").location.endswith("/dashboard")

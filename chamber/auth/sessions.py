@@ -1,0 +1,129 @@
+"""How long a sign-in lasts: the session's absolute limit and the "keep me signed in" cookie.
+
+The session cookie carries its own idle expiry (Flask signs it with a timestamp). On top:
+- every session ends `SESSION_ABSOLUTE_HOURS` after the real sign-in (`signed_in_at`);
+- "keep me signed in" is a cookie of our own, signed with a timestamp (itsdangerous), that
+  names the member's session token and the time of the real sign-in. The server refuses it
+  once that sign-in is older than the limit (a copied cookie dies on the server, whatever
+  the browser keeps), once the token rotated (sign-out, password change, deactivation), or
+  when it was tampered with; a session restored from it keeps the real sign-in time, so the
+  absolute limit is not restarted. Sign-out deletes it.
+Flask-Login's own remember cookie is never set (`login_user(..., remember=False)`), so it
+has no time-less way back in.
+"""
+
+from __future__ import annotations
+
+import time
+
+import sqlalchemy as sa
+from flask import current_app, g, request, session
+from flask_login import current_user, login_user, logout_user
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from werkzeug.wrappers import Response
+
+from chamber.extensions import db, login_manager
+from chamber.members.models import Member
+
+REMEMBER_COOKIE = "chamber_remember"
+
+
+def _absolute_seconds() -> int:
+    return current_app.config["SESSION_ABSOLUTE_HOURS"] * 3600
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="chamber-remember")
+
+
+def start_session(member: Member, *, signed_in_at: int | None = None) -> None:
+    """Sign this browser in as `member` with a fresh session; `signed_in_at` is the real
+    sign-in (now, unless the session is restored from a remember cookie)."""
+    session.clear()  # a fresh session at every sign-in: nothing from before carries over
+    login_user(member, remember=False, fresh=signed_in_at is None)
+    session.permanent = True
+    session["signed_in_at"] = int(time.time()) if signed_in_at is None else signed_in_at
+
+
+def end_session() -> None:
+    """Sign this browser out and forget it (the remember cookie goes with the response)."""
+    logout_user()
+    session.clear()
+    g.forget_browser = True
+
+
+def remember_browser(response: Response, session_token: str) -> Response:
+    """Keep this browser signed in until the absolute limit of the current sign-in."""
+    signed_in_at = session["signed_in_at"]
+    config = current_app.config
+    response.set_cookie(
+        REMEMBER_COOKIE,
+        _serializer().dumps([session_token, signed_in_at]),
+        max_age=max(0, signed_in_at + _absolute_seconds() - int(time.time())),
+        secure=config["REMEMBER_COOKIE_SECURE"],
+        httponly=True,
+        samesite=config["REMEMBER_COOKIE_SAMESITE"],
+    )
+    return response
+
+
+def _remembered_member(value: str) -> tuple[Member, int] | None:
+    """The member and real sign-in time a remember cookie stands for, or None if it is
+    forged, older than the absolute limit, or its session token is no longer current."""
+    try:
+        # max_age is checked against the signature's own timestamp (written at sign-in).
+        token, signed_in_at = _serializer().loads(value, max_age=_absolute_seconds())
+    except (BadSignature, ValueError, TypeError):
+        return None
+    if not isinstance(token, str) or not isinstance(signed_in_at, int):
+        return None
+    if time.time() - signed_in_at > _absolute_seconds():
+        return None
+    member = db.session.scalar(
+        sa.select(Member).where(Member.session_token == token, Member.is_active.is_(True))
+    )
+    return None if member is None else (member, signed_in_at)
+
+
+@login_manager.request_loader
+def restore_from_remember_cookie(request_) -> Member | None:
+    """Flask-Login asks this when the session names no one: a valid remember cookie signs
+    the browser in again, keeping the time of the real sign-in."""
+    value = request_.cookies.get(REMEMBER_COOKIE)
+    if not value:
+        return None
+    remembered = _remembered_member(value)
+    if remembered is None:
+        g.forget_browser = True
+        return None
+    member, signed_in_at = remembered
+    start_session(member, signed_in_at=signed_in_at)
+    return member
+
+
+def end_expired_sessions() -> None:
+    """Before every request. Idle expiry is in the signed session cookie; this adds the
+    absolute limit, counted from the real sign-in (a session without one is not ours, e.g.
+    restored by Flask-Login's own time-less cookie from an older version: it ends too)."""
+    if not current_user.is_authenticated:
+        return
+    signed_in_at = session.get("signed_in_at")
+    if not isinstance(signed_in_at, int) or time.time() - signed_in_at > _absolute_seconds():
+        end_session()
+
+
+def forget_browser(response: Response) -> Response:
+    """After every request: delete the remember cookies of a browser that signed out or
+    whose cookie was refused."""
+    if g.get("forget_browser"):
+        config = current_app.config
+        legacy = config.get("REMEMBER_COOKIE_NAME", "remember_token")  # Flask-Login's own
+        for name in (REMEMBER_COOKIE, legacy):
+            if name in request.cookies:
+                response.delete_cookie(
+                    name,
+                    secure=config["REMEMBER_COOKIE_SECURE"],
+                    httponly=True,
+                    samesite=config["REMEMBER_COOKIE_SAMESITE"],
+                )
+    return response
