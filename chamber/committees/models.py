@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -10,13 +9,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from chamber.db import Base, TimestampMixin, str_enum, utcnow
+from chamber.enums import LabelledEnum
 from chamber.localtime import chamber_today
 
 if TYPE_CHECKING:
     from chamber.members.models import Member
 
 
-class CommitteeRole(enum.StrEnum):
+class CommitteeRole(LabelledEnum):
     MEMBER = "member"
     LEAD = "lead"
     CHAIR = "chair"
@@ -25,12 +25,9 @@ class CommitteeRole(enum.StrEnum):
     def leads(self) -> bool:
         return self in (CommitteeRole.LEAD, CommitteeRole.CHAIR)
 
-    @property
-    def label(self) -> str:
-        return self.value.capitalize()
 
 
-class JoinRequestStatus(enum.StrEnum):
+class JoinRequestStatus(LabelledEnum):
     PENDING = "pending"
     APPROVED = "approved"
     DECLINED = "declined"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -11,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from chamber.db import Base, TimestampMixin, str_enum
-from chamber.enums import WorkMode
+from chamber.enums import LabelledEnum, WorkMode
 
 if TYPE_CHECKING:
     from chamber.committees.models import Committee
@@ -19,34 +18,23 @@ if TYPE_CHECKING:
     from chamber.projects.models import Project, ShiftSignup
 
 
-class ContributionKind(enum.StrEnum):
+class ContributionKind(LabelledEnum):
     VOLUNTEER_HOURS = "volunteer_hours"
     TASK = "task"
     IN_KIND = "in_kind"
     SPEAKING = "speaking"
     MENTORING = "mentoring"
 
-    @property
-    def label(self) -> str:
-        return {
-            "volunteer_hours": "Volunteer hours",
-            "task": "Task",
-            "in_kind": "In-kind",
-            "speaking": "Speaking",
-            "mentoring": "Mentoring",
-        }[self.value]
+    __labels__ = {"in_kind": "In-kind"}  # noqa: RUF012
 
 
-class ContributionStatus(enum.StrEnum):
+class ContributionStatus(LabelledEnum):
     PENDING = "pending"
     APPROVED = "approved"
     REJECTED = "rejected"
     #: approved hours that no longer count (a shift re-marked as a no-show): kept, audited
     WITHDRAWN = "withdrawn"
 
-    @property
-    def label(self) -> str:
-        return self.value.capitalize()
 
 
 class Contribution(TimestampMixin, Base):

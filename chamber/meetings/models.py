@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -11,23 +10,21 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from chamber.db import Base, TimestampMixin, str_enum, utcnow
+from chamber.enums import LabelledEnum
 
 if TYPE_CHECKING:
     from chamber.committees.models import Committee
     from chamber.members.models import Member
 
 
-class MeetingMode(enum.StrEnum):
+class MeetingMode(LabelledEnum):
     IN_PERSON = "in_person"
     ONLINE = "online"
     HYBRID = "hybrid"
 
-    @property
-    def label(self) -> str:
-        return {"in_person": "In person", "online": "Online", "hybrid": "Hybrid"}[self.value]
 
 
-class AttendanceStatus(enum.StrEnum):
+class AttendanceStatus(LabelledEnum):
     """Present in person, present online, absent or excused."""
 
     IN_PERSON = "in_person"
@@ -35,14 +32,7 @@ class AttendanceStatus(enum.StrEnum):
     ABSENT = "absent"
     EXCUSED = "excused"
 
-    @property
-    def label(self) -> str:
-        return {
-            "in_person": "Present in person",
-            "online": "Present online",
-            "absent": "Absent",
-            "excused": "Excused",
-        }[self.value]
+    __labels__ = {"in_person": "Present in person", "online": "Present online"}  # noqa: RUF012
 
     @property
     def is_present(self) -> bool:

@@ -7,7 +7,6 @@ A *business* is the member of the chamber (its membership is active, lapsed or d
 
 from __future__ import annotations
 
-import enum
 import secrets
 from datetime import date, datetime
 from typing import TYPE_CHECKING
@@ -16,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from chamber.db import Base, TimestampMixin, str_enum, utcnow
+from chamber.enums import LabelledEnum
 from chamber.localtime import chamber_today
 
 if TYPE_CHECKING:
@@ -26,16 +26,13 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-class BusinessStatus(enum.StrEnum):
+class BusinessStatus(LabelledEnum):
     """A business's membership of the chamber."""
 
     ACTIVE = "active"
     LAPSED = "lapsed"  # did not renew: its people are out of the member areas until reinstated
     DROPPED = "dropped"  # left or was removed: likewise, and not expected back
 
-    @property
-    def label(self) -> str:
-        return self.value.capitalize()
 
 
 class Business(TimestampMixin, Base):

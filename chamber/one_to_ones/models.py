@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -10,20 +9,18 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from chamber.db import Base, str_enum, utcnow
-from chamber.enums import WorkMode
+from chamber.enums import LabelledEnum, WorkMode
 
 if TYPE_CHECKING:
     from chamber.members.models import Member
 
 
-class OneToOneStatus(enum.StrEnum):
+class OneToOneStatus(LabelledEnum):
     PENDING = "pending"
     CONFIRMED = "confirmed"
     DECLINED = "declined"
 
-    @property
-    def label(self) -> str:
-        return {"pending": "Waiting", "confirmed": "Confirmed", "declined": "Declined"}[self.value]
+    __labels__ = {"pending": "Waiting"}  # noqa: RUF012
 
 
 class OneToOne(Base):

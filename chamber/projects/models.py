@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -11,22 +10,19 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from chamber.db import Base, TimestampMixin, str_enum
-from chamber.enums import WorkMode
+from chamber.enums import LabelledEnum, WorkMode
 
 if TYPE_CHECKING:
     from chamber.committees.models import Committee
     from chamber.members.models import Member
 
 
-class ProjectStatus(enum.StrEnum):
+class ProjectStatus(LabelledEnum):
     PROPOSED = "proposed"
     ACTIVE = "active"
     COMPLETED = "completed"
     CANCELLED = "cancelled"
 
-    @property
-    def label(self) -> str:
-        return self.value.capitalize()
 
     @property
     def is_open(self) -> bool:
@@ -34,20 +30,13 @@ class ProjectStatus(enum.StrEnum):
         return self in (ProjectStatus.PROPOSED, ProjectStatus.ACTIVE)
 
 
-class SignupStatus(enum.StrEnum):
+class SignupStatus(LabelledEnum):
     SIGNED_UP = "signed_up"
     ATTENDED = "attended"
     NO_SHOW = "no_show"
     CANCELLED = "cancelled"
 
-    @property
-    def label(self) -> str:
-        return {
-            "signed_up": "Signed up",
-            "attended": "Attended",
-            "no_show": "No-show",
-            "cancelled": "Cancelled",
-        }[self.value]
+    __labels__ = {"no_show": "No-show"}  # noqa: RUF012
 
 
 class Project(TimestampMixin, Base):

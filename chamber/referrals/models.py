@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -10,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from chamber.db import Base, TimestampMixin, str_enum, utcnow
+from chamber.enums import LabelledEnum
 from chamber.localtime import chamber_today
 
 if TYPE_CHECKING:
@@ -18,16 +18,13 @@ if TYPE_CHECKING:
     from chamber.projects.models import Project
 
 
-class ReferralTemperature(enum.StrEnum):
+class ReferralTemperature(LabelledEnum):
     """How ready the prospect is to buy, in the giver's judgement."""
 
     HOT = "hot"
     WARM = "warm"
     COLD = "cold"
 
-    @property
-    def label(self) -> str:
-        return self.value.capitalize()
 
 
 #: The largest closed value a referral may carry, in cents: a sanity bound against typos
@@ -35,7 +32,7 @@ class ReferralTemperature(enum.StrEnum):
 MAX_VALUE_CENTS = 10_000_000_00
 
 
-class ReferralStatus(enum.StrEnum):
+class ReferralStatus(LabelledEnum):
     """The pipeline: given → contacted → meeting → won | lost | unreachable."""
 
     GIVEN = "given"
@@ -45,9 +42,7 @@ class ReferralStatus(enum.StrEnum):
     LOST = "lost"
     UNREACHABLE = "unreachable"
 
-    @property
-    def label(self) -> str:
-        return {"meeting": "Meeting held"}.get(self.value, self.value.capitalize())
+    __labels__ = {"meeting": "Meeting held"}  # noqa: RUF012
 
     @property
     def stage(self) -> int:
