@@ -7,9 +7,9 @@ import uuid
 from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField
+from wtforms import DateTimeLocalField, IntegerField, RadioField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Optional, ValidationError
+from wtforms.validators import DataRequired, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
 from chamber.enums import WorkMode
@@ -149,7 +149,12 @@ def select_choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(str(value), label) for value, label in pairs]
 
 
-MODE_CHOICES = select_choices((mode.value, mode.label) for mode in WorkMode)
+def enum_choices(enum_cls, only=None) -> list[SelectChoice]:
+    """A labelled enum's members (or `only` some of them) as select choices."""
+    return select_choices((m.value, m.label) for m in (only if only is not None else enum_cls))
+
+
+MODE_CHOICES = enum_choices(WorkMode)
 
 #: What a browser's datetime-local input sends (seconds when the page asks for them).
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
@@ -236,3 +241,34 @@ class MarkSheetForm(ChamberForm):
     def raw_marks(self) -> dict[int, str | None]:
         """Each row's chosen value, None where nothing was chosen."""
         return {row_id: self.row_field(row_id).data or None for row_id in self.row_ids}
+
+
+class TimeSpanForm(ChamberForm):
+    """A form with a start and an end typed in the chamber's local time (a meeting, a
+    shift), stored as UTC: `fill_span()` shows a stored one, `span()` gives it back."""
+
+    starts_at = DateTimeLocalField(
+        "Starts",
+        format=LOCAL_FORMATS,
+        validators=[DataRequired("Enter the start time."), sensible_year, real_local_time],
+    )
+    ends_at = DateTimeLocalField(
+        "Ends",
+        format=LOCAL_FORMATS,
+        validators=[
+            DataRequired("Enter the end time."),
+            sensible_year,
+            real_local_time,
+            ends_after_start,
+        ],
+    )
+
+    def fill_span(self, stored) -> None:
+        self.starts_at.data = utc_to_local(stored.starts_at)
+        self.ends_at.data = utc_to_local(stored.ends_at)
+
+    def span(self) -> dict:
+        return {
+            "starts_at": local_to_utc(self.starts_at.data),
+            "ends_at": local_to_utc(self.ends_at.data),
+        }

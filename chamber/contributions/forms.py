@@ -20,13 +20,14 @@ from chamber.forms import (
     MODE_CHOICES,
     ChamberForm,
     database_id,
+    enum_choices,
     not_in_future,
     select_choices,
 )
 from chamber.localtime import chamber_today
 from chamber.once import FormTokenField
 
-KIND_CHOICES = select_choices((kind.value, kind.label) for kind in ContributionKind)
+KIND_CHOICES = enum_choices(ContributionKind)
 
 
 def quarter_hours(form, field) -> None:

@@ -2,44 +2,25 @@
 
 from __future__ import annotations
 
-from wtforms import DateTimeLocalField, EmailField, SelectField, StringField, TextAreaField
+from wtforms import EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from chamber.forms import (
-    LOCAL_FORMATS,
     ChamberForm,
     MarkSheetForm,
-    ends_after_start,
+    TimeSpanForm,
+    enum_choices,
     plain_text,
-    real_local_time,
-    select_choices,
-    sensible_year,
 )
-from chamber.localtime import local_to_utc, utc_to_local
 from chamber.meetings.models import AttendanceStatus, MeetingMode
 from chamber.once import FormTokenField
 
-MODE_CHOICES = select_choices((mode.value, mode.label) for mode in MeetingMode)
+MODE_CHOICES = enum_choices(MeetingMode)
 
 
 
-class MeetingForm(ChamberForm):
+class MeetingForm(TimeSpanForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=160), plain_text])
-    starts_at = DateTimeLocalField(
-        "Starts",
-        format=LOCAL_FORMATS,
-        validators=[DataRequired("Enter the start time."), sensible_year, real_local_time],
-    )
-    ends_at = DateTimeLocalField(
-        "Ends",
-        format=LOCAL_FORMATS,
-        validators=[
-            DataRequired("Enter the end time."),
-            sensible_year,
-            real_local_time,
-            ends_after_start,
-        ],
-    )
     mode = SelectField("How we meet", choices=MODE_CHOICES, default=MeetingMode.IN_PERSON.value)
     place = StringField(
         "Place or link",
@@ -56,14 +37,12 @@ class MeetingForm(ChamberForm):
             meeting.agenda,
         )
         self.mode.data = meeting.mode.value
-        self.starts_at.data = utc_to_local(meeting.starts_at)
-        self.ends_at.data = utc_to_local(meeting.ends_at)
+        self.fill_span(meeting)
 
     def meeting_data(self) -> dict:
         return {
             "title": self.title.data,
-            "starts_at": local_to_utc(self.starts_at.data),
-            "ends_at": local_to_utc(self.ends_at.data),
+            **self.span(),
             "mode": MeetingMode(self.mode.data),
             "place": self.place.data or "",
             "agenda": self.agenda.data or "",
@@ -95,6 +74,6 @@ class EventAttendeeForm(ChamberForm):
     )
     status = SelectField(
         "Attendance",
-        choices=select_choices((s.value, s.label) for s in AttendanceStatus),
+        choices=enum_choices(AttendanceStatus),
         default=AttendanceStatus.IN_PERSON.value,
     )

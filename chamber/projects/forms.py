@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from wtforms import (
     DateField,
-    DateTimeLocalField,
     IntegerField,
     SelectField,
     StringField,
@@ -21,21 +20,18 @@ from wtforms.validators import (
 
 from chamber.enums import WorkMode
 from chamber.forms import (
-    LOCAL_FORMATS,
     MODE_CHOICES,
     ChamberForm,
     MarkSheetForm,
-    ends_after_start,
+    TimeSpanForm,
+    enum_choices,
     plain_text,
-    real_local_time,
-    select_choices,
     sensible_year,
 )
-from chamber.localtime import local_to_utc, utc_to_local
 from chamber.once import FormTokenField
 from chamber.projects.models import ProjectStatus, SignupStatus
 
-STATUS_CHOICES = select_choices((status.value, status.label) for status in ProjectStatus)
+STATUS_CHOICES = enum_choices(ProjectStatus)
 
 
 def ends_on_or_after_start(form, field) -> None:
@@ -62,23 +58,8 @@ class NewProjectForm(ProjectForm):
     form_token = FormTokenField()
 
 
-class ShiftForm(ChamberForm):
+class ShiftForm(TimeSpanForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=160), plain_text])
-    starts_at = DateTimeLocalField(
-        "Starts",
-        format=LOCAL_FORMATS,
-        validators=[DataRequired("Enter the start time."), sensible_year, real_local_time],
-    )
-    ends_at = DateTimeLocalField(
-        "Ends",
-        format=LOCAL_FORMATS,
-        validators=[
-            DataRequired("Enter the end time."),
-            sensible_year,
-            real_local_time,
-            ends_after_start,
-        ],
-    )
     mode = SelectField("In person or online", choices=MODE_CHOICES)
     place = StringField("Place or link", validators=[Optional(), Length(max=200), plain_text])
     slots = IntegerField(
@@ -92,21 +73,16 @@ class ShiftForm(ChamberForm):
     def fill_from(self, shift) -> None:
         self.title.data, self.place.data, self.slots.data = shift.title, shift.place, shift.slots
         self.mode.data = shift.mode.value
-        self.starts_at.data = utc_to_local(shift.starts_at)
-        self.ends_at.data = utc_to_local(shift.ends_at)
+        self.fill_span(shift)
 
     def shift_data(self) -> dict:
         return {
             "title": self.title.data,
-            "starts_at": local_to_utc(self.starts_at.data),
-            "ends_at": local_to_utc(self.ends_at.data),
+            **self.span(),
             "mode": WorkMode(self.mode.data),
             "place": self.place.data or "",
             "slots": self.slots.data,
         }
-
-
-
 
 
 class NewShiftForm(ShiftForm):
