@@ -34,7 +34,6 @@ class BusinessStatus(LabelledEnum):
     DROPPED = "dropped"  # left or was removed: likewise, and not expected back
 
 
-
 class Business(TimestampMixin, Base):
     """A member business of the chamber."""
 
