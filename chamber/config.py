@@ -100,7 +100,16 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
-        "LOGIN_ACCOUNT_FAILURE_LIMIT": os.environ.get("LOGIN_ACCOUNT_FAILURE_LIMIT", "20 per hour"),
+        # Failed sign-ins, each a ladder of windows (progressive back-off, no permanent
+        # lock-out): per account from unknown browsers, and per client address.
+        "LOGIN_ACCOUNT_FAILURE_LIMIT": os.environ.get(
+            "LOGIN_ACCOUNT_FAILURE_LIMIT", "5 per minute;10 per 10 minutes;20 per hour"
+        ),
+        "LOGIN_ADDRESS_FAILURE_LIMIT": os.environ.get(
+            "LOGIN_ADDRESS_FAILURE_LIMIT", "20 per 10 minutes;40 per hour"
+        ),
+        # A browser that signed in to an account is trusted by it this long (device cookie).
+        "LOGIN_DEVICE_DAYS": _int("LOGIN_DEVICE_DAYS", 180),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": _int("MAIL_PORT", 587),
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),

@@ -7,7 +7,6 @@ from urllib.parse import unquote, urlsplit
 import sqlalchemy as sa
 from flask import (
     Blueprint,
-    current_app,
     g,
     redirect,
     render_template,
@@ -17,7 +16,7 @@ from flask import (
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
-from chamber.auth import services, sessions, tokens
+from chamber.auth import attempts, services, sessions, tokens
 from chamber.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
 from chamber.auth.passwords import hash_password
 from chamber.db import before_writing
@@ -59,25 +58,19 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
-def _account_key() -> str:
-    return "login-account:" + services.normalise_email(request.form.get("email", ""))[:254]
-
-
-def _login_rate() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _account_rate() -> str:
-    return current_app.config["LOGIN_ACCOUNT_FAILURE_LIMIT"]
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_rate, methods=["POST"])
+@limiter.limit(attempts.address_rate, methods=["POST"])
 @limiter.limit(
-    _account_rate,
+    attempts.address_failure_rate,
     methods=["POST"],
-    key_func=_account_key,
-    deduct_when=lambda response: response.status_code != 302,  # count failures only
+    key_func=attempts.address_failure_key,
+    deduct_when=attempts.is_failure,
+)
+@limiter.limit(
+    attempts.account_failure_rate,
+    methods=["POST"],
+    key_func=attempts.account_failure_key,
+    deduct_when=attempts.is_failure,
 )
 def login():
     if current_user.is_authenticated:
@@ -99,6 +92,7 @@ def login():
                 form=form,
             )
             if done is not None:
+                attempts.remember_device(done, form.email.data)
                 if form.remember.data:
                     sessions.remember_browser(done, session_token)
                 return done
@@ -164,7 +158,7 @@ def _change_password(member: Member, password_hash: str) -> None:
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
-@limiter.limit(_login_rate, methods=["POST"])
+@limiter.limit(attempts.address_rate, methods=["POST"])
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():

@@ -2,6 +2,8 @@
 trusted proxies, so rate limits and the audit log see the real client; with none configured
 (the default), a spoofed X-Forwarded-For is ignored."""
 
+import itertools
+
 import pytest
 import sqlalchemy as sa
 
@@ -11,11 +13,15 @@ from chamber.config import config_for_tests
 from chamber.extensions import db as ext_db
 from tests.conftest import RequestIsolatingClient, csrf_token
 
+_attempts = itertools.count()
+
 
 def _failed_sign_in(client, token, **environ):
+    """A wrong password, each time for another account (so only address limits apply)."""
+    email = f"nobody{next(_attempts)}@example.org"
     return client.post(
         "/login",
-        data={"email": "nobody@example.org", "password": "wrong", "csrf_token": token},
+        data={"email": email, "password": "wrong", "csrf_token": token},
         environ_base=environ,
     )
 

@@ -1,10 +1,7 @@
-""""Keep me signed in" (issue 7 defect 5, SECURITY "defaults that are wrong for us"): at most
+""" "Keep me signed in" (issue 7 defect 5, SECURITY "defaults that are wrong for us"): at most
 12 hours counted from the real sign-in, with a cookie the server refuses after that, and that
 sign-out deletes."""
 
-import time
-
-import pytest
 from flask_login.utils import encode_cookie
 
 from tests.conftest import TEST_PASSWORD, csrf_token
@@ -12,23 +9,6 @@ from tests.conftest import TEST_PASSWORD, csrf_token
 REMEMBER = "chamber_remember"
 SESSION = "chamber_session"
 HOUR = 3600
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """The server's clock, moved forward with clock.advance(seconds). The test browser keeps
-    its cookies whatever the time: only the server can refuse them."""
-
-    class Clock:
-        offset = 0.0
-
-        def advance(self, seconds: float) -> None:
-            self.offset += seconds
-
-    moved = Clock()
-    real_time = time.time
-    monkeypatch.setattr(time, "time", lambda: real_time() + moved.offset)
-    return moved
 
 
 def _sign_in(client, member, **extra):
