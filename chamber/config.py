@@ -93,6 +93,7 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt:131072:8:1"),
         "INVITATION_MAX_AGE_DAYS": _int("INVITATION_MAX_AGE_DAYS", 7),
         "PASSWORD_RESET_MAX_AGE_MINUTES": _int("PASSWORD_RESET_MAX_AGE_MINUTES", 60),
+        "PASSWORD_RESET_EMAILS_PER_HOUR": _int("PASSWORD_RESET_EMAILS_PER_HOUR", 3),
         # How many proxies in front of Chamber set X-Forwarded-For/-Proto (0: none, so those
         # headers are ignored and cannot be spoofed). The client address that rate limits and
         # the audit log see depends on it.

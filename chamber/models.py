@@ -1,6 +1,7 @@
 """Every feature's models, listed explicitly so Alembic and the test schema see them all."""
 
 from chamber.audit.models import AuditEntry
+from chamber.auth.models import PasswordResetLink
 from chamber.committees.models import Committee, CommitteeMembership, JoinRequest
 from chamber.contributions.models import Contribution
 from chamber.mail.models import OutboxMessage
@@ -42,6 +43,7 @@ __all__ = [
     "Notification",
     "OneToOne",
     "OutboxMessage",
+    "PasswordResetLink",
     "Project",
     "Referral",
     "ReferralEvent",

@@ -8,16 +8,20 @@ writes here (`record_sign_in`, `set_password`, ...).
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import sqlalchemy as sa
-from flask import url_for
+from flask import current_app, url_for
 
 from chamber.audit.services import record_audit
 from chamber.auth import tokens
+from chamber.auth.models import PasswordResetLink
 from chamber.auth.passwords import verify_password
 from chamber.db import utcnow
 from chamber.extensions import db
 from chamber.mail.services import external_url, queue_mail
 from chamber.members.models import Member
+from chamber.once import change_once
 
 
 def normalise_email(email: str) -> str:
@@ -68,15 +72,45 @@ def set_password(member: Member, password_hash: str, *, reason: str) -> None:
 
 
 def request_password_reset(email: str) -> None:
-    """Mail a reset link if an active account exists; say nothing either way."""
-    member = find_member_by_email(email)
+    """Mail a reset link if an active account exists and has not had its hourly share of
+    them (PASSWORD_RESET_EMAILS_PER_HOUR); say nothing either way. The new link replaces
+    any earlier one."""
+    member = db.session.scalar(
+        # Locked, so concurrent requests for one account count one after the other.
+        sa.select(Member).where(Member.email == normalise_email(email)).with_for_update()
+    )
     if member is None or not member.is_active:
         return
-    token = tokens.make_token(member, tokens.PASSWORD_RESET)
+    sent_lately = db.session.scalar(
+        sa.select(sa.func.count()).where(
+            PasswordResetLink.member_id == member.id,
+            PasswordResetLink.created_at > utcnow() - timedelta(hours=1),
+        )
+    )
+    if sent_lately >= current_app.config["PASSWORD_RESET_EMAILS_PER_HOUR"]:
+        record_audit(None, "auth.password_reset_limited", member, summary="hourly limit")
+        return
+    link = PasswordResetLink(member_id=member.id)
+    db.session.add(link)
+    db.session.flush()
     queue_mail(
         member.email,
         "Reset your Chamber password",
         "password_reset",
         member=member,
-        link=external_url(url_for("auth.reset_password", token=token)),
+        link=external_url(
+            url_for("auth.reset_password", token=tokens.make_reset_token(member, link))
+        ),
     )
+    record_audit(None, "auth.password_reset_requested", member)
+
+
+def reset_password(member: Member, link: PasswordResetLink, password_hash: str) -> None:
+    """Use a reset link (once: of two racing posts, one wins) to set a new password."""
+    change_once(
+        sa.update(PasswordResetLink)
+        .where(PasswordResetLink.id == link.id, PasswordResetLink.used_at.is_(None))
+        .values(used_at=utcnow()),
+        "This link was used already. Request a new one if you need it.",
+    )
+    set_password(member, password_hash, reason="password_reset")

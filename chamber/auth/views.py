@@ -175,19 +175,15 @@ def forgot_password():
     return render_template("auth/forgot_password.html", form=form)
 
 
-def _set_password_page(token: str, purpose: str, template: str):
-    with before_writing(db.session):
-        member = tokens.load_token(token, purpose)
-    if member is None:
-        return render_template("auth/link_invalid.html", purpose=purpose), 400
+def _new_password_form(member: Member, template: str, act):
+    """The page that sets a password from a link: validate, hash (slow) before the write,
+    then `act(password_hash)` in the short write."""
     form = SetPasswordForm()
     form.email_for_check = member.email
     if form.validate_on_submit():
-        password_hash = hash_password(form.password.data)  # slow: before the write
-        reason = "invitation_accepted" if purpose == tokens.INVITATION else "password_reset"
-        # Two posts of one link race to the write; the member's version lets one through.
+        password_hash = hash_password(form.password.data)
         done = finish(
-            lambda: _set_password_from_link(member, password_hash, reason),
+            lambda: act(password_hash),
             success="Your password is set. Please sign in.",
             to=url_for("auth.login"),
             form=form,
@@ -197,16 +193,31 @@ def _set_password_page(token: str, purpose: str, template: str):
     return render_template(template, form=form, member=member)
 
 
-def _set_password_from_link(member: Member, password_hash: str, reason: str) -> None:
-    services.set_password(member, password_hash, reason=reason)
-    sessions.end_session()  # whoever was signed in on this browser signs in afresh
-
-
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
-    return _set_password_page(token, tokens.PASSWORD_RESET, "auth/reset_password.html")
+    with before_writing(db.session):
+        found = tokens.load_reset_token(token)
+    if found is None:
+        return render_template("auth/link_invalid.html", purpose=tokens.PASSWORD_RESET), 400
+    member, link = found
+
+    def act(password_hash: str) -> None:
+        services.reset_password(member, link, password_hash)
+        sessions.end_session()  # whoever was signed in on this browser signs in afresh
+
+    return _new_password_form(member, "auth/reset_password.html", act)
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
 def accept_invitation(token: str):
-    return _set_password_page(token, tokens.INVITATION, "auth/accept_invitation.html")
+    with before_writing(db.session):
+        member = tokens.load_token(token, tokens.INVITATION)
+    if member is None:
+        return render_template("auth/link_invalid.html", purpose=tokens.INVITATION), 400
+
+    def act(password_hash: str) -> None:
+        # Two posts of one link race to the write; the member's version lets one through.
+        services.set_password(member, password_hash, reason="invitation_accepted")
+        sessions.end_session()
+
+    return _new_password_form(member, "auth/accept_invitation.html", act)
