@@ -26,6 +26,7 @@ def create_app(config: dict | None = None) -> Flask:
         backup,
         cli,
         errors,
+        logs,
         models,  # noqa: F401 - every table known to Alembic and tests
         notifications,
         routing,
@@ -85,4 +86,5 @@ def create_app(config: dict | None = None) -> Flask:
     audit.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
+    logs.init_app(app)  # no link tokens in werkzeug's or the app's log lines
     return app

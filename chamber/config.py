@@ -71,7 +71,9 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(
             os.environ.get("DATABASE_URL", default_db)
         ),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: a database error's text (logged with every incident) leaves out
+        # the bound values, which can be tokens, e-mail addresses or other personal data.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "CHAMBER_NAME": os.environ.get("CHAMBER_NAME", "Riverside Chamber of Commerce"),
         "CHAMBER_TIMEZONE": os.environ.get("CHAMBER_TIMEZONE", "America/New_York"),
         "CHAMBER_BASE_URL": os.environ.get("CHAMBER_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),

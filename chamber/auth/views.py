@@ -29,6 +29,15 @@ bp.before_app_request(sessions.end_expired_sessions)
 bp.after_app_request(sessions.forget_browser)
 
 
+@bp.after_request
+def keep_link_tokens_out_of_referers(response):
+    """A page opened from a reset or invitation link has the token in its address: browsers
+    must not send it on as the Referer of the page's own requests (stylesheets) or links."""
+    if request.endpoint in ("auth.reset_password", "auth.accept_invitation"):
+        response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 @login_manager.user_loader
 def load_member(session_token: str) -> Member | None:
     return db.session.scalar(
