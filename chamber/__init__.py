@@ -44,6 +44,7 @@ def create_app(config: dict | None = None) -> Flask:
     backup.init_app(app)  # database, backups and outbox readable by the owner only
 
     from chamber.audit.views import bp as audit_bp
+    from chamber.auth.two_factor_views import bp as two_factor_bp
     from chamber.auth.views import bp as auth_bp
     from chamber.committees.views import bp as committees_bp
     from chamber.contributions.views import bp as contributions_bp
@@ -63,6 +64,7 @@ def create_app(config: dict | None = None) -> Flask:
     for blueprint in (
         portal_bp,
         auth_bp,
+        two_factor_bp,
         members_bp,
         businesses_bp,
         people_bp,

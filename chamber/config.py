@@ -96,6 +96,13 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "INVITATION_MAX_AGE_DAYS": _int("INVITATION_MAX_AGE_DAYS", 7),
         "PASSWORD_RESET_MAX_AGE_MINUTES": _int("PASSWORD_RESET_MAX_AGE_MINUTES", 60),
         "PASSWORD_RESET_EMAILS_PER_HOUR": _int("PASSWORD_RESET_EMAILS_PER_HOUR", 3),
+        # Two-factor sign-in for staff: "required" (set up before anything else) or "prompt"
+        # (suggested at sign-in; the demo's director signs in with a password alone).
+        "STAFF_TWO_FACTOR": os.environ.get(
+            "STAFF_TWO_FACTOR", "required" if production else "prompt"
+        ).strip().lower(),
+        # Changing the password or two-factor settings needs a sign-in this recent.
+        "REAUTHENTICATE_MINUTES": _int("REAUTHENTICATE_MINUTES", 10),
         # How many proxies in front of Chamber set X-Forwarded-For/-Proto (0: none, so those
         # headers are ignored and cannot be spoofed). The client address that rate limits and
         # the audit log see depends on it.

@@ -1,7 +1,7 @@
 """Every feature's models, listed explicitly so Alembic and the test schema see them all."""
 
 from chamber.audit.models import AuditEntry
-from chamber.auth.models import PasswordResetLink
+from chamber.auth.models import PasswordResetLink, RecoveryCode, TwoFactor
 from chamber.committees.models import Committee, CommitteeMembership, JoinRequest
 from chamber.contributions.models import Contribution
 from chamber.mail.models import OutboxMessage
@@ -44,6 +44,7 @@ __all__ = [
     "OneToOne",
     "OutboxMessage",
     "PasswordResetLink",
+    "RecoveryCode",
     "Project",
     "Referral",
     "ReferralEvent",
@@ -53,4 +54,5 @@ __all__ = [
     "Tie",
     "TieBacklog",
     "TieEntry",
+    "TwoFactor",
 ]

@@ -20,7 +20,8 @@ import hashlib
 import hmac
 import secrets
 
-from flask import current_app, request
+from flask import current_app, request, session
+from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.wrappers import Response
 
@@ -104,3 +105,14 @@ def account_failure_key() -> str:
     email = _posted_email()
     device = trusted_device(email)
     return f"login-device:{device}" if device else f"login-account:{email}"
+
+
+def two_factor_key() -> str:
+    """Codes typed at the second step of signing in, counted per account."""
+    pending = session.get("two_factor")
+    member_id = pending.get("m") if isinstance(pending, dict) else None
+    return f"login-two-factor:{member_id}"
+
+
+def reauthentication_key() -> str:
+    return f"reauthenticate:{current_user.get_id()}"

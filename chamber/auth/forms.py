@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from chamber.auth.passwords import MAX_LENGTH, password_problem, verify_password
@@ -50,3 +50,26 @@ class ChangePasswordForm(NewPasswordMixin, ChamberForm):
 
 class ForgotPasswordForm(ChamberForm):
     email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
+
+
+class TwoFactorCodeForm(ChamberForm):
+    """The second step of signing in."""
+
+    code = StringField(
+        "Code from your authenticator app, or a recovery code",
+        validators=[DataRequired(), Length(max=40)],
+    )
+
+
+class EnableTwoFactorForm(ChamberForm):
+    code = StringField(
+        "The 6-digit code your app shows now", validators=[DataRequired(), Length(max=10)]
+    )
+
+
+class ReauthenticateForm(ChamberForm):
+    """Confirming it is you before changing how you sign in."""
+
+    password = PasswordField("Your password", validators=[DataRequired(), Length(max=MAX_LENGTH)])
+    code = StringField("Code from your authenticator app", validators=[Length(max=40)])
+    next = HiddenField()

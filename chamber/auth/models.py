@@ -1,5 +1,5 @@
-"""Password-reset links: which were sent, so only the newest unused one works and a member
-gets only so many an hour."""
+"""What signing in keeps: password-reset links (only the newest unused one works; a few an
+hour), and two-factor sign-in (the authenticator's secret, single-use recovery codes)."""
 
 from __future__ import annotations
 
@@ -23,4 +23,32 @@ class PasswordResetLink(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     member_id: Mapped[int] = mapped_column(sa.ForeignKey("members.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None]
+
+
+class TwoFactor(Base):
+    """A member's authenticator app (TOTP, RFC 6238): the shared secret and the last time
+    step a code was accepted for, so a code is good once."""
+
+    __tablename__ = "two_factor_settings"
+
+    member_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+    secret: Mapped[str] = mapped_column(sa.String(64))
+    enabled_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_step: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+
+
+class RecoveryCode(Base):
+    """One of ten single-use codes for signing in without the authenticator app; only a
+    hash is kept."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("members.id", ondelete="CASCADE"), index=True
+    )
+    code_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     used_at: Mapped[datetime | None]

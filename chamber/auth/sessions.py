@@ -14,14 +14,16 @@ has no time-less way back in.
 
 from __future__ import annotations
 
+import functools
 import time
 
 import sqlalchemy as sa
-from flask import current_app, g, request, session
+from flask import current_app, flash, g, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.wrappers import Response
 
+from chamber.auth import two_factor
 from chamber.extensions import db, login_manager
 from chamber.members.models import Member
 
@@ -36,13 +38,66 @@ def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="chamber-remember")
 
 
-def start_session(member: Member, *, signed_in_at: int | None = None) -> None:
+def start_session(
+    member: Member, *, signed_in_at: int | None = None, needs_two_factor: bool = False
+) -> None:
     """Sign this browser in as `member` with a fresh session; `signed_in_at` is the real
-    sign-in (now, unless the session is restored from a remember cookie)."""
+    sign-in (now, unless the session is restored from a remember cookie).
+    `needs_two_factor`: a staff member who must set up two-factor sign-in before anything
+    else (see `send_to_two_factor_setup`)."""
     session.clear()  # a fresh session at every sign-in: nothing from before carries over
     login_user(member, remember=False, fresh=signed_in_at is None)
     session.permanent = True
     session["signed_in_at"] = int(time.time()) if signed_in_at is None else signed_in_at
+    if signed_in_at is None:
+        session["authenticated_at"] = session["signed_in_at"]
+    if needs_two_factor:
+        session["needs_two_factor"] = True
+
+
+def reauthenticated() -> None:
+    """The member just proved it is them again (password, and code if they use two-factor)."""
+    session["authenticated_at"] = int(time.time())
+
+
+def recently_authenticated() -> bool:
+    limit = current_app.config["REAUTHENTICATE_MINUTES"] * 60
+    return time.time() - session.get("authenticated_at", 0) <= limit
+
+
+def fresh_sign_in_required(view):
+    """For changes that an unattended session must not make (password, two-factor): the
+    member typed their password (and code) within REAUTHENTICATE_MINUTES, or is asked to."""
+
+    @functools.wraps(view)
+    def guarded(*args, **kwargs):
+        if not recently_authenticated():
+            flash("Please confirm it is you before changing how you sign in.", "info")
+            return redirect(url_for("auth.reauthenticate", next=request.full_path.rstrip("?")))
+        return view(*args, **kwargs)
+
+    return guarded
+
+
+# Where a staff member who must set up two-factor sign-in may still go.
+_SETUP_ENDPOINTS = frozenset(
+    {"auth.logout", "auth.reauthenticate", "static", "two_factor.settings", "two_factor.setup"}
+)
+
+
+def send_to_two_factor_setup():
+    """Before every request: a staff member who must use two-factor sign-in and has not set
+    it up yet is sent to set it up (a step after sign-in, not a lock-out)."""
+    if not session.get("needs_two_factor") or not current_user.is_authenticated:
+        return None
+    if request.endpoint in _SETUP_ENDPOINTS:
+        return None
+    flash("Staff accounts use two-factor sign-in. Set it up to continue.", "info")
+    return redirect(url_for("two_factor.settings"))
+
+
+def two_factor_set_up() -> None:
+    session.pop("needs_two_factor", None)
 
 
 def end_session() -> None:
@@ -97,7 +152,8 @@ def restore_from_remember_cookie(request_) -> Member | None:
         g.forget_browser = True
         return None
     member, signed_in_at = remembered
-    start_session(member, signed_in_at=signed_in_at)
+    needs_setup = two_factor.required_for(member) and two_factor.settings_of(member) is None
+    start_session(member, signed_in_at=signed_in_at, needs_two_factor=needs_setup)
     return member
 
 

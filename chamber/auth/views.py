@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
+import time
 from urllib.parse import unquote, urlsplit
 
 import sqlalchemy as sa
 from flask import (
     Blueprint,
+    flash,
     g,
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
-from chamber.auth import attempts, services, sessions, tokens
-from chamber.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
+from chamber.audit.services import record_audit
+from chamber.auth import attempts, services, sessions, tokens, two_factor
+from chamber.auth.forms import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LoginForm,
+    ReauthenticateForm,
+    SetPasswordForm,
+    TwoFactorCodeForm,
+)
 from chamber.auth.passwords import hash_password
 from chamber.db import before_writing
 from chamber.extensions import db, limiter, login_manager
@@ -25,7 +36,9 @@ from chamber.flow import finish
 from chamber.members.models import Member
 
 bp = Blueprint("auth", __name__)
+PENDING_SECONDS = 300  # between the right password and the code
 bp.before_app_request(sessions.end_expired_sessions)
+bp.before_app_request(sessions.send_to_two_factor_setup)
 bp.after_app_request(sessions.forget_browser)
 
 
@@ -88,22 +101,22 @@ def login():
     if form.validate_on_submit():
         with before_writing(db.session):
             member = services.find_member_by_email(form.email.data)
+            settings = two_factor.settings_of(member) if member else None
         # The password check (scrypt) runs with no transaction open; only the record of the
         # outcome is written.
         if services.password_matches(member, form.password.data):
-            session_token = member.session_token
-            done = finish(
-                lambda: _sign_in(member),
-                # Worded before the commit: reading the member after it would begin a new
-                # write transaction that lasts until the end of the request.
-                success=f"Welcome back, {member.full_name}.",
-                to=safe_next(form.next.data) or url_for("portal.dashboard"),
-                form=form,
-            )
+            next_url = safe_next(form.next.data) or url_for("portal.dashboard")
+            if settings is not None:
+                # The password is right; a code from the member's app finishes the sign-in.
+                session["two_factor"] = {
+                    "m": member.id,
+                    "at": int(time.time()),
+                    "remember": bool(form.remember.data),
+                    "next": next_url,
+                }
+                return redirect(url_for("auth.two_factor_sign_in"))
+            done = _complete_sign_in(member, form, None, form.remember.data, next_url)
             if done is not None:
-                attempts.remember_device(done, form.email.data)
-                if form.remember.data:
-                    sessions.remember_browser(done, session_token)
                 return done
         else:
             services.record_failed_sign_in(member)
@@ -112,10 +125,112 @@ def login():
     return render_template("auth/login.html", form=form)
 
 
-def _sign_in(member: Member) -> None:
-    """Record the sign-in and give this browser a fresh session."""
+@bp.route("/login/two-factor", methods=["GET", "POST"])
+@limiter.limit(attempts.address_rate, methods=["POST"])
+@limiter.limit(
+    attempts.account_failure_rate,
+    methods=["POST"],
+    key_func=attempts.two_factor_key,
+    deduct_when=attempts.is_failure,
+)
+def two_factor_sign_in():
+    """The second step of signing in, for members who use two-factor sign-in."""
+    pending = session.get("two_factor")
+    if not isinstance(pending, dict) or time.time() - pending.get("at", 0) > PENDING_SECONDS:
+        session.pop("two_factor", None)
+        flash("Please sign in again.", "info")
+        return redirect(url_for("auth.login"))
+    form = TwoFactorCodeForm()
+    if form.validate_on_submit():
+        with before_writing(db.session):
+            member = db.session.get(Member, pending["m"])
+            settings = two_factor.settings_of(member) if member and member.is_active else None
+            proof = two_factor.check(settings, form.code.data) if settings else None
+        if proof is not None:
+            done = _complete_sign_in(member, form, proof, pending["remember"], pending["next"])
+            if done is not None:
+                return done
+        else:
+            record_audit(member, "auth.two_factor_failed", member)
+            db.session.commit()
+            form.code.errors.append("That code is not right.")
+    return render_template("auth/two_factor.html", form=form)
+
+
+def _complete_sign_in(member: Member, form, proof, remember: bool, next_url: str):
+    """The short write of a sign-in, a fresh session, and the browser's cookies."""
+    # Read before the commit: reading the member after it would begin a new write
+    # transaction that lasts until the end of the request.
+    session_token, email, name = member.session_token, member.email, member.full_name
+    needs_setup = two_factor.required_for(member) and proof is None
+    done = finish(
+        lambda: _sign_in(member, proof, needs_setup),
+        success=f"Welcome back, {name}.",
+        to=next_url,
+        form=form,
+    )
+    if done is not None:
+        attempts.remember_device(done, email)
+        if remember:
+            sessions.remember_browser(done, session_token)
+    return done
+
+
+def _sign_in(member: Member, proof: two_factor.Proof | None, needs_setup: bool) -> None:
+    """Use up the second factor, record the sign-in and give this browser a fresh session."""
+    if proof is not None:
+        two_factor.use(member, proof)
     services.record_sign_in(member)
-    sessions.start_session(member)
+    sessions.start_session(member, needs_two_factor=needs_setup)
+    if member.is_staff and proof is None and not needs_setup:
+        flash("Staff accounts should use two-factor sign-in: set it up under Settings.", "info")
+
+
+@bp.route("/reauthenticate", methods=["GET", "POST"])
+@login_required
+@limiter.limit(attempts.address_rate, methods=["POST"])
+@limiter.limit(
+    attempts.account_failure_rate,
+    methods=["POST"],
+    key_func=attempts.reauthentication_key,
+    deduct_when=attempts.is_failure,
+)
+def reauthenticate():
+    """Confirm it is you (password, and a code when you use two-factor sign-in) before
+    changing how you sign in."""
+    with before_writing(db.session):
+        member = current_user._get_current_object()
+        settings = two_factor.settings_of(member)
+    form = ReauthenticateForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        ok = services.password_matches(member, form.password.data)  # slow: no transaction
+        proof = None
+        if ok and settings is not None:
+            with before_writing(db.session):
+                proof = two_factor.check(settings, form.code.data or "")
+        if ok and (settings is None or proof is not None):
+            done = finish(
+                lambda: _reauthenticated(member, proof),
+                success=None,
+                to=safe_next(form.next.data) or url_for("two_factor.settings"),
+                form=form,
+            )
+            if done is not None:
+                return done
+        else:
+            record_audit(member, "auth.reauthentication_failed", member)
+            db.session.commit()
+            form.form_errors.append(
+                "That is not right." if settings is None else "Password or code is not right."
+            )
+    return render_template("auth/reauthenticate.html", form=form, uses_two_factor=settings)
+
+
+def _reauthenticated(member: Member, proof: two_factor.Proof | None) -> None:
+    if proof is not None:
+        two_factor.use(member, proof)
+    record_audit(member, "auth.reauthenticated", member)
+    sessions.reauthenticated()
 
 
 @bp.post("/logout")
