@@ -9,8 +9,7 @@ from hypothesis import strategies as st
 
 from chamber import activity
 from chamber.referrals import services
-from chamber.referrals.models import MAX_VALUE_CENTS
-from chamber.referrals.models import Referral, ReferralStatus
+from chamber.referrals.models import MAX_VALUE_CENTS, Referral, ReferralStatus
 from tests.conftest import csrf_token
 from tests.referrals.conftest import form_token_of
 
