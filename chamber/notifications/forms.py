@@ -11,14 +11,17 @@ from chamber.notifications.models import EmailPreference
 from chamber.notifications.services import NOTIFICATION_KINDS
 
 
-def email_preferences_form(member, formdata=None) -> ChamberForm:
-    """One checkbox per kind of notification: checked means 'send me an e-mail'."""
+def email_preferences_form(member, submitted: bool = False) -> ChamberForm:
+    """One checkbox per kind of notification: checked means 'send me an e-mail'. Shown with
+    the member's choices; `submitted` reads what was posted instead."""
 
     class EmailPreferencesForm(ChamberForm):
         pass
 
     for kind, label in NOTIFICATION_KINDS.items():
         setattr(EmailPreferencesForm, f"email_{kind}", BooleanField(label))
+    if submitted:
+        return EmailPreferencesForm()
     muted = set(
         db.session.scalars(
             sa.select(EmailPreference.kind).where(
@@ -27,9 +30,7 @@ def email_preferences_form(member, formdata=None) -> ChamberForm:
         )
     )
     defaults = {f"email_{kind}": kind not in muted for kind in NOTIFICATION_KINDS}
-    if formdata is None:
-        return EmailPreferencesForm(data=defaults, formdata=None)
-    return EmailPreferencesForm()
+    return EmailPreferencesForm(data=defaults, formdata=None)
 
 
 def muted_kinds(form) -> set[str]:
