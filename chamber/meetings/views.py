@@ -196,13 +196,20 @@ def _render_attendance(
     )
 
 
-def _attendance(committee: Committee | None, meeting: Meeting):
+def _sheet(meeting: Meeting, *, posted: bool):
+    """The people on a meeting's attendance sheet and its form: what was posted, or else
+    the marks recorded so far."""
     people, marks = queries.attendance_sheet(meeting)
     form = AttendanceForm.for_rows([person.id for person in people])
-    if request.method == "GET":
+    if not posted:
         for member_id, mark in marks.items():
             if member_id in form.row_ids:
                 form.row_field(member_id).data = mark.value
+    return people, form
+
+
+def _attendance(committee: Committee | None, meeting: Meeting):
+    people, form = _sheet(meeting, posted=request.method == "POST")
     attendee_form = EventAttendeeForm(prefix="add") if committee is None else None
     if form.validate_on_submit():
         done = finish(
@@ -280,9 +287,5 @@ def staff_event_add_attendee(meeting_id: int):
         )
         if done:
             return done
-    people, marks = queries.attendance_sheet(meeting)
-    sheet = AttendanceForm.for_rows([person.id for person in people])
-    for member_id, mark in marks.items():
-        if member_id in sheet.row_ids:
-            sheet.row_field(member_id).data = mark.value
+    people, sheet = _sheet(meeting, posted=False)
     return _render_attendance(None, meeting, sheet, form, people, 400)
