@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import math
 from datetime import date, timedelta
 
 from chamber.extensions import db
 from chamber.referrals.models import ReferralStatus
 from chamber.relationships.models import Tie, TieEntry, TieMode, TieSource
+from chamber.relationships.strength import Weights, score_floor
 from tests.reports.conftest import read_csv, today
 from tests.reports.test_reports_figures import _sections
 
@@ -33,7 +33,7 @@ def _entry(a, b, source, day, weight, mode=TieMode.IN_PERSON):
 def _tie(a, b, *, strength_today: float, first_on: date, in_person=1.0, online=0.0):
     """A rollup row whose strength today is `strength_today` (score = log2 s + day/h)."""
     low, high = sorted((a.id, b.id))
-    score = math.log2(strength_today) + (today() - date(2000, 1, 1)).days / HALF_LIFE
+    score = score_floor(strength_today, today(), Weights(half_life_days=HALF_LIFE))
     db.session.add(
         Tie(
             member_a_id=low,
