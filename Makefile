@@ -5,8 +5,10 @@ BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app chamber
 PORT   ?= 5000
 PYTEST_ARGS ?=
+CHROMIUM ?= /usr/bin/chromium
+export CHROMIUM
 
-.PHONY: install run test lint security seed-large clean
+.PHONY: install run test e2e lint security bench bench-smoke seed-large clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +30,10 @@ run: install
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# The browser journeys alone (Playwright driving Debian's Chromium at $(CHROMIUM)).
+e2e: install
+	$(BIN)/pytest tests/e2e -p no:cacheprovider $(PYTEST_ARGS)
+
 # Style and the floors of chamber/ (import-linter: arrows only point down).
 lint: install
 	$(BIN)/ruff check .
@@ -38,6 +44,14 @@ lint: install
 # About four minutes; exits 1 on any finding. Installs wapiti and sqlmap with apt when missing.
 security: install
 	$(BIN)/python security/scan.py
+
+# The benchmark (bench/README.md): gunicorn + wrk on the large demo seed, table and JSON under
+# bench/results/. bench-smoke: small seed, 2 s a page; fails on any error or too many queries.
+bench: install
+	$(BIN)/python -m bench.run
+
+bench-smoke: install
+	$(BIN)/python -m bench.run --smoke
 
 seed-large: install
 	$(FLASK) db upgrade
