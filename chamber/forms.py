@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
@@ -142,6 +143,56 @@ def safe_web_url(form, field) -> None:
     if "@" in parts.netloc or not parts.hostname or not _HOST.match(parts.hostname):
         raise ValidationError(WEB_URL_MESSAGE)
     field.data = value
+
+
+_MONEY = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?$")
+MONEY_MESSAGE = "Enter an amount in dollars and cents, such as 1250 or 1,250.00."
+
+
+def parse_money(text: str | None) -> int | None:
+    """'$1,250.5' -> 125050 cents, exactly (Decimal, never float); None when empty.
+
+    Raises ValueError with a message a member understands for anything that is not a plain
+    amount (letters, exponents, more than two decimals, a minus sign).
+    """
+    value = (text or "").strip()
+    if not value:
+        return None
+    if value.startswith("$"):
+        value = value[1:].strip()
+    if not _MONEY.match(value):
+        raise ValueError(MONEY_MESSAGE)
+    try:
+        amount = Decimal(value.replace(",", ""))
+    except InvalidOperation as exc:  # the pattern should have caught it; be safe anyway
+        raise ValueError(MONEY_MESSAGE) from exc
+    return int((amount * 100).to_integral_exact())
+
+
+def money_text(cents: int | None) -> str:
+    """Cents as the text a member would type: 125050 -> '1250.50'."""
+    if cents is None:
+        return ""
+    return f"{cents // 100}.{cents % 100:02d}"
+
+
+def money_amount(max_cents: int):
+    """A validator of a money text field: a plain amount, more than zero, at most max_cents;
+    the form reads the cents with parse_money."""
+
+    def validate(form, field) -> None:
+        try:
+            cents = parse_money(field.data)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from exc
+        if cents is not None and cents <= 0:
+            raise ValidationError("The value must be more than zero.")
+        if cents is not None and cents > max_cents:
+            raise ValidationError(
+                f"That is more than ${max_cents // 100:,}.{max_cents % 100:02d}; check the amount."
+            )
+
+    return validate
 
 
 def select_choices(pairs) -> list[SelectChoice]:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal, InvalidOperation
-
 from wtforms import (
     DateField,
     EmailField,
@@ -15,53 +12,14 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, Length, Optional
 
-from chamber.forms import ChamberForm, member_id, phone_number, plain_text
+from chamber.forms import ChamberForm, member_id, parse_money, phone_number, plain_text
+from chamber.forms import money_amount as money_amount_up_to
 from chamber.once import FormTokenField
 from chamber.referrals.models import MAX_VALUE_CENTS, ReferralStatus, ReferralTemperature
 
-_MONEY = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?$")
-MONEY_MESSAGE = "Enter an amount in dollars and cents, such as 1250 or 1,250.00."
-
-
-def parse_money(text: str | None) -> int | None:
-    """'$1,250.5' -> 125050 cents, exactly (Decimal, never float); None when empty.
-
-    Raises ValueError with a message a member understands for anything that is not a plain
-    amount (letters, exponents, more than two decimals, a minus sign).
-    """
-    value = (text or "").strip()
-    if not value:
-        return None
-    if value.startswith("$"):
-        value = value[1:].strip()
-    if not _MONEY.match(value):
-        raise ValueError(MONEY_MESSAGE)
-    try:
-        amount = Decimal(value.replace(",", ""))
-    except InvalidOperation as exc:  # the pattern should have caught it; be safe anyway
-        raise ValueError(MONEY_MESSAGE) from exc
-    return int((amount * 100).to_integral_exact())
-
-
-def money_text(cents: int | None) -> str:
-    """Cents as the text a member would type: 125050 -> '1250.50'."""
-    if cents is None:
-        return ""
-    return f"{cents // 100}.{cents % 100:02d}"
-
-
-def money_amount(form, field) -> None:
-    """Validate the text now; the parsed cents are read with parse_money by the form."""
-    try:
-        cents = parse_money(field.data)
-    except ValueError as exc:
-        raise ValidationError(str(exc)) from exc
-    if cents is not None and cents <= 0:
-        raise ValidationError("The value must be more than zero.")
-    if cents is not None and cents > MAX_VALUE_CENTS:
-        raise ValidationError("That is more than $10,000,000.00; check the amount.")
+money_amount = money_amount_up_to(MAX_VALUE_CENTS)
 
 
 def choices(pairs, optgroup: str | None = None) -> list[SelectChoice]:

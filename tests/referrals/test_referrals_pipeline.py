@@ -10,9 +10,9 @@ import sqlalchemy as sa
 
 from chamber.audit.models import AuditEntry
 from chamber.exceptions import ChamberError, Conflict, NotAllowed, StaleEdit
+from chamber.forms import parse_money
 from chamber.notifications.models import Notification
 from chamber.referrals import services
-from chamber.referrals.forms import parse_money
 from chamber.referrals.models import MAX_VALUE_CENTS, Referral, ReferralEvent, ReferralStatus
 from tests.conftest import csrf_token
 from tests.referrals.conftest import PROSPECT_EMAIL, PROSPECT_PHONE, version_of

@@ -9,10 +9,11 @@ from chamber import authz
 from chamber.authz import require
 from chamber.extensions import db
 from chamber.flow import finish
+from chamber.forms import money_text
 from chamber.localtime import local_day_bounds
 from chamber.paging import requested_page
 from chamber.referrals import queries, services
-from chamber.referrals.forms import CorrectReferralForm, StaffReferralFilterForm, money_text
+from chamber.referrals.forms import CorrectReferralForm, StaffReferralFilterForm
 from chamber.referrals.models import Referral, ReferralStatus
 
 bp = Blueprint("referrals_staff", __name__, url_prefix="/staff/referrals")
