@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from wtforms import (
+    BooleanField,
     DateField,
     IntegerField,
     SelectField,
@@ -70,6 +71,11 @@ class ShiftForm(TimeSpanForm):
         ],
     )
 
+    confirm_clash = BooleanField(
+        "Plan it anyway",
+        description="Members on the committee would have to choose between the two.",
+    )
+
     def fill_from(self, shift) -> None:
         self.title.data, self.place.data, self.slots.data = shift.title, shift.place, shift.slots
         self.mode.data = shift.mode.value
@@ -82,6 +88,7 @@ class ShiftForm(TimeSpanForm):
             "mode": WorkMode(self.mode.data),
             "place": self.place.data or "",
             "slots": self.slots.data,
+            "confirm_clash": bool(self.confirm_clash.data),
         }
 
 

@@ -15,11 +15,22 @@ from chamber.extensions import db
 from chamber.members.models import Member
 from chamber.projects.models import Project, ProjectStatus, Shift, ShiftSignup, SignupStatus
 
+#: A slot is taken by a sign-up until it is cancelled: once attendance is marked, the
+#: attended and the no-shows still held their slots (issue 11: a past shift read "8 of 8 free").
+TAKING = (SignupStatus.SIGNED_UP, SignupStatus.ATTENDED, SignupStatus.NO_SHOW)
+
 
 def _taken_counts() -> sa.Subquery:
+    """Per shift: slots taken (every sign-up not cancelled) and how many attended."""
     return (
-        sa.select(ShiftSignup.shift_id, sa.func.count().label("taken"))
-        .where(ShiftSignup.status == SignupStatus.SIGNED_UP)
+        sa.select(
+            ShiftSignup.shift_id,
+            sa.func.count().label("taken"),
+            sa.func.sum(sa.case((ShiftSignup.status == SignupStatus.ATTENDED, 1), else_=0)).label(
+                "attended"
+            ),
+        )
+        .where(ShiftSignup.status.in_(TAKING))
         .group_by(ShiftSignup.shift_id)
         .subquery()
     )
@@ -62,6 +73,7 @@ def project_list(*, committee_id: int | None = None, page: int = 1, per_page: in
 class ShiftRow:
     shift: Shift
     taken: int
+    attended: int = 0
 
     @property
     def free(self) -> int:
@@ -72,14 +84,14 @@ def project_shifts(project: Project, *, upcoming_only: bool = False) -> list[Shi
     """The project's shifts with signed-up counts, one query."""
     taken = _taken_counts()
     query = (
-        sa.select(Shift, sa.func.coalesce(taken.c.taken, 0))
+        sa.select(Shift, sa.func.coalesce(taken.c.taken, 0), sa.func.coalesce(taken.c.attended, 0))
         .outerjoin(taken, taken.c.shift_id == Shift.id)
         .where(Shift.project_id == project.id)
         .order_by(Shift.starts_at)
     )
     if upcoming_only:
         query = query.where(Shift.ends_at >= utcnow())
-    return [ShiftRow(shift, n) for shift, n in db.session.execute(query)]
+    return [ShiftRow(shift, n, int(came)) for shift, n, came in db.session.execute(query)]
 
 
 def my_signups(member: Member, shift_ids: list[int]) -> dict[int, ShiftSignup]:

@@ -10,6 +10,8 @@ from chamber.committees.models import Committee
 from chamber.db import utcnow
 from chamber.exceptions import ChamberError, Conflict, NotAllowed
 from chamber.extensions import db
+from chamber.localtime import to_local
+from chamber.meetings.models import Meeting
 from chamber.members.models import Member
 from chamber.once import change_once
 from chamber.projects.models import (
@@ -81,20 +83,64 @@ def update_project(actor: Member, project: Project, data: dict) -> None:
 
 
 def _signed_up_count(shift_id: int) -> int:
+    """Slots taken: every sign-up not cancelled (attended and no-shows held theirs)."""
     return db.session.scalar(
         sa.select(sa.func.count())
         .select_from(ShiftSignup)
-        .where(ShiftSignup.shift_id == shift_id, ShiftSignup.status == SignupStatus.SIGNED_UP)
+        .where(ShiftSignup.shift_id == shift_id, ShiftSignup.status != SignupStatus.CANCELLED)
     )
 
 
+def _local_span(starts_at, ends_at) -> str:
+    start, end = to_local(starts_at), to_local(ends_at)
+    return f"{start:%a} {start.day} {start:%b %Y}, {start:%H:%M}–{end:%H:%M}"
+
+
+def _day(value) -> str:
+    return f"{value.day} {value:%b %Y}"
+
+
 def _check_shift(project: Project, data: dict) -> None:
+    """A shift ends after it starts, lies within its project's dates (local days), and,
+    unless the lead confirms, does not overlap a meeting of the same committee."""
     if project.status not in (ProjectStatus.PROPOSED, ProjectStatus.ACTIVE):
         raise Conflict(f"This project is {project.status.label.lower()}; it takes no new shifts.")
     if data["ends_at"] <= data["starts_at"]:
         raise ChamberError("The shift must end after it starts.", field="ends_at")
     if (data["ends_at"] - data["starts_at"]).total_seconds() > 24 * 3600:
         raise ChamberError("A shift lasts at most 24 hours.", field="ends_at")
+    first_day, last_day = to_local(data["starts_at"]).date(), to_local(data["ends_at"]).date()
+    if project.starts_on and first_day < project.starts_on:
+        raise ChamberError(
+            f"The project starts on {_day(project.starts_on)}; the shift cannot be earlier "
+            "(or change the project's dates first).",
+            field="starts_at",
+        )
+    if project.ends_on and last_day > project.ends_on:
+        raise ChamberError(
+            f"The project ends on {_day(project.ends_on)}; the shift cannot be later "
+            "(or change the project's dates first).",
+            field="ends_at",
+        )
+    if data.get("confirm_clash"):
+        return
+    meeting = db.session.scalar(
+        sa.select(Meeting)
+        .where(
+            Meeting.committee_id == project.committee_id,
+            Meeting.starts_at < data["ends_at"],
+            Meeting.ends_at > data["starts_at"],
+        )
+        .order_by(Meeting.starts_at)
+        .limit(1)
+    )
+    if meeting is not None:
+        raise ChamberError(
+            f"This overlaps the committee's meeting “{meeting.title}” "
+            f"({_local_span(meeting.starts_at, meeting.ends_at)}): its members cannot be at "
+            "both. Tick the box to plan the shift anyway.",
+            field="confirm_clash",
+        )
 
 
 def create_shift(actor: Member, project: Project, data: dict) -> Shift:
@@ -115,6 +161,8 @@ def create_shift(actor: Member, project: Project, data: dict) -> Shift:
 
 def update_shift(actor: Member, shift: Shift, data: dict) -> None:
     _lock_shift(shift.id)
+    if (data["starts_at"], data["ends_at"]) == (shift.starts_at, shift.ends_at):
+        data = {**data, "confirm_clash": True}  # not moved: the lead planned it already
     _check_shift(shift.project, data)
     taken = _signed_up_count(shift.id)
     if data["slots"] < taken:

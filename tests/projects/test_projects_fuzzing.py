@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from chamber.enums import WorkMode
+from chamber.localtime import to_local
 from chamber.projects.models import Project, ProjectStatus, Shift
 from tests.conftest import csrf_token
 from tests.fuzz import (
@@ -87,7 +88,8 @@ def test_shift_form_never_answers_500_and_stores_only_valid_rows(
 ):
     lead = make_member()
     committee = make_committee(chair=lead)
-    project = make_project(committee)
+    # A project around NEAR: shifts outside its dates are refused (issue 11).
+    project = make_project(committee, starts_on=date(2026, 5, 1), ends_on=date(2026, 7, 31))
     login(lead)
     manage = f"/committees/{committee.slug}/manage/projects/{project.id}"
     token = csrf_token(client, manage)
@@ -127,6 +129,8 @@ def test_shift_form_never_answers_500_and_stores_only_valid_rows(
         assert is_stored_text(shift.place, 200) and is_plain_line(shift.place)
         assert shift.mode in WorkMode and 1 <= shift.slots <= 500
         assert shift.starts_at < shift.ends_at <= shift.starts_at + timedelta(hours=24)
+        assert project.starts_on <= to_local(shift.starts_at).date()
+        assert to_local(shift.ends_at).date() <= project.ends_on
     for page in (manage, f"/projects/{project.id}"):
         assert client.get(page).status_code == 200, page
 
