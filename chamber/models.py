@@ -5,7 +5,7 @@ from chamber.auth.models import PasswordResetLink, RecoveryCode, TwoFactor
 from chamber.committees.models import Committee, CommitteeMembership, JoinRequest
 from chamber.contributions.models import Contribution
 from chamber.mail.models import OutboxMessage
-from chamber.meetings.models import Attendance, CalendarFeed, Meeting
+from chamber.meetings.models import Attendance, CalendarFeed, Meeting, Rsvp
 from chamber.members.models import Affiliation, Business, BusinessStatusChange, Member
 from chamber.notifications.models import EmailPreference, Notification
 from chamber.once import FormSubmission
@@ -48,6 +48,7 @@ __all__ = [
     "Project",
     "Referral",
     "ReferralEvent",
+    "Rsvp",
     "RelationshipState",
     "Shift",
     "ShiftSignup",
