@@ -38,24 +38,35 @@ def _event(uid: str, summary: str, starts_at, ends_at, location: str, descriptio
     return event
 
 
+def _meeting_event(meeting, host: str, base: str) -> Event:
+    where = meeting.committee.name if meeting.committee else "Chamber event"
+    return _event(
+        f"meeting-{meeting.id}@{host}",
+        f"{meeting.title} ({where}, {meeting.mode.label.lower()})",
+        meeting.starts_at,
+        meeting.ends_at,
+        meeting.place,
+        meeting.agenda,
+        base + url_for("meetings.show", meeting_id=meeting.id),
+    )
+
+
+def build_meeting(meeting) -> bytes:
+    """One meeting as a calendar file (same UID as in the feeds, so it is not doubled)."""
+    base = current_app.config["CHAMBER_BASE_URL"]
+    calendar = _calendar(meeting.title)
+    calendar.add("method", "PUBLISH")
+    calendar.add_component(_meeting_event(meeting, base.split("://", 1)[-1], base))
+    return calendar.to_ical()
+
+
 def build_feed(name: str, meetings, shifts) -> bytes:
     """One calendar of meetings (with their mode) and volunteer shifts."""
     host = current_app.config["CHAMBER_BASE_URL"].split("://", 1)[-1]
     base = current_app.config["CHAMBER_BASE_URL"]
     calendar = _calendar(name)
     for meeting in meetings:
-        where = meeting.committee.name if meeting.committee else "Chamber event"
-        calendar.add_component(
-            _event(
-                f"meeting-{meeting.id}@{host}",
-                f"{meeting.title} ({where}, {meeting.mode.label.lower()})",
-                meeting.starts_at,
-                meeting.ends_at,
-                meeting.place,
-                meeting.agenda,
-                base + url_for("meetings.show", meeting_id=meeting.id),
-            )
-        )
+        calendar.add_component(_meeting_event(meeting, host, base))
     for shift in shifts:
         calendar.add_component(
             _event(

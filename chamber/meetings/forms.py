@@ -12,11 +12,10 @@ from chamber.forms import (
     enum_choices,
     plain_text,
 )
-from chamber.meetings.models import AttendanceStatus, MeetingMode
+from chamber.meetings.models import AttendanceStatus, MeetingMode, RsvpAnswer
 from chamber.once import FormTokenField
 
 MODE_CHOICES = enum_choices(MeetingMode)
-
 
 
 class MeetingForm(TimeSpanForm):
@@ -76,4 +75,14 @@ class EventAttendeeForm(ChamberForm):
         "Attendance",
         choices=enum_choices(AttendanceStatus),
         default=AttendanceStatus.IN_PERSON.value,
+    )
+
+
+class RsvpForm(ChamberForm):
+    """A member's answer to a meeting: the button pressed."""
+
+    answer = SelectField(
+        "Will you come?",
+        choices=enum_choices(RsvpAnswer),
+        validators=[DataRequired("Choose going, joining online or not going.")],
     )

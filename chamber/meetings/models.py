@@ -23,7 +23,6 @@ class MeetingMode(LabelledEnum):
     HYBRID = "hybrid"
 
 
-
 class AttendanceStatus(LabelledEnum):
     """Present in person, present online, absent or excused."""
 
@@ -66,6 +65,7 @@ class Meeting(TimestampMixin, Base):
     attendances: Mapped[list[Attendance]] = relationship(
         back_populates="meeting", cascade="all, delete-orphan"
     )
+    rsvps: Mapped[list[Rsvp]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
 
     @property
     def is_chamber_event(self) -> bool:
@@ -87,6 +87,37 @@ class Attendance(Base):
 
     meeting: Mapped[Meeting] = relationship(back_populates="attendances")
     member: Mapped[Member] = relationship(foreign_keys=[member_id])
+
+
+class RsvpAnswer(LabelledEnum):
+    """A member's answer to a meeting: coming in person, joining online, or not coming."""
+
+    GOING = "going"
+    ONLINE = "online"
+    NOT_GOING = "not_going"
+
+    __labels__ = {"going": "Going", "online": "Joining online", "not_going": "Not going"}  # noqa: RUF012
+
+    @property
+    def is_coming(self) -> bool:
+        return self is not RsvpAnswer.NOT_GOING
+
+
+class Rsvp(Base):
+    """A member's answer to one meeting; they may change it until the meeting starts."""
+
+    __tablename__ = "meeting_rsvps"
+    __table_args__ = (sa.UniqueConstraint("meeting_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
+    member_id: Mapped[int] = mapped_column(sa.ForeignKey("members.id"), index=True)
+    answer: Mapped[RsvpAnswer] = mapped_column(str_enum(RsvpAnswer, "rsvp_answer"))
+    answered_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    member: Mapped[Member] = relationship()
 
 
 def new_feed_token() -> str:

@@ -13,7 +13,14 @@ from sqlalchemy.orm import joinedload
 from chamber.committees.models import Committee, CommitteeMembership
 from chamber.db import utcnow
 from chamber.extensions import db
-from chamber.meetings.models import PRESENT, Attendance, AttendanceStatus, Meeting
+from chamber.meetings.models import (
+    PRESENT,
+    Attendance,
+    AttendanceStatus,
+    Meeting,
+    Rsvp,
+    RsvpAnswer,
+)
 from chamber.members.models import Member
 
 
@@ -209,3 +216,61 @@ def load_meeting(committee: Committee | None, meeting_id: int) -> Meeting:
     if meeting.committee_id != (committee.id if committee else None):
         abort(404)
     return meeting
+
+
+def my_rsvp(member: Member, meeting: Meeting) -> RsvpAnswer | None:
+    return db.session.scalar(
+        sa.select(Rsvp.answer).where(Rsvp.meeting_id == meeting.id, Rsvp.member_id == member.id)
+    )
+
+
+@dataclass
+class MeetingPeople:
+    """Who said they would come (by answer) and, once attendance is taken, who came."""
+
+    answers: dict[RsvpAnswer, list[sa.Row]]
+    attended: list[sa.Row]
+
+    @property
+    def coming(self) -> int:
+        return sum(len(rows) for answer, rows in self.answers.items() if answer.is_coming)
+
+    @property
+    def not_going(self) -> int:
+        return len(self.answers[RsvpAnswer.NOT_GOING])
+
+
+def meeting_people(meeting: Meeting) -> MeetingPeople:
+    """Names (plain columns) of active members by RSVP answer, and of those present:
+    two statements whatever the size of the meeting."""
+    answers: dict[RsvpAnswer, list[sa.Row]] = {answer: [] for answer in RsvpAnswer}
+    for row in db.session.execute(
+        sa.select(Rsvp.answer, Member.id, Member.full_name, Member.business_name)
+        .join(Member, Member.id == Rsvp.member_id)
+        .where(Rsvp.meeting_id == meeting.id, Member.is_active.is_(True))
+        .order_by(Member.full_name, Member.id)
+    ):
+        answers[row.answer].append(row)
+    attended = []
+    if meeting.attendance_taken_at is not None:
+        attended = list(
+            db.session.execute(
+                sa.select(Member.id, Member.full_name, Member.business_name, Attendance.status)
+                .join(Attendance, Attendance.member_id == Member.id)
+                .where(Attendance.meeting_id == meeting.id, Attendance.status.in_(PRESENT))
+                .order_by(Member.full_name, Member.id)
+            )
+        )
+    return MeetingPeople(answers=answers, attended=attended)
+
+
+def next_meetings(committee: Committee, limit: int = 5) -> list[Meeting]:
+    """The committee's meetings that have not ended, soonest first."""
+    return list(
+        db.session.scalars(
+            sa.select(Meeting)
+            .where(Meeting.committee_id == committee.id, Meeting.ends_at >= utcnow())
+            .order_by(Meeting.starts_at)
+            .limit(limit)
+        )
+    )

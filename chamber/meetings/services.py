@@ -10,7 +10,15 @@ from chamber.committees.models import Committee, CommitteeMembership
 from chamber.db import utcnow
 from chamber.exceptions import ChamberError, Conflict
 from chamber.extensions import db
-from chamber.meetings.models import Attendance, AttendanceStatus, CalendarFeed, Meeting
+from chamber.meetings.models import (
+    Attendance,
+    AttendanceStatus,
+    CalendarFeed,
+    Meeting,
+    MeetingMode,
+    Rsvp,
+    RsvpAnswer,
+)
 from chamber.members.models import Member
 
 MEETING_FIELDS = ("title", "starts_at", "ends_at", "place", "mode", "agenda")
@@ -171,6 +179,26 @@ def add_event_attendee(
         raise ChamberError("No active member has this e-mail address.", field="email")
     record_attendance(actor, meeting, {member.id: status})
     return member
+
+
+def answer_rsvp(member: Member, meeting: Meeting, answer: RsvpAnswer) -> Rsvp:
+    """Going, joining online or not going; changeable until the meeting starts."""
+    if not member.is_active:
+        raise Conflict("Your account is deactivated.")
+    if meeting.starts_at <= utcnow():
+        raise Conflict("This meeting has started; answers are closed.")
+    if answer is RsvpAnswer.ONLINE and meeting.mode is MeetingMode.IN_PERSON:
+        raise ChamberError("This meeting is in person only; there is no online link.")
+    rsvp = db.session.scalar(
+        sa.select(Rsvp).where(Rsvp.meeting_id == meeting.id, Rsvp.member_id == member.id)
+    )
+    if rsvp is None:
+        rsvp = Rsvp(meeting_id=meeting.id, member_id=member.id, answer=answer)
+        db.session.add(rsvp)
+    else:
+        rsvp.answer, rsvp.answered_at = answer, utcnow()
+    db.session.flush()
+    return rsvp
 
 
 def active_feed(member: Member) -> CalendarFeed | None:

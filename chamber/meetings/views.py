@@ -3,7 +3,7 @@ and staff's chamber-wide events."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from chamber import authz
@@ -13,14 +13,15 @@ from chamber.committees.queries import load_committee
 from chamber.db import utcnow
 from chamber.extensions import db
 from chamber.flow import finish, finish_create
-from chamber.meetings import queries, services
+from chamber.meetings import calendar, queries, services
 from chamber.meetings.forms import (
     AttendanceForm,
     EventAttendeeForm,
     MeetingForm,
     NewMeetingForm,
+    RsvpForm,
 )
-from chamber.meetings.models import AttendanceStatus, Meeting
+from chamber.meetings.models import AttendanceStatus, Meeting, MeetingMode, RsvpAnswer
 from chamber.paging import requested_page
 
 bp = Blueprint("meetings", __name__)
@@ -45,7 +46,49 @@ def index():
 def show(meeting_id: int):
     meeting = db.get_or_404(Meeting, meeting_id)
     require(authz.can_view_meeting(current_user, meeting))
-    return render_template("meetings/show.html", meeting=meeting)
+    answers = [
+        answer
+        for answer in RsvpAnswer
+        if not (answer is RsvpAnswer.ONLINE and meeting.mode is MeetingMode.IN_PERSON)
+    ]
+    return render_template(
+        "meetings/show.html",
+        meeting=meeting,
+        my_answer=queries.my_rsvp(current_user, meeting),
+        answers=answers,
+        people=queries.meeting_people(meeting),
+        is_started=meeting.starts_at <= utcnow(),
+    )
+
+
+@bp.post("/meetings/<int:meeting_id>/rsvp")
+@login_required
+def rsvp(meeting_id: int):
+    meeting = db.get_or_404(Meeting, meeting_id)
+    require(authz.can_view_meeting(current_user, meeting))
+    to = url_for("meetings.show", meeting_id=meeting.id)
+    form = RsvpForm()
+    if not form.validate_on_submit():
+        flash("Choose going, joining online or not going.", "error")
+        return redirect(to)
+    answer = RsvpAnswer(form.answer.data)
+    return finish(
+        lambda: services.answer_rsvp(current_user, meeting, answer),
+        success=f"Your answer is saved: {answer.label.lower()}.",
+        to=to,
+    )
+
+
+@bp.get("/meetings/<int:meeting_id>.ics")
+@login_required
+def meeting_ics(meeting_id: int):
+    """This one meeting as a calendar file, to add it without subscribing to a feed."""
+    meeting = db.get_or_404(Meeting, meeting_id)
+    require(authz.can_view_meeting(current_user, meeting))
+    response = Response(calendar.build_meeting(meeting), mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'attachment; filename="meeting-{meeting.id}.ics"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 # Calendar feeds --------------------------------------------------------------------------

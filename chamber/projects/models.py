@@ -23,7 +23,6 @@ class ProjectStatus(LabelledEnum):
     COMPLETED = "completed"
     CANCELLED = "cancelled"
 
-
     @property
     def is_open(self) -> bool:
         """Members may sign up for shifts and log work on open projects."""

@@ -11,7 +11,7 @@ from chamber.db import utcnow
 from chamber.exceptions import ChamberError, Conflict, NotAllowed
 from chamber.extensions import db
 from chamber.localtime import to_local
-from chamber.meetings.models import Meeting
+from chamber.meetings.models import Meeting, Rsvp, RsvpAnswer
 from chamber.members.models import Member
 from chamber.once import change_once
 from chamber.projects.models import (
@@ -222,6 +222,24 @@ def sign_up_for_shift(member: Member, shift: Shift) -> ShiftSignup:
     )
     if clash is not None:
         raise Conflict(f"This overlaps your shift “{clash.title}”. Cancel that one first.")
+    meeting = db.session.scalar(
+        sa.select(Meeting)
+        .join(Rsvp, Rsvp.meeting_id == Meeting.id)
+        .where(
+            Rsvp.member_id == member.id,
+            Rsvp.answer.in_([RsvpAnswer.GOING, RsvpAnswer.ONLINE]),
+            Meeting.starts_at < shift.ends_at,
+            Meeting.ends_at > shift.starts_at,
+        )
+        .order_by(Meeting.starts_at)
+        .limit(1)
+    )
+    if meeting is not None:
+        raise Conflict(
+            f"This shift overlaps “{meeting.title}” "
+            f"({_local_span(meeting.starts_at, meeting.ends_at)}), which you said you would "
+            "attend. Change your answer on the meeting's page first."
+        )
     if _signed_up_count(shift.id) >= shift.slots:
         raise Conflict("Sorry, this shift is full.")
     if signup is None:

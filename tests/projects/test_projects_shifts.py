@@ -173,9 +173,7 @@ def test_no_show_after_attended_withdraws_the_hours_audited_and_kept(
     assert credit.hours == Decimal("2") and credit.reviewer_id == lead.id
     assert "no-show" in credit.review_note.lower()
     actions = list(
-        db.session.scalars(
-            sa.select(AuditEntry.action).where(AuditEntry.target_id == credit.id)
-        )
+        db.session.scalars(sa.select(AuditEntry.action).where(AuditEntry.target_id == credit.id))
     )
     assert actions.count("contribution.credited") == 1
     assert actions.count("contribution.withdrawn") == 1
