@@ -186,6 +186,7 @@ def project_entries(
             Contribution.status == ContributionStatus.APPROVED,
             Contribution.project_id.is_not(None),
             Contribution.shift_signup_id.is_(None),
+            Contribution.hours.is_not(None),  # an in-kind gift has no hours to share
         )
     )
     if keys is not None:
