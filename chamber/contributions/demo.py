@@ -109,6 +109,14 @@ def seed_contributions(ctx: SeedContext) -> None:
                 "updated_at": now,
             }
         )
+    for row in rows:
+        if row["kind"] is ContributionKind.IN_KIND:
+            # A gift has a value, not hours: priced from the draw, so the random stream (and
+            # every other demo row) stays as it was.
+            row["value_cents"] = int(row["hours"] * 4) * 2_500
+            row["hours"] = row["mode"] = None
+        else:
+            row["value_cents"] = None
     bulk_insert(Contribution, rows)
     ctx.counts["contributions"] = ctx.counts.get("contributions", 0) + len(rows)
 
@@ -156,6 +164,7 @@ def seed_shift_credits(ctx: SeedContext) -> None:
                 "reviewer_id": reviewer,
                 "reviewed_at": row.ends_at,
                 "review_note": "Attendance on the shift",
+                "value_cents": None,
                 "created_at": row.ends_at,
                 "updated_at": row.ends_at,
             }

@@ -12,7 +12,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 
 from chamber.contributions.models import ContributionKind, ContributionStatus
 from chamber.enums import WorkMode
@@ -21,13 +28,34 @@ from chamber.forms import (
     ChamberForm,
     database_id,
     enum_choices,
+    money_amount,
+    money_text,
     not_in_future,
+    parse_money,
     select_choices,
 )
 from chamber.localtime import chamber_today
 from chamber.once import FormTokenField
 
 KIND_CHOICES = enum_choices(ContributionKind)
+#: the most an in-kind gift may be worth: $1,000,000.00
+MAX_GIFT_CENTS = 1_000_000_00
+
+
+def for_work_only(form, field) -> None:
+    """Hours and mode are asked for work; an in-kind gift has neither (the value instead)."""
+    if form.kind.data == ContributionKind.IN_KIND.value:
+        field.errors[:] = []
+        raise StopValidation()
+
+
+def for_gifts_only(form, field) -> None:
+    """The value is asked for an in-kind gift only, and is required there."""
+    if form.kind.data != ContributionKind.IN_KIND.value:
+        field.errors[:] = []
+        raise StopValidation()
+    if not (field.data or "").strip():
+        raise StopValidation("Enter what the gift is worth, e.g. 250.")
 
 
 def quarter_hours(form, field) -> None:
@@ -49,8 +77,9 @@ class ContributionForm(ChamberForm):
     hours = DecimalField(
         "Hours",
         places=2,
-        validators=[InputRequired("Enter the hours, e.g. 1.5."), quarter_hours],
-        description="0.25 to 24, in quarter hours (1.25 = one hour and a quarter).",
+        validators=[for_work_only, InputRequired("Enter the hours, e.g. 1.5."), quarter_hours],
+        description="0.25 to 24, in quarter hours (1.25 = one hour and a quarter). "
+        "Not for an in-kind gift.",
         render_kw={"inputmode": "decimal"},
     )
     contributed_on = DateField(
@@ -58,9 +87,16 @@ class ContributionForm(ChamberForm):
         validators=[DataRequired("Enter the date."), not_in_future],
         default=chamber_today,
     )
-    mode = SelectField("In person or online", choices=MODE_CHOICES)
+    mode = SelectField("In person or online", choices=MODE_CHOICES, validators=[for_work_only])
+    value = StringField(
+        "Estimated value ($)",
+        validators=[for_gifts_only, Length(max=20), money_amount(MAX_GIFT_CENTS)],
+        description="In-kind only: what the goods or services would have cost, e.g. 250.",
+        render_kw={"inputmode": "decimal"},
+    )
     description = TextAreaField(
-        "What you did", validators=[DataRequired("Say briefly what you did."), Length(max=1000)]
+        "What you did or gave",
+        validators=[DataRequired("Say briefly what you did or gave."), Length(max=1000)],
     )
 
     def set_choices(self, committees, projects) -> None:
@@ -75,17 +111,21 @@ class ContributionForm(ChamberForm):
         self.kind.data = contribution.kind.value
         self.hours.data = contribution.hours
         self.contributed_on.data = contribution.contributed_on
-        self.mode.data = contribution.mode.value
+        self.mode.data = contribution.mode.value if contribution.mode else None
+        self.value.data = money_text(contribution.value_cents)
         self.description.data = contribution.description
 
     def contribution_data(self) -> dict:
+        kind = ContributionKind(self.kind.data)
+        gift = kind is ContributionKind.IN_KIND
         return {
             "committee_id": self.committee_id.data,
             "project_id": self.project_id.data or None,
-            "kind": ContributionKind(self.kind.data),
-            "hours": self.hours.data,
+            "kind": kind,
+            "hours": None if gift else self.hours.data,
             "contributed_on": self.contributed_on.data,
-            "mode": WorkMode(self.mode.data),
+            "mode": None if gift else WorkMode(self.mode.data),
+            "value_cents": parse_money(self.value.data) if gift else None,
             "description": self.description.data or "",
         }
 

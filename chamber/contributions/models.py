@@ -36,13 +36,20 @@ class ContributionStatus(LabelledEnum):
     WITHDRAWN = "withdrawn"
 
 
-
 class Contribution(TimestampMixin, Base):
     __tablename__ = "contributions"
     __table_args__ = (
         sa.Index("ix_contributions_committee_status", "committee_id", "status"),
         sa.Index("ix_contributions_member_date", "member_id", "contributed_on"),
         sa.CheckConstraint("hours > 0 AND hours <= 24", name="hours_range"),
+        # Work has hours and a mode; an in-kind gift (goods or services lent or given) may
+        # instead have a value and neither. Older in-kind rows logged as hours stay valid.
+        sa.CheckConstraint(
+            "(hours IS NOT NULL AND mode IS NOT NULL AND value_cents IS NULL)"
+            " OR (kind = 'in_kind' AND hours IS NULL AND mode IS NULL"
+            " AND COALESCE(value_cents, 0) > 0)",
+            name="hours_or_in_kind_value",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -55,10 +62,13 @@ class Contribution(TimestampMixin, Base):
         sa.ForeignKey("shift_signups.id"), unique=True
     )
     kind: Mapped[ContributionKind] = mapped_column(str_enum(ContributionKind, "contribution_kind"))
-    hours: Mapped[Decimal] = mapped_column(sa.Numeric(5, 2))
+    #: None for an in-kind gift: SUM() skips it, so hour totals never include a gift
+    hours: Mapped[Decimal | None] = mapped_column(sa.Numeric(5, 2))
     contributed_on: Mapped[date]
     description: Mapped[str] = mapped_column(sa.String(1000), default="")
-    mode: Mapped[WorkMode] = mapped_column(str_enum(WorkMode, "work_mode"))
+    mode: Mapped[WorkMode | None] = mapped_column(str_enum(WorkMode, "work_mode"))
+    #: the estimated value of an in-kind gift, in cents (None for work counted in hours)
+    value_cents: Mapped[int | None] = mapped_column(sa.BigInteger)
     status: Mapped[ContributionStatus] = mapped_column(
         str_enum(ContributionStatus, "contribution_status"), default=ContributionStatus.PENDING
     )
@@ -71,6 +81,11 @@ class Contribution(TimestampMixin, Base):
     project: Mapped[Project | None] = relationship()
     shift_signup: Mapped[ShiftSignup | None] = relationship()
     reviewer: Mapped[Member | None] = relationship(foreign_keys=[reviewer_id])
+
+    @property
+    def is_gift(self) -> bool:
+        """An in-kind gift with a value and no hours (not an older in-kind row with hours)."""
+        return self.hours is None
 
     @property
     def is_pending(self) -> bool:

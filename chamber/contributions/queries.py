@@ -64,18 +64,27 @@ class HourTotals:
     online_all: Decimal = ZERO
     in_person_year: Decimal = ZERO
     online_year: Decimal = ZERO
+    #: in-kind gifts: their value in cents, never part of the hours above
+    gifts_approved_year: int = 0
+    gifts_approved_all: int = 0
+    gifts_pending_all: int = 0
 
 
 def member_totals(member: Member, today: date) -> HourTotals:
-    """One grouped query: sums by status and mode, split at the start of this year."""
+    """One grouped query: sums by status and mode, split at the start of this year. In-kind
+    gifts (no hours, no mode) are summed apart, by value."""
     year_start = date(today.year, 1, 1)
-    this_year = sa.case((Contribution.contributed_on >= year_start, Contribution.hours), else_=0)
+    is_this_year = Contribution.contributed_on >= year_start
+    this_year = sa.case((is_this_year, Contribution.hours), else_=0)
+    value_this_year = sa.case((is_this_year, Contribution.value_cents), else_=0)
     rows = db.session.execute(
         sa.select(
             Contribution.status,
             Contribution.mode,
             sa.func.coalesce(sa.func.sum(this_year), 0),
             sa.func.coalesce(sa.func.sum(Contribution.hours), 0),
+            sa.func.coalesce(sa.func.sum(value_this_year), 0),
+            sa.func.coalesce(sa.func.sum(Contribution.value_cents), 0),
         )
         .where(
             Contribution.member_id == member.id,
@@ -84,7 +93,14 @@ def member_totals(member: Member, today: date) -> HourTotals:
         .group_by(Contribution.status, Contribution.mode)
     )
     totals = HourTotals()
-    for status, mode, year_hours, all_hours in rows:
+    for status, mode, year_hours, all_hours, year_value, all_value in rows:
+        if mode is None:  # in-kind gifts
+            if status is ContributionStatus.APPROVED:
+                totals.gifts_approved_year += int(year_value)
+                totals.gifts_approved_all += int(all_value)
+            else:
+                totals.gifts_pending_all += int(all_value)
+            continue
         year_hours, all_hours = Decimal(year_hours), Decimal(all_hours)
         if status is ContributionStatus.APPROVED:
             totals.approved_year += year_hours
@@ -108,6 +124,7 @@ def approved_hours_by_mode(member: Member, since: date) -> dict[WorkMode, Decima
             Contribution.member_id == member.id,
             Contribution.status == ContributionStatus.APPROVED,
             Contribution.contributed_on >= since,
+            Contribution.hours.is_not(None),
         )
         .group_by(Contribution.mode)
     )
@@ -202,6 +219,7 @@ def committee_hours(committee: Committee, since: date) -> dict[WorkMode, Decimal
             Contribution.committee_id == committee.id,
             Contribution.status == ContributionStatus.APPROVED,
             Contribution.contributed_on >= since,
+            Contribution.hours.is_not(None),
         )
         .group_by(Contribution.mode)
     )
@@ -209,7 +227,8 @@ def committee_hours(committee: Committee, since: date) -> dict[WorkMode, Decimal
 
 
 def hours_by_member(committee: Committee, first: date, last: date) -> list[sa.Row]:
-    """Approved hours per member of the committee in a period, in person and online, in SQL."""
+    """Approved hours per member of the committee in a period, in person and online, in SQL;
+    in-kind gifts apart (how many, their value): never added to the hours."""
     in_person = sa.case((Contribution.mode == WorkMode.IN_PERSON, Contribution.hours), else_=0)
     online = sa.case((Contribution.mode == WorkMode.ONLINE, Contribution.hours), else_=0)
     return list(
@@ -217,10 +236,12 @@ def hours_by_member(committee: Committee, first: date, last: date) -> list[sa.Ro
             sa.select(
                 Member.full_name,
                 Member.business_name,
-                sa.func.count(Contribution.id).label("contributions"),
+                sa.func.count(Contribution.hours).label("contributions"),
                 sa.func.sum(in_person).label("in_person"),
                 sa.func.sum(online).label("online"),
-                sa.func.sum(Contribution.hours).label("total"),
+                sa.func.coalesce(sa.func.sum(Contribution.hours), 0).label("total"),
+                sa.func.count(Contribution.value_cents).label("gifts"),
+                sa.func.coalesce(sa.func.sum(Contribution.value_cents), 0).label("gift_value"),
             )
             .join(Member, Member.id == Contribution.member_id)
             .where(
@@ -230,6 +251,6 @@ def hours_by_member(committee: Committee, first: date, last: date) -> list[sa.Ro
                 Contribution.contributed_on <= last,
             )
             .group_by(Member.id, Member.full_name, Member.business_name)
-            .order_by(sa.func.sum(Contribution.hours).desc(), Member.full_name)
+            .order_by(sa.func.coalesce(sa.func.sum(Contribution.hours), 0).desc(), Member.full_name)
         )
     )

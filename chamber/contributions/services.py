@@ -14,6 +14,7 @@ from chamber.contributions.models import Contribution, ContributionKind, Contrib
 from chamber.db import utcnow
 from chamber.exceptions import ChamberError, NotAllowed
 from chamber.extensions import db
+from chamber.formatting import format_hours, format_money
 from chamber.localtime import check_work_day, utc_to_local
 from chamber.members.models import Member
 from chamber.notifications.services import notify, path_for, register_kind
@@ -38,6 +39,25 @@ def check_hours(hours: Decimal | None) -> None:
         raise ChamberError("Use quarter hours: .25, .5 or .75.", field="hours")
 
 
+MAX_GIFT_CENTS = 1_000_000_00
+
+
+def check_amounts(data: dict) -> None:
+    """Work has hours and a mode; an in-kind gift has a value and neither."""
+    if data["kind"] is ContributionKind.IN_KIND:
+        cents = data.get("value_cents")
+        if cents is None:
+            raise ChamberError("Enter what the gift is worth, e.g. 250.", field="value")
+        if not 0 < cents <= MAX_GIFT_CENTS:
+            raise ChamberError("The value must be between $0.01 and $1,000,000.00.", field="value")
+        data["hours"] = data["mode"] = None
+        return
+    check_hours(data["hours"])
+    if data.get("mode") is None:
+        raise ChamberError("Choose in person or online.", field="mode")
+    data["value_cents"] = None
+
+
 def _check_fields(member: Member, data: dict) -> tuple[Committee, Project | None]:
     committee = db.session.get(Committee, data["committee_id"]) if data["committee_id"] else None
     if committee is None or committee.is_archived:
@@ -59,7 +79,7 @@ def _check_fields(member: Member, data: dict) -> tuple[Committee, Project | None
             raise ChamberError("This project belongs to another committee.", field="project_id")
         if project.status is ProjectStatus.CANCELLED:
             raise ChamberError("This project was cancelled.", field="project_id")
-    check_hours(data["hours"])
+    check_amounts(data)
     check_work_day(member, data["contributed_on"])
     return committee, project
 
@@ -76,6 +96,7 @@ def log_contribution(member: Member, data: dict) -> Contribution:
         contributed_on=data["contributed_on"],
         description=data.get("description") or "",
         mode=data["mode"],
+        value_cents=data["value_cents"],
         status=ContributionStatus.PENDING,
     )
     db.session.add(contribution)
@@ -102,6 +123,7 @@ def update_contribution(member: Member, contribution: Contribution, data: dict) 
             contributed_on=data["contributed_on"],
             description=data.get("description") or "",
             mode=data["mode"],
+            value_cents=data["value_cents"],
             updated_at=utcnow(),
         ),
         "A lead has already decided on this contribution; it can't be changed.",
@@ -146,19 +168,26 @@ def decide_contribution(
     _after_decision(actor, contribution)
 
 
+def amount_text(contribution: Contribution) -> str:
+    """ "2.5 h" for work, "in-kind gift worth $250.00" for a gift."""
+    if contribution.hours is None:
+        return f"in-kind gift worth {format_money(contribution.value_cents)}"
+    return f"{format_hours(contribution.hours)} h"
+
+
 def _after_decision(actor: Member, contribution: Contribution) -> None:
     verdict = contribution.status.value
     record_audit(
         actor,
         f"contribution.{verdict}",
         contribution,
-        summary=f"{contribution.member.full_name}: {contribution.hours} h "
+        summary=f"{contribution.member.full_name}: {amount_text(contribution)} "
         f"for {contribution.committee.name}",
         before={"status": "pending"},
         after={"status": verdict, "note": contribution.review_note},
     )
     message = (
-        f"Your {contribution.hours.normalize():f} h for {contribution.committee.name} "
+        f"Your {amount_text(contribution)} for {contribution.committee.name} "
         f"on {contribution.contributed_on:%d %b %Y} was {verdict}."
     )
     if contribution.review_note:
@@ -219,9 +248,7 @@ def decide_contributions(
     return outcome
 
 
-def record_shift_attendance(
-    actor: Member, shift: Shift, marks: dict[int, SignupStatus]
-) -> int:
+def record_shift_attendance(actor: Member, shift: Shift, marks: dict[int, SignupStatus]) -> int:
     """Mark a shift's sign-ups, then credit each newly attended one with its approved hours
     and withdraw the hours of one no longer attended. Returns how many sign-ups changed."""
     changed = project_services.mark_signups(actor, shift, marks)
@@ -266,8 +293,7 @@ def credit_attended_shift(actor: Member, signup: ShiftSignup) -> Contribution:
         actor,
         "contribution.credited",
         contribution,
-        summary=f"{signup.member.full_name}: {contribution.hours} h for the shift "
-        f"“{shift.title}”",
+        summary=f"{signup.member.full_name}: {contribution.hours} h for the shift “{shift.title}”",
         after={"status": "approved", "hours": str(contribution.hours)},
     )
     activity.contribution_decided.send(actor, contribution=contribution)

@@ -24,7 +24,7 @@ from chamber.db import utcnow
 from chamber.enums import WorkMode
 from chamber.extensions import db
 from chamber.flow import finish, finish_create
-from chamber.formatting import format_hours
+from chamber.formatting import format_hours, format_money
 from chamber.forms import select_choices
 from chamber.localtime import chamber_today
 from chamber.paging import requested_page
@@ -162,9 +162,13 @@ def manage_queue(slug: str):
 def _decided_message(outcome: services.BatchOutcome) -> str:
     verb = "approved" if outcome.approved else "rejected"
     count = len(outcome.decided)
-    total = sum(c.hours for c in outcome.decided)
+    total = sum(c.hours for c in outcome.decided if c.hours is not None)
+    value = sum(c.value_cents for c in outcome.decided if c.value_cents is not None)
+    amounts = [f"{format_hours(total)} h"] if total or not value else []
+    if value:
+        amounts.append(f"{format_money(value)} in kind")
     return (
-        f"{count} contribution{'s' if count != 1 else ''} {verb} ({format_hours(total)} h). "
+        f"{count} contribution{'s' if count != 1 else ''} {verb} ({', '.join(amounts)}). "
         "The members are notified."
     )
 
@@ -206,7 +210,16 @@ def manage_hours_csv(slug: str):
     rows = queries.hours_by_member(committee, first, last)
     return csv_response(
         f"{committee.slug}-hours-{first:%Y%m%d}-{last:%Y%m%d}.csv",
-        ["Member", "Business", "Contributions", "In person hours", "Online hours", "Total hours"],
+        [
+            "Member",
+            "Business",
+            "Contributions in hours",
+            "In person hours",
+            "Online hours",
+            "Total hours",
+            "In-kind gifts",
+            "In-kind value",
+        ],
         (
             [
                 row.full_name,
@@ -215,6 +228,8 @@ def manage_hours_csv(slug: str):
                 format_hours(row.in_person),
                 format_hours(row.online),
                 format_hours(row.total),
+                row.gifts,
+                format_money(row.gift_value),
             ]
             for row in rows
         ),

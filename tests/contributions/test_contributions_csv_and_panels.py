@@ -29,8 +29,17 @@ def test_hours_csv_sums_approved_hours_and_neutralises_formulas(
     assert response.status_code == 200 and response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     assert rows[0][0] == "Member"
-    assert rows[1] == ['\'=HYPERLINK("http://evil")', "'+1 Corp", "2", "2", "1.25", "3.25"]
-    assert rows[2] == ["Alice Plain", plain.business_name, "1", "1", "0", "1"]
+    assert rows[1] == [
+        '\'=HYPERLINK("http://evil")',
+        "'+1 Corp",
+        "2",
+        "2",
+        "1.25",
+        "3.25",
+        "0",
+        "$0.00",
+    ]
+    assert rows[2] == ["Alice Plain", plain.business_name, "1", "1", "0", "1", "0", "$0.00"]
     assert len(rows) == 3
 
 
