@@ -10,7 +10,7 @@ BASE_URL ?= $(or $(CHAMBER_BASE_URL),http://127.0.0.1:$(PORT))
 CHROMIUM ?= /usr/bin/chromium
 export CHROMIUM
 
-.PHONY: install run test e2e lint security bench bench-smoke seed-large clean
+.PHONY: install run test e2e lint security load mutation bench bench-smoke seed-large clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,18 @@ bench: install
 
 bench-smoke: install
 	$(BIN)/python -m bench.run --smoke
+
+# Twenty signed-in members for 60 s and thirty simultaneous sign-ins, through gunicorn on the
+# large demo chamber (seeded first unless LOAD_DATABASE names a seeded SQLite file).
+load: install
+	$(BIN)/python -m pip install --quiet -e ".[load]"
+	$(BIN)/python -m security.load $(if $(LOAD_DATABASE),--database $(LOAD_DATABASE))
+
+# Mutation testing (mutmut) of chamber/authz.py and the session and token code: every mutant
+# the tests do not kill is listed (`mutmut results`; `mutmut show NAME` for its diff).
+mutation: install
+	$(BIN)/python -m pip install --quiet -e ".[mutation]"
+	$(BIN)/mutmut run --max-children 2; $(BIN)/mutmut results
 
 seed-large: install
 	$(FLASK) db upgrade
