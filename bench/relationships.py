@@ -5,12 +5,13 @@
     .venv/bin/flask --app chamber seed-demo --size large      # ends with a full rebuild
     .venv/bin/python bench/relationships.py [--runs 15] [--pairs 200]
 
-Measures: the full rebuild (target < 2 min) and the check; the incremental update of a
-40-person meeting when one mark changes (target < 50 ms), both the update alone and the whole
-service call with its commit; the connection chain between random pairs (median < 100 ms);
-the network pages; and the resident memory of a worker process serving those pages
-(< 150 MB). Exits 1 when a target is missed. It changes the database: attendance of one
-meeting is marked, then put back.
+Measures: the full rebuild (target < 2 min) and the check; the relationships worker's round
+(connectors and picture layouts, recomputed from scratch) and its memory; the incremental
+update of a 40-person meeting when one mark changes (target < 50 ms), both the update alone
+and the whole service call with its commit; the connection chain between random pairs
+(median < 100 ms); the network pages; and the resident memory of a web worker process
+serving those pages (< 150 MB). Exits 1 when a target is missed. It changes the database:
+attendance of one meeting is marked, then put back.
 """
 
 from __future__ import annotations
@@ -26,11 +27,12 @@ import time
 import sqlalchemy as sa
 
 from chamber import create_app
+from chamber.committees.models import Committee, CommitteeMembership
 from chamber.extensions import db
 from chamber.meetings import services as meeting_services
 from chamber.meetings.models import Attendance, AttendanceStatus, Meeting
 from chamber.members.models import Member
-from chamber.relationships import chain, engine
+from chamber.relationships import chain, engine, network
 from chamber.relationships.models import Tie, TieEntry
 from chamber.relationships.queries import working_floor
 
@@ -82,6 +84,7 @@ def worker(runs: int) -> None:
                 sa.select(Member.id).where(Member.is_active.is_(True)).order_by(Member.id)
             )
         )
+        slug = biggest_committee()
     rng = random.Random(9)
     member = sign_in(app, "member@example.com")
     director = sign_in(app, "director@example.com")
@@ -93,9 +96,33 @@ def worker(runs: int) -> None:
         for target in rng.sample(ids, 10):
             member.get(f"/members/{target}")
     director.get("/staff/network")
-    director.get("/staff/network.graphml")
+    director.get(f"/network/committees/{slug}")
+    assert len(director.get("/staff/network.graphml").data) > 0
     current, peak = rss_mb()
     print(f"worker_rss_mb {baseline} {current} {peak}")
+
+
+def biggest_committee() -> str:
+    return db.session.scalar(
+        sa.select(Committee.slug)
+        .join(CommitteeMembership, CommitteeMembership.committee_id == Committee.id)
+        .group_by(Committee.id, Committee.slug)
+        .order_by(sa.func.count().desc(), Committee.id)
+        .limit(1)
+    )
+
+
+def refresher() -> None:
+    """A fresh process doing one round of the relationships worker from scratch."""
+    app = create_app()
+    with app.app_context():
+        baseline, _peak = rss_mb()
+        started = time.perf_counter()
+        done = network.refresh(force=True)
+        db.session.commit()
+        seconds = time.perf_counter() - started
+    current, peak = rss_mb()
+    print(f"refresher {baseline} {current} {peak} {seconds:.1f} {len(done)}")
 
 
 def forty_person_meeting(director: Member) -> Meeting:
@@ -126,9 +153,14 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--pairs", type=int, default=200)
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--refresher", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--skip-rebuild", action="store_true", help="Time the rest only.")
     args = parser.parse_args()
     if args.worker:
         worker(max(args.runs // 5, 2))
+        return 0
+    if args.refresher:
+        refresher()
         return 0
     app = create_app()
     results: dict[str, float] = {}
@@ -137,15 +169,21 @@ def main() -> int:
         attendances = db.session.scalar(sa.select(sa.func.count()).select_from(Attendance))
         print(f"database: {members:,} members, {attendances:,} attendances")
 
-        started = time.perf_counter()
-        entries, ties = engine.rebuild()
-        db.session.commit()
-        results["rebuild_s"] = round(time.perf_counter() - started, 1)
-        print(f"full rebuild: {results['rebuild_s']} s ({entries:,} entries, {ties:,} ties)")
-        started = time.perf_counter()
-        differences = engine.check()
-        db.session.rollback()
-        print(f"check: {time.perf_counter() - started:.1f} s, {len(differences)} differences")
+        if args.skip_rebuild:
+            ties = db.session.scalar(sa.select(sa.func.count()).select_from(Tie))
+        else:
+            started, cpu = time.perf_counter(), time.process_time()
+            entries, ties = engine.rebuild()
+            db.session.commit()
+            results["rebuild_s"] = round(time.perf_counter() - started, 1)
+            print(
+                f"full rebuild: {results['rebuild_s']} s (CPU of this process "
+                f"{time.process_time() - cpu:.1f} s; {entries:,} entries, {ties:,} ties)"
+            )
+            started = time.perf_counter()
+            differences = engine.check()
+            db.session.rollback()
+            print(f"check: {time.perf_counter() - started:.1f} s, {len(differences)} differences")
 
         director = db.session.scalar(
             sa.select(Member).where(Member.email == "director@example.com")
@@ -255,20 +293,32 @@ def main() -> int:
         )
         print(f"working ties today: {working:,} of {ties:,}")
 
+    output = subprocess.run(  # noqa: S603 - this same script, fixed arguments
+        [sys.executable, __file__, "--refresher"], capture_output=True, text=True, check=True
+    ).stdout
+    base, current, peak, seconds, done = re.search(
+        r"refresher (\S+) (\S+) (\S+) (\S+) (\S+)", output
+    ).groups()
+    print(
+        f"relationships worker, one round from scratch ({done} snapshots: connectors and "
+        f"layouts): {seconds} s; its memory {base} MB loaded, {current} MB after, peak {peak} MB"
+    )
     member = sign_in(app, "member@example.com")
     director = sign_in(app, "director@example.com")
     with app.app_context():
         targets = random.Random(3).sample(ids, 10)
+        slug = biggest_committee()
     pages = [
         ("member", member, "/network"),
         ("member", member, "/dashboard"),
         ("member", member, f"/members/{targets[0]}"),
         ("staff", director, "/staff/network"),
+        ("staff", director, f"/network/committees/{slug}"),
         ("staff", director, "/staff/network.graphml"),
     ]
     for who, client, path in pages:
-        first = timed(lambda c=client, p=path: c.get(p), 1)[0]
-        later = timed(lambda c=client, p=path: c.get(p), max(args.runs // 3, 3))
+        first = timed(lambda c=client, p=path: c.get(p).data, 1)[0]
+        later = timed(lambda c=client, p=path: c.get(p).data, max(args.runs // 3, 3))
         print(
             f"page {path} ({who}): first {ms(first)} ms, then median "
             f"{ms(statistics.median(later))} ms"
@@ -290,7 +340,7 @@ def main() -> int:
         f"(+{current - baseline:.1f} MB); peak {peak} MB (sign-in's scrypt takes 128 MB)"
     )
 
-    missed = [name for name, limit in TARGETS.items() if results[name] > limit]
+    missed = [name for name, limit in TARGETS.items() if results.get(name, 0) > limit]
     for name in missed:
         print(f"MISSED: {name} = {results[name]} (target {TARGETS[name]})")
     return 1 if missed else 0

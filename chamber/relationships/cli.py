@@ -1,4 +1,5 @@
-"""Commands: `rebuild-relationships [--check]` and `import-attendance FILE.csv`."""
+"""Commands: `rebuild-relationships [--check]`, `relationships-worker [--watch N]` and
+`import-attendance FILE.csv`."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import click
 from chamber.exceptions import ChamberError
 from chamber.extensions import db
 from chamber.meetings.importing import import_attendance, read_attendance_rows
-from chamber.relationships import engine
+from chamber.relationships import engine, network
 
 
 @click.command("rebuild-relationships")
@@ -38,6 +39,24 @@ def rebuild_relationships(check: bool) -> None:
     click.echo(
         f"Rebuilt {ties:,} ties from {entries:,} entries in {time.monotonic() - started:.1f}s."
     )
+    started = time.monotonic()
+    network.refresh(force=True)
+    db.session.commit()
+    click.echo(f"Connectors and picture layouts computed in {time.monotonic() - started:.1f}s.")
+
+
+@click.command("relationships-worker")
+@click.option("--watch", type=float, default=0, help="Keep working, looking every N seconds.")
+def relationships_worker(watch: float) -> None:
+    """Apply queued big meetings and recompute the connectors and picture layouts that a
+    change of the ties made stale (the network pages read what this stores)."""
+    if watch:
+        network.run_worker(watch, report=lambda done: click.echo(f"recomputed {len(done)}"))
+        return
+    applied = engine.drain_backlog()
+    done = network.refresh()
+    db.session.commit()
+    click.echo(f"{applied} queued updates applied, {len(done)} snapshots recomputed.")
 
 
 @click.command("import-attendance")
@@ -62,4 +81,4 @@ def import_attendance_command(csv_file: Path) -> None:
     )
 
 
-COMMANDS = (rebuild_relationships, import_attendance_command)
+COMMANDS = (rebuild_relationships, relationships_worker, import_attendance_command)

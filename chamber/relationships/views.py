@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from chamber import authz
@@ -155,15 +163,13 @@ def staff_network():
     with no working tie (at risk)."""
     require(authz.can_view_chamber_network(current_user))
     today = engine.today()
-    svg, committees, links = pictures.chamber_picture()
-    ranked, connectors_at = pictures.connectors(today)
+    svg, committees, links = pictures.chamber_picture(today)
     return render_template(
         "relationships/staff.html",
         svg=svg,
         committees=committees,
         links=links,
-        connectors=ranked,
-        connectors_at=connectors_at,
+        connectors=pictures.connectors(today),
         at_risk=queries.members_without_working_tie(queries.working_floor(today), requested_page()),
         pending_since=queries.pending_since(),
     )
@@ -175,7 +181,7 @@ def staff_graphml():
     require(authz.can_view_chamber_network(current_user))
     today = engine.today()
     return Response(
-        graphml.graphml_bytes(today),
+        stream_with_context(graphml.graphml_chunks(today)),
         mimetype="application/graphml+xml",
         headers={"Content-Disposition": f'attachment; filename="chamber-network-{today}.graphml"'},
     )

@@ -10,7 +10,9 @@ import networkx as nx
 import pytest
 
 from chamber.enums import WorkMode
+from chamber.extensions import db
 from chamber.localtime import chamber_today
+from chamber.relationships import network
 from tests.relationships.conftest import IN_PERSON, ONLINE, days_ago
 
 
@@ -112,10 +114,17 @@ def test_staff_see_committees_connectors_and_members_at_risk(
     make_tie(c, d, 3.0)
     login(staff)
     html = client.get("/staff/network").get_data(as_text=True)
+    assert "has not ranked the connectors yet" in html  # the worker has not run
+    assert 'class="connectors"' not in html
+    assert "Events – Schools: 1 shared" in html  # counted at request time all the same
+    network.refresh()  # one round of `flask --app chamber relationships-worker`
+    db.session.commit()
+    html = client.get("/staff/network").get_data(as_text=True)
     _svg(html)
     assert "Events – Schools: 1 shared" in html
     connectors = html[html.index('class="connectors"') :]
     assert connectors.index("Person C") < connectors.index("</ol>")
+    assert "ranking the connectors again" not in html
     at_risk = html[html.index('class="plain-list at-risk"') :]
     assert "Lonely Larry" in at_risk
     assert "Person A" not in at_risk
@@ -133,7 +142,8 @@ def test_graphml_reads_back_with_the_same_edges_and_fixed_attributes(
     work.win(work.give(ana, ben))
     work.one_to_one(ana, cy, chamber_today())
     login(staff)
-    response = client.get("/staff/network.graphml")
+    # buffered: the test client reads the streamed body inside the request's own context
+    response = client.get("/staff/network.graphml", buffered=True)
     assert response.status_code == 200
     assert "attachment" in response.headers["Content-Disposition"]
     graph = nx.read_graphml(io.BytesIO(response.data))
@@ -161,6 +171,43 @@ def test_graphml_reads_back_with_the_same_edges_and_fixed_attributes(
     assert tie["one_to_ones"] == 1 and tie["referrals"] == 1
     assert tie["in_person_share"] == 0.0
     assert tie["last_together"] == chamber_today().isoformat()
+
+
+def test_graphml_is_what_networkx_writes_for_the_same_graph(
+    make_member, make_committee, work, client, login, staff, monkeypatch
+):
+    """The export is streamed a few hundred rows at a time; networkx reads it back exactly as
+    it reads its own file of the same graph (same nodes, edges, values and value types)."""
+    from chamber.relationships import graphml
+
+    monkeypatch.setattr(graphml, "ROWS_PER_CHUNK", 2)
+    people = [make_member(full_name=f'Zoë <{i}> & "Co"') for i in range(6)]
+    make_member(full_name="No Ties")
+    committee = make_committee(members=people)
+    for trio in (people[:3], people[3:]):
+        work.attend(work.meeting(committee, days_ago(3)), {p: IN_PERSON for p in trio})
+    work.one_to_one(people[0], people[3], days_ago(1), mode=WorkMode.ONLINE)
+    login(staff)
+    response = client.get("/staff/network.graphml", buffered=True)
+    streamed = nx.read_graphml(io.BytesIO(response.data))
+
+    expected = nx.Graph()
+    for node, data in streamed.nodes(data=True):
+        expected.add_node(node, **data)
+    for u, v, data in streamed.edges(data=True):
+        expected.add_edge(u, v, **data)
+    written = io.BytesIO()
+    nx.write_graphml(expected, written)
+    by_networkx = nx.read_graphml(io.BytesIO(written.getvalue()))
+    assert streamed.number_of_nodes() == 7 + 1  # and the staff member
+    assert streamed.number_of_edges() == 3 + 3 + 1
+    assert dict(streamed.nodes(data=True)) == dict(by_networkx.nodes(data=True))
+    assert {frozenset((u, v)): d for u, v, d in streamed.edges(data=True)} == {
+        frozenset((u, v)): d for u, v, d in by_networkx.edges(data=True)
+    }
+    some = next(iter(streamed.edges(data=True)))[2]
+    assert isinstance(some["strength"], float) and isinstance(some["meetings"], int)
+    assert 'Zoë <0> & "Co"' in {d["name"] for _n, d in streamed.nodes(data=True)}
 
 
 def test_dashboard_shows_my_network_and_a_next_step(make_member, client, login):
@@ -192,3 +239,64 @@ def test_committee_and_staff_pages_statements_do_not_grow(
         post("/logout")
         counts[n] = (counted.count, staff_counted.count)
     assert counts[2] == counts[200]
+
+
+def test_staff_page_says_when_the_connectors_are_older_than_the_ties(
+    make_member, make_committee, work, client, login, staff
+):
+    a, b, c, d = (make_member(full_name=f"Person {x}") for x in "ABCD")
+    committee = make_committee(members=[a, b, c, d])
+    work.one_to_one(a, b, days_ago(2))
+    work.one_to_one(b, c, days_ago(2))
+    network.refresh()
+    db.session.commit()
+    login(staff)
+    html = client.get("/staff/network").get_data(as_text=True)
+    ranked = html[
+        html.index('class="connectors"') : html.index("</ol>", html.index('class="connectors"'))
+    ]
+    assert "Person B" in ranked and re.search(r'class="muted">\d\.\d{3}<', ranked)
+    work.attend(work.meeting(committee, days_ago(1)), {c: IN_PERSON, d: IN_PERSON})
+    html = client.get("/staff/network").get_data(as_text=True)
+    assert "The ties have changed since" in html
+    ranked = html[
+        html.index('class="connectors"') : html.index("</ol>", html.index('class="connectors"'))
+    ]
+    assert not re.search(r"\d\.\d{3}", ranked)  # no score from the older ties
+    network.refresh()  # the worker's next round
+    db.session.commit()
+    html = client.get("/staff/network").get_data(as_text=True)
+    assert "The ties have changed since" not in html
+    ranked = html[
+        html.index('class="connectors"') : html.index("</ol>", html.index('class="connectors"'))
+    ]
+    assert "Person C" in ranked  # now between B and D
+
+
+def test_network_pages_do_no_whole_network_computation(
+    make_member, make_committee, make_tie, work, client, login, post, staff, monkeypatch
+):
+    """Betweenness and layouts need the whole graph in memory: the worker makes them, a web
+    page only reads what it stored (and draws members laid out since on the bottom edge)."""
+    people = [make_member(full_name=f"Helper {i}") for i in range(3)]
+    committee = make_committee(name="Parks", slug="parks", members=people)
+    make_tie(people[0], people[1], 2.0)
+    network.refresh()
+    db.session.commit()
+    late = make_member(full_name="Late Joiner")
+    make_committee(name="Schools", slug="schools", members=[late, people[0]])
+    make_tie(late, people[0], 2.0)
+
+    def forbidden(*_args, **_kwargs):
+        raise AssertionError("computed inside a web request")
+
+    monkeypatch.setattr(nx, "betweenness_centrality", forbidden)
+    monkeypatch.setattr(nx, "spring_layout", forbidden)
+    login(staff)
+    for path in ("/staff/network", "/network/committees/parks", "/network/committees/schools"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        svg = _svg(response.get_data(as_text=True))
+        assert svg.findall(".//{http://www.w3.org/2000/svg}circle")
+    assert client.get("/staff/network.graphml", buffered=True).status_code == 200
+    assert committee.id
