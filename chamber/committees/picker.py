@@ -45,17 +45,33 @@ def pick_colleagues(member: Member, limit: int = PICK_COLLEAGUES) -> list[sa.Row
     return list(db.session.execute(query))
 
 
-def pick_matches(member: Member, text: str, limit: int = PICK_MATCHES) -> list[sa.Row]:
-    """Active members other than `member` whose name or business contains `text` (any case,
-    taken literally, bound parameters only), at most `limit` + 1."""
+def name_matches(text: str) -> sa.ColumnElement[bool]:
+    """Members whose name or business contains `text` (any case, taken literally, bound
+    parameters only)."""
     pattern = like_pattern(text)
-    query = _pickable(member).where(
-        sa.or_(
-            Member.full_name.ilike(pattern, escape="\\"),
-            Member.business_name.ilike(pattern, escape="\\"),
-        )
+    return sa.or_(
+        Member.full_name.ilike(pattern, escape="\\"),
+        Member.business_name.ilike(pattern, escape="\\"),
     )
-    return list(db.session.execute(query.limit(limit + 1)))
+
+
+def pick_matches(member: Member, text: str, limit: int = PICK_MATCHES) -> list[sa.Row]:
+    """Active members other than `member` whose name or business contains `text`, at most
+    `limit` + 1."""
+    return list(db.session.execute(_pickable(member).where(name_matches(text)).limit(limit + 1)))
+
+
+def find_members(text: str, limit: int = PICK_MATCHES) -> list[sa.Row]:
+    """Staff's search (appointing a role, checking people in): active members, the searcher
+    included, whose name or business contains `text`, by name, at most `limit` + 1 — one
+    statement whatever the size of the chamber."""
+    query = (
+        sa.select(Member.id, Member.full_name, Member.business_name)
+        .where(Member.is_active.is_(True), name_matches(text))
+        .order_by(Member.full_name, Member.id)
+        .limit(limit + 1)
+    )
+    return list(db.session.execute(query))
 
 
 @dataclass

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from wtforms import EmailField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
 
 from chamber.forms import (
     ChamberForm,
@@ -62,20 +62,6 @@ class AttendanceForm(MarkSheetForm):
 
     def marks(self) -> dict[int, AttendanceStatus | None]:
         return {i: AttendanceStatus(v) if v else None for i, v in self.raw_marks().items()}
-
-
-class EventAttendeeForm(ChamberForm):
-    """Staff add one attendee to a chamber-wide event by e-mail."""
-
-    email = EmailField(
-        "Member's e-mail",
-        validators=[DataRequired(), Length(max=254), Email(check_deliverability=False)],
-    )
-    status = SelectField(
-        "Attendance",
-        choices=enum_choices(AttendanceStatus),
-        default=AttendanceStatus.IN_PERSON.value,
-    )
 
 
 class RsvpForm(ChamberForm):

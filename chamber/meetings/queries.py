@@ -11,6 +11,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import joinedload
 
 from chamber.committees.models import Committee, CommitteeMembership
+from chamber.committees.picker import name_matches
 from chamber.db import utcnow
 from chamber.extensions import db
 from chamber.meetings.models import (
@@ -81,6 +82,7 @@ class MeetingRow:
     in_person: int
     online: int
     absent: int
+    excused: int
 
 
 def _with_counts(query: sa.Select) -> list[MeetingRow]:
@@ -96,6 +98,9 @@ def _with_counts(query: sa.Select) -> list[MeetingRow]:
             sa.func.sum(sa.case((Attendance.status == AttendanceStatus.ABSENT, 1), else_=0)).label(
                 "absent"
             ),
+            sa.func.sum(
+                sa.case((Attendance.status == AttendanceStatus.EXCUSED, 1), else_=0)
+            ).label("excused"),
         )
         .group_by(Attendance.meeting_id)
         .subquery()
@@ -104,6 +109,7 @@ def _with_counts(query: sa.Select) -> list[MeetingRow]:
         sa.func.coalesce(counts.c.in_person, 0),
         sa.func.coalesce(counts.c.online, 0),
         sa.func.coalesce(counts.c.absent, 0),
+        sa.func.coalesce(counts.c.excused, 0),
     ).outerjoin(counts, counts.c.meeting_id == Meeting.id)
     return [MeetingRow(*row) for row in db.session.execute(query)]
 
@@ -121,9 +127,27 @@ def committee_meetings(committee: Committee | None, *, upcoming: bool, limit: in
     return _with_counts(query.limit(limit))
 
 
-def attendance_sheet(meeting: Meeting) -> tuple[list[Member], dict[int, AttendanceStatus]]:
-    """Who is on the sheet (the committee's roster, plus anyone already recorded) and their
-    current marks; two queries whatever the roster size."""
+@dataclass
+class Sheet:
+    """A meeting's check-in sheet: the people on it by name, their marks so far, their RSVP
+    answers; with a search, only the people matching it (and, for a chamber event, any
+    active member matching it, to check in someone who never answered)."""
+
+    people: list[Member]
+    marks: dict[int, AttendanceStatus]
+    answers: dict[int, RsvpAnswer]
+    text: str | None = None
+    more: bool = False
+
+
+#: How many people a search on the check-in sheet adds at most.
+SHEET_MATCHES = 25
+
+
+def attendance_sheet(meeting: Meeting, text: str | None = None) -> Sheet:
+    """Who is on the sheet: the committee's active roster (or, for a chamber event, those who
+    said they would come), plus anyone already recorded; four statements at most whatever
+    the roster size."""
     marks = dict(
         db.session.execute(
             sa.select(Attendance.member_id, Attendance.status).where(
@@ -131,16 +155,33 @@ def attendance_sheet(meeting: Meeting) -> tuple[list[Member], dict[int, Attendan
             )
         ).all()
     )
+    answers = dict(
+        db.session.execute(
+            sa.select(Rsvp.member_id, Rsvp.answer).where(Rsvp.meeting_id == meeting.id)
+        ).all()
+    )
     condition = Member.id.in_(list(marks)) if marks else sa.false()
     if meeting.committee_id is not None:
-        on_roster = Member.id.in_(
+        expected = Member.id.in_(
             sa.select(CommitteeMembership.member_id).where(
                 CommitteeMembership.committee_id == meeting.committee_id
             )
         )
-        condition = sa.or_(sa.and_(on_roster, Member.is_active.is_(True)), condition)
-    people = list(db.session.scalars(sa.select(Member).where(condition).order_by(Member.full_name)))
-    return people, marks
+    else:
+        coming = [member_id for member_id, answer in answers.items() if answer.is_coming]
+        expected = Member.id.in_(coming) if coming else sa.false()
+    condition = sa.or_(sa.and_(expected, Member.is_active.is_(True)), condition)
+    query = sa.select(Member).order_by(Member.full_name, Member.id)
+    if not text:
+        return Sheet(list(db.session.scalars(query.where(condition))), marks, answers)
+    matching = name_matches(text)
+    if meeting.committee_id is None:
+        # Anyone active may be checked in at a chamber event.
+        condition = sa.or_(condition, Member.is_active.is_(True))
+    people = list(db.session.scalars(query.where(condition, matching).limit(SHEET_MATCHES + 1)))
+    return Sheet(
+        people[:SHEET_MATCHES], marks, answers, text=text, more=len(people) > SHEET_MATCHES
+    )
 
 
 def attendance_rate(committee: Committee, last: int = 6) -> tuple[float | None, int]:

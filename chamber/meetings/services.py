@@ -170,17 +170,6 @@ def present_member_ids(meeting: Meeting) -> set[int]:
     )
 
 
-def add_event_attendee(
-    actor: Member, meeting: Meeting, email: str, status: AttendanceStatus
-) -> Member:
-    """Staff add one person to a chamber-wide event's attendance, found by e-mail."""
-    member = db.session.scalar(sa.select(Member).where(Member.email == email.strip().lower()))
-    if member is None or not member.is_active:
-        raise ChamberError("No active member has this e-mail address.", field="email")
-    record_attendance(actor, meeting, {member.id: status})
-    return member
-
-
 def answer_rsvp(member: Member, meeting: Meeting, answer: RsvpAnswer) -> Rsvp:
     """Going, joining online or not going; changeable until the meeting starts."""
     if not member.is_active:

@@ -16,12 +16,12 @@ from chamber.flow import finish, finish_create
 from chamber.meetings import calendar, queries, services
 from chamber.meetings.forms import (
     AttendanceForm,
-    EventAttendeeForm,
     MeetingForm,
     NewMeetingForm,
     RsvpForm,
 )
 from chamber.meetings.models import AttendanceStatus, Meeting, MeetingMode, RsvpAnswer
+from chamber.members.forms import MemberSearchForm
 from chamber.paging import requested_page
 
 bp = Blueprint("meetings", __name__)
@@ -220,8 +220,8 @@ def _render_attendance(
     committee: Committee | None,
     meeting: Meeting,
     form: AttendanceForm,
-    attendee_form: EventAttendeeForm | None,
-    people,
+    sheet: queries.Sheet,
+    search: MemberSearchForm,
     status: int,
 ):
     return (
@@ -230,30 +230,35 @@ def _render_attendance(
             committee=committee,
             meeting=meeting,
             form=form,
-            attendee_form=attendee_form,
-            people=people,
-            statuses=list(AttendanceStatus),
+            sheet=sheet,
+            search=search,
+            statuses=SHEET_ORDER,
             is_started=meeting.starts_at <= utcnow(),
         ),
         status,
     )
 
 
-def _sheet(meeting: Meeting, *, posted: bool):
-    """The people on a meeting's attendance sheet and its form: what was posted, or else
-    the marks recorded so far."""
-    people, marks = queries.attendance_sheet(meeting)
-    form = AttendanceForm.for_rows([person.id for person in people])
-    if not posted:
-        for member_id, mark in marks.items():
-            if member_id in form.row_ids:
-                form.row_field(member_id).data = mark.value
-    return people, form
+#: The sheet's columns, left to right: the usual answer first.
+SHEET_ORDER = (
+    AttendanceStatus.IN_PERSON,
+    AttendanceStatus.ONLINE,
+    AttendanceStatus.EXCUSED,
+    AttendanceStatus.ABSENT,
+)
 
 
 def _attendance(committee: Committee | None, meeting: Meeting):
-    people, form = _sheet(meeting, posted=request.method == "POST")
-    attendee_form = EventAttendeeForm(prefix="add") if committee is None else None
+    """The check-in sheet: everyone expected, by name, marked in one post; a search (GET ?q=,
+    kept in the form's address) narrows it to some names or, for a chamber event, finds any
+    active member to check in. Rows not shown keep their marks."""
+    search = MemberSearchForm(request.args)
+    sheet = queries.attendance_sheet(meeting, search.text)
+    form = AttendanceForm.for_rows([person.id for person in sheet.people])
+    if request.method == "GET":
+        for member_id, mark in sheet.marks.items():
+            if member_id in form.row_ids:
+                form.row_field(member_id).data = mark.value
     if form.validate_on_submit():
         done = finish(
             lambda: services.record_attendance(current_user, meeting, form.marks()),
@@ -264,7 +269,7 @@ def _attendance(committee: Committee | None, meeting: Meeting):
         if done:
             return done
     status = 400 if form.is_submitted() else 200
-    return _render_attendance(committee, meeting, form, attendee_form, people, status)
+    return _render_attendance(committee, meeting, form, sheet, search, status)
 
 
 @bp.route("/committees/<slug>/manage/meetings/<int:meeting_id>/attendance", methods=["GET", "POST"])
@@ -312,23 +317,3 @@ def staff_event_attendance(meeting_id: int):
     meeting = queries.load_meeting(None, meeting_id)
     require(authz.can_manage_meeting(current_user, meeting))
     return _attendance(None, meeting)
-
-
-@bp.post("/staff/events/<int:meeting_id>/attendees")
-@login_required
-def staff_event_add_attendee(meeting_id: int):
-    meeting = queries.load_meeting(None, meeting_id)
-    require(authz.can_manage_meeting(current_user, meeting))
-    form = EventAttendeeForm(prefix="add")
-    if form.validate_on_submit():
-        status = AttendanceStatus(form.status.data)
-        done = finish(
-            lambda: services.add_event_attendee(current_user, meeting, form.email.data, status),
-            success=lambda member: f"{member.full_name}: {status.label}.",
-            to=url_for("meetings.staff_event_attendance", meeting_id=meeting.id),
-            form=form,
-        )
-        if done:
-            return done
-    people, sheet = _sheet(meeting, posted=False)
-    return _render_attendance(None, meeting, sheet, form, people, 400)

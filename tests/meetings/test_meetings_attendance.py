@@ -172,7 +172,7 @@ def test_meeting_of_another_committee_is_not_shown_to_outsiders(
 
 
 def test_staff_run_chamber_events(make_member, login, post, client, db):
-    member = make_member()
+    member = make_member(full_name="Wanda Walk-in")
     login(member)
     assert client.get("/staff/events").status_code == 403
     staff = make_member(is_staff=True)
@@ -191,10 +191,10 @@ def test_staff_run_chamber_events(make_member, login, post, client, db):
     assert response.status_code == 302
     event = db.session.scalar(sa.select(Meeting))
     assert event.committee_id is None
-    response = post(
-        f"/staff/events/{event.id}/attendees",
-        {"add-email": member.email, "add-status": "in_person"},
-        form_page=f"/staff/events/{event.id}/attendance",
-    )
+    # Staff find the person by name on the check-in sheet and tick them present.
+    sheet = f"/staff/events/{event.id}/attendance"
+    page = client.get(sheet + "?q=wanda").get_data(as_text=True)
+    assert "Wanda Walk-in" in page and f'name="attendance-{member.id}"' in page
+    response = post(sheet + "?q=wanda", {f"attendance-{member.id}": "in_person"}, form_page=sheet)
     assert response.status_code == 302
     assert db.session.scalar(sa.select(Attendance.member_id)) == member.id
