@@ -11,8 +11,10 @@ from datetime import date, datetime, time
 
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.expression import FunctionElement
 
+from chamber.audit.models import AuditEntry
 from chamber.committees.models import Committee, CommitteeMembership
 from chamber.contributions.models import Contribution, ContributionStatus
 from chamber.extensions import db
@@ -22,6 +24,8 @@ from chamber.members.models import Business, Member
 from chamber.one_to_ones.models import OneToOne, OneToOneStatus
 from chamber.projects.models import Project, ProjectStatus
 from chamber.referrals.models import Referral, ReferralStatus
+from chamber.relationships.models import RelationshipState
+from chamber.reports.models import EngagementThresholds
 from chamber.reports.scope import Scope, ScopeKind, month_bucket, months_before
 
 WON = ReferralStatus.WON
@@ -496,3 +500,59 @@ def projects_completed(scope: Scope) -> dict[int, int]:
 def _local_midnight(day: date) -> datetime:
     """The UTC instant at which local `day` begins."""
     return local_to_utc(datetime.combine(day, time.min))
+
+
+# The pages around the reports
+
+
+def active_committees() -> list[Committee]:
+    """The committees staff may narrow a report to, by name."""
+    return list(
+        db.session.scalars(
+            sa.select(Committee).where(Committee.is_archived.is_(False)).order_by(Committee.name)
+        )
+    )
+
+
+def threshold_history(limit: int = 10) -> list[AuditEntry]:
+    """The latest changes of the engagement thresholds, newest first, with who made them."""
+    return list(
+        db.session.scalars(
+            sa.select(AuditEntry)
+            .options(joinedload(AuditEntry.actor))
+            .where(AuditEntry.action == "reports.thresholds_changed")
+            .order_by(AuditEntry.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def data_version() -> str:
+    """Changes whenever any figure a report reads could have changed: newest change times and
+    row counts of the tables reports read, in one statement (the charts' cache key)."""
+
+    def newest(column):
+        return sa.select(sa.func.max(column)).scalar_subquery()
+
+    def count(model):
+        return sa.select(sa.func.count()).select_from(model).scalar_subquery()
+
+    row = db.session.execute(
+        sa.select(
+            newest(Referral.updated_at),
+            count(Referral),
+            newest(Contribution.updated_at),
+            count(Contribution),
+            newest(Attendance.recorded_at),
+            count(Attendance),
+            newest(sa.func.coalesce(OneToOne.responded_at, OneToOne.created_at)),
+            count(OneToOne),
+            newest(Member.updated_at),
+            count(CommitteeMembership),
+            newest(Project.updated_at),
+            newest(Committee.updated_at),
+            newest(EngagementThresholds.updated_at),
+            newest(RelationshipState.version),
+        )
+    ).one()
+    return "|".join(str(value) for value in row)

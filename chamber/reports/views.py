@@ -10,28 +10,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import sqlalchemy as sa
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy.orm import joinedload
 
 from chamber import authz
-from chamber.audit.models import AuditEntry
 from chamber.authz import require
-from chamber.committees.models import Committee, CommitteeMembership
-from chamber.contributions.models import Contribution
+from chamber.committees.models import Committee
 from chamber.csvexport import csv_response
 from chamber.extensions import db
 from chamber.flow import finish
 from chamber.forms import member_id
 from chamber.localtime import chamber_today
-from chamber.meetings.models import Attendance
 from chamber.members.models import Member
-from chamber.one_to_ones.models import OneToOne
-from chamber.projects.models import Project
-from chamber.referrals.models import Referral
-from chamber.relationships.models import RelationshipState
-from chamber.reports import charts, services
+from chamber.reports import charts, queries, services
 from chamber.reports.committees import build_by_committee, build_committee_health
 from chamber.reports.engagement import WEIGHT_TEXT, build_engagement, current_thresholds
 from chamber.reports.forms import ReportFilterForm, ThresholdsForm
@@ -168,9 +159,7 @@ def _committee_choices(scope: Scope) -> list[tuple[str, str]]:
     """The committee filter: staff pick any active committee (or the whole chamber), a lead
     their own committees."""
     if authz.can_view_chamber_reports(current_user):
-        committees = db.session.scalars(
-            sa.select(Committee).where(Committee.is_archived.is_(False)).order_by(Committee.name)
-        ).all()
+        committees = queries.active_committees()
         return [("", "Whole chamber"), *((str(c.id), c.name) for c in committees)]
     return [(str(c.id), c.name) for c in _led_committees(current_user)]
 
@@ -226,44 +215,13 @@ def csv(slug: str):
     return csv_response(filename, header, rows)
 
 
-def data_version() -> str:
-    """Changes whenever any figure a report reads could have changed: newest change times and
-    row counts of the tables reports read, in one statement."""
-
-    def newest(column):
-        return sa.select(sa.func.max(column)).scalar_subquery()
-
-    def count(model):
-        return sa.select(sa.func.count()).select_from(model).scalar_subquery()
-
-    row = db.session.execute(
-        sa.select(
-            newest(Referral.updated_at),
-            count(Referral),
-            newest(Contribution.updated_at),
-            count(Contribution),
-            newest(Attendance.recorded_at),
-            count(Attendance),
-            newest(sa.func.coalesce(OneToOne.responded_at, OneToOne.created_at)),
-            count(OneToOne),
-            newest(Member.updated_at),
-            count(CommitteeMembership),
-            newest(Project.updated_at),
-            newest(Committee.updated_at),
-            newest(EngagementThresholds.updated_at),
-            newest(RelationshipState.version),
-        )
-    ).one()
-    return "|".join(str(value) for value in row)
-
-
 @bp.get("/reports/<slug>/<chart>.svg")
 @login_required
 def chart(slug: str, chart: str):
     report = _report_or_404(slug)
     scope, _ = load_scope(report)
     require(authz.can_view_report(current_user, report.slug, scope))
-    key = f"report-chart:{report.slug}:{chart}:{scope.key}:{data_version()}"
+    key = f"report-chart:{report.slug}:{chart}:{scope.key}:{queries.data_version()}"
     svg = charts.cache.get(key)
     if svg is None:
         drawn = {c.name: c for c in report.build(scope).charts}
@@ -303,13 +261,7 @@ def thresholds():
         )
         if done is not None:
             return done
-    history = db.session.scalars(
-        sa.select(AuditEntry)
-        .options(joinedload(AuditEntry.actor))
-        .where(AuditEntry.action == "reports.thresholds_changed")
-        .order_by(AuditEntry.id.desc())
-        .limit(10)
-    ).all()
+    history = queries.threshold_history()
     status = 400 if request.method == "POST" else 200
     return render_template(
         "reports/thresholds.html", form=form, history=history, weight_text=WEIGHT_TEXT
