@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -24,6 +27,11 @@ from chamber.members.models import Member
 
 bp = Blueprint("committees", __name__)
 
+#: What features above this one (meetings, projects) add to a committee's page: functions
+#: (committee, viewer) -> template values, registered by their own views so that committees
+#: imports none of them.
+PAGE_PARTS: list[Callable[[Committee, Member], dict[str, Any]]] = []
+
 
 @bp.get("/committees")
 @login_required
@@ -36,12 +44,17 @@ def index():
 
 
 def _render_committee(committee: Committee, join_form: JoinRequestForm | None = None):
+    viewer = current_user._get_current_object()
+    parts: dict[str, Any] = {}
+    for part in PAGE_PARTS:
+        parts |= part(committee, viewer)
     return render_template(
         "committees/show.html",
         committee=committee,
         roster=queries.roster(committee),
         pending_request=queries.pending_request_of(current_user, committee),
         join_form=join_form or JoinRequestForm(),
+        **parts,
     )
 
 

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from chamber import authz
 from chamber.authz import require
+from chamber.committees import views as committee_views
 from chamber.committees.models import Committee
 from chamber.committees.queries import load_committee
 from chamber.db import utcnow
@@ -25,6 +26,21 @@ from chamber.members.forms import MemberSearchForm
 from chamber.paging import requested_page
 
 bp = Blueprint("meetings", __name__)
+
+
+def _committee_page_meetings(committee: Committee, viewer) -> dict:
+    """The committee page's next meetings and calendar feed, for those who may see them."""
+    if not (
+        authz.is_committee_member(viewer, committee) or authz.can_lead_committee(viewer, committee)
+    ):
+        return {"next_meetings": None, "calendar_feed": None}
+    return {
+        "next_meetings": queries.next_meetings(committee),
+        "calendar_feed": services.active_feed(viewer),
+    }
+
+
+committee_views.PAGE_PARTS.append(_committee_page_meetings)
 
 
 @bp.get("/meetings")

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from chamber import authz
 from chamber.authz import require
+from chamber.committees import views as committee_views
 from chamber.committees.models import Committee
 from chamber.committees.queries import load_committee
 from chamber.db import utcnow
@@ -19,6 +20,18 @@ from chamber.projects.forms import NewProjectForm, NewShiftForm, ProjectForm, Sh
 from chamber.projects.models import Project, ProjectStatus, Shift
 
 bp = Blueprint("projects", __name__)
+
+
+def _committee_page_projects(committee: Committee, _viewer) -> dict:
+    """The committee page's projects taking volunteers or proposed, with open slots ahead."""
+    return {
+        "open_projects": [
+            row for row in queries.committee_projects(committee) if row[0].status.is_open
+        ]
+    }
+
+
+committee_views.PAGE_PARTS.append(_committee_page_projects)
 
 
 @bp.get("/projects")
