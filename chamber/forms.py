@@ -24,6 +24,11 @@ def strip_filter(value):
     return value.replace("\x00", "").strip() if isinstance(value, str) else value
 
 
+def _is_hidden(field) -> bool:
+    """A field the page does not show (a hidden id, the CSRF token): its errors go on top."""
+    return getattr(field.widget, "input_type", None) == "hidden"
+
+
 class ChamberForm(FlaskForm):
     """Strips surrounding white space (and NUL characters) from every text field."""
 
@@ -38,17 +43,8 @@ class ChamberForm(FlaskForm):
         """What to say above the form: refusals not tied to a field, the errors of hidden
         fields (an expired form, a stale version) that have no place on the page, and a
         pointer to the fields marked below when there are any."""
-        hidden = [
-            message
-            for field in self
-            if field.type in ("HiddenField", "CSRFTokenField")
-            for message in field.errors
-        ]
-        shown = [
-            field
-            for field in self
-            if field.errors and field.type not in ("HiddenField", "CSRFTokenField")
-        ]
+        hidden = [message for field in self if _is_hidden(field) for message in field.errors]
+        shown = [field for field in self if field.errors and not _is_hidden(field)]
         pointer = ["Please correct the fields marked below."] if shown else []
         return list(self.form_errors) + hidden + pointer
 
