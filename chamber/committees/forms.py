@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from chamber.committees.models import CommitteeRole
-from chamber.forms import ChamberForm, plain_text
+from chamber.forms import ChamberForm, DatabaseIdField, plain_text
 from chamber.once import FormTokenField
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -46,12 +46,9 @@ ROLE_CHOICES = {role.value: role.label for role in CommitteeRole}
 
 
 class AppointForm(ChamberForm):
-    """Staff add a member to the committee in a role, or change their role."""
+    """Staff add a member chosen in the search to the committee in a role, or change it."""
 
-    email = EmailField(
-        "Member's e-mail",
-        validators=[DataRequired(), Length(max=254), Email(check_deliverability=False)],
-    )
+    member = DatabaseIdField(validators=[DataRequired("Find the member by name, then appoint.")])
     role = SelectField("Role", choices=ROLE_CHOICES, default=CommitteeRole.MEMBER.value)
 
 

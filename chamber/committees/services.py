@@ -17,7 +17,7 @@ from chamber.committees.models import (
     JoinRequestStatus,
 )
 from chamber.db import utcnow
-from chamber.exceptions import ChamberError, Conflict, NotAllowed, StaleEdit
+from chamber.exceptions import Conflict, NotAllowed, StaleEdit
 from chamber.extensions import db
 from chamber.members.models import Member
 from chamber.notifications.services import notify, path_for
@@ -101,23 +101,12 @@ def get_membership(committee: Committee, member: Member) -> CommitteeMembership 
     )
 
 
-def appoint_by_email(
-    actor: Member, committee: Committee, email: str, role: CommitteeRole
-) -> Member:
-    """Staff put the member with this e-mail address on the committee in a role."""
-    member = db.session.scalar(sa.select(Member).where(Member.email == email.strip().lower()))
-    if member is None:
-        raise ChamberError("No member has this e-mail address.", field="email")
-    appoint(actor, committee, member, role)
-    return member
-
-
 def appoint(actor: Member, committee: Committee, member: Member, role: CommitteeRole) -> None:
     """Staff put a member on the committee in a role (co-chairs and several leads allowed)."""
     if committee.is_archived:
         raise Conflict("This committee is archived.")
     if not member.is_active:
-        raise Conflict("This member is deactivated.", field="email")
+        raise Conflict("This member is deactivated.", field="member")
     membership = get_membership(committee, member)
     before = membership.role.value if membership else None
     if membership is None:

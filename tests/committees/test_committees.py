@@ -198,13 +198,14 @@ def test_member_leaves_a_committee(client, db, make_member, make_committee, logi
 
 def test_staff_appoint_co_chairs_and_leads(client, db, make_member, make_committee, login, outbox):
     login(make_member(is_staff=True))
-    first, second = make_member(email="first@example.org"), make_member(email="second@ex.org")
+    first = make_member(email="first@example.org", full_name="Fiona First")
+    second = make_member(email="second@ex.org", full_name="Sam Second")
     committee = make_committee(slug="events")
     token = csrf_token(client, "/committees/events/manage/roster")
-    for email, role in (("first@example.org", "chair"), ("SECOND@ex.org", "chair")):
+    for member, role in ((first, "chair"), (second, "chair")):
         response = client.post(
             "/committees/events/manage/appoint",
-            data={"csrf_token": token, "email": email, "role": role},
+            data={"csrf_token": token, "member": str(member.id), "role": role},
         )
         assert response.status_code == 302
     assert _roles(db, committee) == {first.id: "chair", second.id: "chair"}
@@ -215,21 +216,55 @@ def test_staff_appoint_co_chairs_and_leads(client, db, make_member, make_committ
     assert entry.before == {"role": None} and entry.after == {"role": "chair"}
 
 
-def test_appoint_unknown_email_comes_back_with_a_message(
-    client, make_member, make_committee, login
+def test_appoint_picks_the_member_by_name_not_e_mail(
+    client, db, make_member, make_committee, login
 ):
+    """Issue 11: staff find the member by typing part of a name; each match has its role
+    choice and one button."""
     login(make_member(is_staff=True))
-    make_committee(slug="events")
+    committee = make_committee(slug="events")
+    wanted = make_member(full_name="Priya Patel", business_name="Patel Bookkeeping")
+    make_member(full_name="Paul Other")
+    make_member(full_name="Priya Gone", is_active=False)
+    roster = "/committees/events/manage/roster"
+    page = client.get(roster).get_data(as_text=True)
+    assert 'type="email"' not in page and 'name="q"' in page
+    page = client.get(roster + "?q=priya").get_data(as_text=True)
+    assert "Priya Patel" in page and "Patel Bookkeeping" in page
+    assert "Paul Other" not in page and "Priya Gone" not in page
+    assert f'name="member" value="{wanted.id}"' in page
+    page = client.get(roster + "?q=bookkeeping").get_data(as_text=True)
+    assert "Priya Patel" in page
     response = client.post(
         "/committees/events/manage/appoint",
-        data={
-            "csrf_token": csrf_token(client, "/committees/events/manage/roster"),
-            "email": "ghost@example.org",
-            "role": "lead",
-        },
+        data={"csrf_token": csrf_token(client, roster), "member": str(wanted.id), "role": "lead"},
     )
-    body = response.get_data(as_text=True)
-    assert "No member has this e-mail address." in body and 'value="ghost@example.org"' in body
+    assert response.status_code == 302
+    assert _roles(db, committee) == {wanted.id: "lead"}
+    # On the roster now: the search shows the current role and offers to change it.
+    page = client.get(roster + "?q=priya").get_data(as_text=True)
+    assert "Change role" in page
+
+
+def test_appoint_without_a_member_comes_back_with_a_message(
+    client, db, make_member, make_committee, login
+):
+    login(make_member(is_staff=True))
+    committee = make_committee(slug="events")
+    gone = make_member(is_active=False)
+    token = csrf_token(client, "/committees/events/manage/roster")
+    for member_value, message in (
+        ("", "Find the member by name, then appoint."),
+        ("999999", "No such member: search again by name."),
+        (str(gone.id), "This member is deactivated."),
+    ):
+        response = client.post(
+            "/committees/events/manage/appoint",
+            data={"csrf_token": token, "member": member_value, "role": "lead"},
+        )
+        assert response.status_code == 400
+        assert message in response.get_data(as_text=True)
+    assert _roles(db, committee) == {}
 
 
 def test_staff_create_committee_validates_and_refuses_duplicates(
