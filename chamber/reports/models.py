@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -39,3 +39,122 @@ class EngagementThresholds(Base):
     updated_by: Mapped[Member | None] = relationship()
 
     __mapper_args__ = {"version_id_col": version_id}
+
+
+class CommitteeWork(Base):
+    """Rollup: the first day of approved work of each member in each committee.
+
+    Report 2 attributes a referral to a committee where giver and receiver both had approved
+    work before it; this table holds the one date per (member, committee) that needs, instead
+    of a scan of every contribution at each page view. Database triggers on `contributions`
+    (COMMITTEE_WORK_TRIGGERS) keep it right in the same transaction as every insert, update
+    or delete, whoever makes it (services, bulk seeding, imports); tests/reports compare it
+    with a recomputation after changes."""
+
+    __tablename__ = "report_committee_work"
+
+    member_id: Mapped[int] = mapped_column(sa.ForeignKey("members.id"), primary_key=True)
+    committee_id: Mapped[int] = mapped_column(sa.ForeignKey("committees.id"), primary_key=True)
+    since: Mapped[date]
+
+
+def committee_work_recomputed() -> sa.Select:
+    """What report_committee_work must hold: (member_id, committee_id, since), from scratch."""
+    contributions = sa.table(
+        "contributions",
+        sa.column("member_id"),
+        sa.column("committee_id"),
+        sa.column("status"),
+        sa.column("contributed_on"),
+    )
+    return (
+        sa.select(
+            contributions.c.member_id,
+            contributions.c.committee_id,
+            sa.func.min(contributions.c.contributed_on).label("since"),
+        )
+        .where(contributions.c.status == "approved")
+        .group_by(contributions.c.member_id, contributions.c.committee_id)
+    )
+
+
+# (member, committee) pairs named :who ("NEW" or "OLD") get their row recomputed.
+_SQLITE_REFRESH = """
+    DELETE FROM report_committee_work
+     WHERE member_id = {who}.member_id AND committee_id = {who}.committee_id;
+    INSERT INTO report_committee_work (member_id, committee_id, since)
+    SELECT member_id, committee_id, min(contributed_on) FROM contributions
+     WHERE member_id = {who}.member_id AND committee_id = {who}.committee_id
+       AND status = 'approved'
+     GROUP BY member_id, committee_id;
+"""
+_WATCHED = "status, member_id, committee_id, contributed_on"
+
+#: Per dialect, the statements that create the triggers (the migration runs the same ones).
+COMMITTEE_WORK_TRIGGERS = {
+    "sqlite": [
+        """CREATE TRIGGER IF NOT EXISTS report_committee_work_insert AFTER INSERT ON contributions
+        WHEN NEW.status = 'approved'
+        BEGIN
+            INSERT INTO report_committee_work (member_id, committee_id, since)
+            VALUES (NEW.member_id, NEW.committee_id, NEW.contributed_on)
+            ON CONFLICT (member_id, committee_id)
+            DO UPDATE SET since = min(since, excluded.since);
+        END""",
+        f"""CREATE TRIGGER IF NOT EXISTS report_committee_work_update AFTER UPDATE OF {_WATCHED}
+        ON contributions
+        WHEN OLD.status = 'approved' OR NEW.status = 'approved'
+        BEGIN {_SQLITE_REFRESH.format(who="OLD")} {_SQLITE_REFRESH.format(who="NEW")} END""",
+        f"""CREATE TRIGGER IF NOT EXISTS report_committee_work_delete AFTER DELETE ON contributions
+        WHEN OLD.status = 'approved'
+        BEGIN {_SQLITE_REFRESH.format(who="OLD")} END""",
+    ],
+    "postgresql": [
+        """CREATE OR REPLACE FUNCTION report_committee_work_refresh(who_member integer,
+            who_committee integer) RETURNS void AS $$
+        DECLARE first_day date;
+        BEGIN
+            SELECT min(contributed_on) INTO first_day FROM contributions
+             WHERE member_id = who_member AND committee_id = who_committee
+               AND status = 'approved';
+            IF first_day IS NULL THEN
+                DELETE FROM report_committee_work
+                 WHERE member_id = who_member AND committee_id = who_committee;
+            ELSE
+                INSERT INTO report_committee_work (member_id, committee_id, since)
+                VALUES (who_member, who_committee, first_day)
+                ON CONFLICT (member_id, committee_id) DO UPDATE SET since = EXCLUDED.since;
+            END IF;
+        END $$ LANGUAGE plpgsql""",
+        """CREATE OR REPLACE FUNCTION report_committee_work_sync() RETURNS trigger AS $$
+        BEGIN
+            IF TG_OP = 'INSERT' THEN
+                IF NEW.status = 'approved' THEN
+                    INSERT INTO report_committee_work (member_id, committee_id, since)
+                    VALUES (NEW.member_id, NEW.committee_id, NEW.contributed_on)
+                    ON CONFLICT (member_id, committee_id)
+                    DO UPDATE SET since = LEAST(report_committee_work.since, EXCLUDED.since);
+                END IF;
+                RETURN NULL;
+            END IF;
+            IF OLD.status = 'approved' THEN
+                PERFORM report_committee_work_refresh(OLD.member_id, OLD.committee_id);
+            END IF;
+            IF TG_OP = 'UPDATE' AND NEW.status = 'approved' THEN
+                PERFORM report_committee_work_refresh(NEW.member_id, NEW.committee_id);
+            END IF;
+            RETURN NULL;
+        END $$ LANGUAGE plpgsql""",
+        "DROP TRIGGER IF EXISTS report_committee_work_sync ON contributions",
+        f"""CREATE TRIGGER report_committee_work_sync
+        AFTER INSERT OR DELETE OR UPDATE OF {_WATCHED} ON contributions
+        FOR EACH ROW EXECUTE FUNCTION report_committee_work_sync()""",
+    ],
+}
+
+
+@sa.event.listens_for(Base.metadata, "after_create")
+def _create_committee_work_triggers(_metadata, connection, **_kw) -> None:
+    """create_all (tests, a fresh database) makes the triggers too, once every table exists."""
+    for statement in COMMITTEE_WORK_TRIGGERS.get(connection.dialect.name, []):
+        connection.exec_driver_sql(statement)

@@ -25,7 +25,7 @@ from chamber.one_to_ones.models import OneToOne, OneToOneStatus
 from chamber.projects.models import Project, ProjectStatus
 from chamber.referrals.models import Referral, ReferralStatus
 from chamber.relationships.models import RelationshipState
-from chamber.reports.models import EngagementThresholds
+from chamber.reports.models import CommitteeWork, EngagementThresholds
 from chamber.reports.scope import Scope, ScopeKind, month_bucket, months_before
 
 WON = ReferralStatus.WON
@@ -184,30 +184,17 @@ def attributed_referrals(scope: Scope) -> sa.Subquery:
     longest (ties: the lower committee id). Columns: referral_id, committee_id, how
     ("named" / "shared work" / "none"), status, closed_value_cents.
     """
-    first_work = (
-        sa.select(
-            Contribution.member_id,
-            Contribution.committee_id,
-            sa.func.min(Contribution.contributed_on).label("since"),
-        )
-        .where(Contribution.status == APPROVED, Contribution.contributed_on <= scope.last)
-        .group_by(Contribution.member_id, Contribution.committee_id)
-        .cte("first_work")
-    )
-    giver_work, receiver_work = first_work.alias("giver_work"), first_work.alias("receiver_work")
+    # The first day of approved work per (member, committee), kept by triggers: a referral's
+    # shared committee is one small look-up by its two members (primary key), not a scan of
+    # the contributions. A first day after the range's end fails `since <= given_on`.
+    giver_work = CommitteeWork.__table__.alias("giver_work")
+    receiver_work = CommitteeWork.__table__.alias("receiver_work")
     shared_since = sa.case(
         (giver_work.c.since > receiver_work.c.since, giver_work.c.since),
         else_=receiver_work.c.since,
     )
-    candidates = (
-        sa.select(
-            Referral.id.label("referral_id"),
-            giver_work.c.committee_id,
-            sa.func.row_number()
-            .over(partition_by=Referral.id, order_by=(shared_since, giver_work.c.committee_id))
-            .label("rank"),
-        )
-        .join(giver_work, giver_work.c.member_id == Referral.giver_id)
+    shared = (
+        sa.select(giver_work.c.committee_id)
         .join(
             receiver_work,
             sa.and_(
@@ -216,35 +203,41 @@ def attributed_referrals(scope: Scope) -> sa.Subquery:
             ),
         )
         .where(
-            *referrals_in(scope),
-            Referral.how_committee_id.is_(None),
-            Referral.how_project_id.is_(None),
+            giver_work.c.member_id == Referral.giver_id,
             giver_work.c.since <= Referral.given_on,
             receiver_work.c.since <= Referral.given_on,
         )
-        .subquery("candidates")
+        .order_by(shared_since, giver_work.c.committee_id)
+        .limit(1)
+        .correlate(Referral)
+        .scalar_subquery()
     )
     named = sa.func.coalesce(Project.committee_id, Referral.how_committee_id)
-    return (
+    each = (
         sa.select(
             Referral.id.label("referral_id"),
-            sa.func.coalesce(named, candidates.c.committee_id).label("committee_id"),
-            sa.case(
-                (named.is_not(None), "named"),
-                (candidates.c.committee_id.is_not(None), "shared work"),
-                else_="none",
-            ).label("how"),
+            named.label("named_id"),
+            sa.case((named.is_(None), shared)).label("shared_id"),
             Referral.status,
             Referral.closed_value_cents,
         )
         .outerjoin(Project, Project.id == Referral.how_project_id)
-        .outerjoin(
-            candidates,
-            sa.and_(candidates.c.referral_id == Referral.id, candidates.c.rank == 1),
-        )
         .where(*referrals_in(scope))
-        .subquery("attributed")
+        # Computed once per referral: inlined, the look-up would run for every use below.
+        .cte("each_referral")
+        .prefix_with("MATERIALIZED")
     )
+    return sa.select(
+        each.c.referral_id,
+        sa.func.coalesce(each.c.named_id, each.c.shared_id).label("committee_id"),
+        sa.case(
+            (each.c.named_id.is_not(None), "named"),
+            (each.c.shared_id.is_not(None), "shared work"),
+            else_="none",
+        ).label("how"),
+        each.c.status,
+        each.c.closed_value_cents,
+    ).subquery("attributed")
 
 
 def referrals_by_committee(scope: Scope) -> list[sa.Row]:
