@@ -16,6 +16,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 
 from chamber.forms import ChamberForm, member_id, parse_money, phone_number, plain_text
 from chamber.forms import money_amount as money_amount_up_to
+from chamber.localtime import chamber_today
 from chamber.once import FormTokenField
 from chamber.referrals.models import MAX_VALUE_CENTS, ReferralStatus, ReferralTemperature
 
@@ -105,7 +106,8 @@ class WorkReferralForm(ChamberForm):
         validators=[Optional(), Length(max=20), money_amount],
         description="For won business: the amount it was worth, e.g. 1,250.00.",
     )
-    closed_on = DateField("Closed on", validators=[Optional()])
+    # Today in the chamber's zone unless the member says otherwise (issue 11).
+    closed_on = DateField("Closed on", validators=[Optional()], default=chamber_today)
     note = TextAreaField("Note (optional)", validators=[Optional(), Length(max=1000)])
     version_id = HiddenField()
 
