@@ -29,6 +29,7 @@ from chamber.members.forms import (
 )
 from chamber.members.models import Business, Member
 from chamber.paging import requested_page
+from chamber.portal import history, privacy
 from chamber.referrals import queries as referral_queries
 from chamber.relationships import chain as relationship_chain
 
@@ -100,13 +101,28 @@ def directory():
 @bp.get("/members/<int:member_id>")
 @login_required
 def profile(member_id: int):
-    member = db.get_or_404(Member, member_id)
-    require(authz.can_view_member(current_user, member))
+    """A member's profile. A departed member (deactivated, or their business left) answers
+    exactly like a missing id to members (404: no leak that the id was ever a member); staff
+    read "no longer a member" with their history."""
+    member = db.session.get(Member, member_id)
+    if member is None or not authz.can_view_member(current_user, member):
+        abort(404)
+    memberships = committee_queries.member_memberships(member)
+    if not member.is_active:
+        return render_template(
+            "portal/people/former.html",
+            member=member,
+            business=member.business,
+            memberships=memberships,
+            hours=history.hour_history(member),
+            referrals=history.referral_history(member),
+        )
     return render_template(
         "portal/people/profile.html",
         member=member,
         business=member.business,
-        memberships=committee_queries.member_memberships(member),
+        memberships=memberships,
+        contacts_visible=privacy.sees_contacts(current_user, member),
         connection=relationship_chain.connection_for_profile(current_user, member),
     )
 

@@ -134,7 +134,7 @@ def test_staff_profile_has_no_business(client, make_member, login):
 def test_deactivated_profile_is_hidden_from_members_but_not_staff(client, make_member, login):
     gone = make_member(is_active=False)
     login(make_member())
-    assert client.get(f"/members/{gone.id}").status_code == 403
+    assert client.get(f"/members/{gone.id}").status_code == 404  # like a missing id
 
 
 def test_member_edits_own_profile(client, db, make_member, login):
