@@ -69,14 +69,18 @@ def may_use_member_areas(person: Member) -> bool:
     return not person.is_deactivated and (person.business is None or person.business.is_active)
 
 
-def _sync_access(person: Member) -> None:
-    """Keep `is_active` in step; going out ends every session of the person."""
+def _sync_access(person: Member, actor: Member | None = None) -> list:
+    """Keep `is_active` in step; going out ends every session of the person. Returns what
+    the receivers of `member_activation_changed` answered (referrals: their hand-overs)."""
     allowed = may_use_member_areas(person)
+    answers: list = []
     if person.is_active != allowed:
         person.is_active = allowed
-        activity.member_activation_changed.send(None, member=person)
+        for _receiver, answer in activity.member_activation_changed.send(actor, member=person):
+            answers.extend(answer or [])
         if not allowed:
             person.rotate_session_token()
+    return answers
 
 
 # People ---------------------------------------------------------------------------------
@@ -115,15 +119,66 @@ def update_person(actor: Member, member: Member, data: dict, version_id: str | i
     record_audit(actor, "member.edited", member, summary=member.full_name, before=old, after=new)
 
 
-def set_member_active(actor: Member, member: Member, active: bool) -> None:
+@dataclass
+class ActiveChange:
+    """What else changed when staff deactivated or reactivated a person, for the staff's
+    message: who became their business's primary contact (or that nobody could), and the
+    hand-overs of their open referrals (chamber.referrals.services.hand_over_referrals)."""
+
+    primary_contact: Member | None = None
+    business_without_contact: Business | None = None
+    hand_overs: list = field(default_factory=list)
+
+
+def _pass_primary_on(actor: Member | None, person: Member) -> Member | None:
+    """`person` stops being their business's primary contact; the longest-standing active
+    colleague takes over (audited). Returns them, or None when nobody is left."""
+    business = person.business
+    person.is_primary_contact = False
+    db.session.flush()
+    successor = _successor(business, person)
+    if successor is not None:
+        successor.is_primary_contact = True
+    record_audit(
+        actor,
+        "business.primary_contact_changed",
+        business,
+        summary=f"{business.name}: {successor.full_name if successor else 'nobody'} "
+        f"after {person.full_name}",
+        before={"primary_contact": person.full_name},
+        after={"primary_contact": successor.full_name if successor else None},
+    )
+    return successor
+
+
+def set_member_active(actor: Member, member: Member, active: bool) -> ActiveChange:
     """Deactivate (sign-in refused, sessions ended, data kept) or reactivate a person. A
-    reactivated person of a lapsed business stays out until the business is reinstated."""
+    reactivated person of a lapsed business stays out until the business is reinstated.
+
+    A deactivated primary contact passes the role to the longest-standing active colleague
+    (or the business is left without one, which the outcome says); their open referrals are
+    handed over (see chamber.referrals.services.hand_over_referrals). A reactivated person
+    becomes primary contact again when their business has none."""
     if member.id == actor.id:
         raise NotAllowed("You cannot deactivate yourself.")
+    outcome = ActiveChange()
     if member.is_deactivated == (not active):
-        return
+        return outcome
+    business = member.business
+    if not active and business is not None and member.is_primary_contact:
+        outcome.primary_contact = _pass_primary_on(actor, member)
+        if outcome.primary_contact is None:
+            outcome.business_without_contact = business
     member.is_deactivated = not active
-    _sync_access(member)
+    outcome.hand_overs = _sync_access(member, actor)
+    if (
+        active
+        and business is not None
+        and member.is_active
+        and not any(p.is_primary_contact for p in business.people)
+    ):
+        _set_primary(business, member)
+        outcome.primary_contact = member
     record_audit(
         actor,
         "member.reactivated" if active else "member.deactivated",
@@ -132,6 +187,7 @@ def set_member_active(actor: Member, member: Member, active: bool) -> None:
         before={"is_deactivated": active},
         after={"is_deactivated": not active},
     )
+    return outcome
 
 
 def _set_primary(business: Business, person: Member | None) -> None:
@@ -177,11 +233,7 @@ def move_person(actor: Member, person: Member, business: Business | None) -> Non
             if affiliation.ended_on is None:
                 affiliation.ended_on = today
         if person.is_primary_contact:
-            person.is_primary_contact = False
-            db.session.flush()
-            successor = _successor(old, person)
-            if successor is not None:
-                successor.is_primary_contact = True
+            _pass_primary_on(actor, person)
     _attach(person, business, primary=False, today=today)
     record_audit(
         actor,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
+import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
 
 from chamber import activity
@@ -14,9 +16,16 @@ from chamber.extensions import db
 from chamber.formatting import format_money
 from chamber.localtime import chamber_today, to_local
 from chamber.members.models import Member
+from chamber.members.services import may_use_member_areas
 from chamber.notifications.services import notify, path_for, register_kind
 from chamber.referrals import queries
-from chamber.referrals.models import MAX_VALUE_CENTS, Referral, ReferralEvent, ReferralStatus
+from chamber.referrals.models import (
+    MAX_VALUE_CENTS,
+    OPEN_STATUSES,
+    Referral,
+    ReferralEvent,
+    ReferralStatus,
+)
 
 register_kind("referral_received", "A member passes me a referral")
 register_kind("referral_status_changed", "A referral I gave moves on (contacted, won, lost…)")
@@ -293,3 +302,105 @@ def _correctable(referral: Referral) -> dict:
         "closed_value_cents": referral.closed_value_cents,
         "closed_on": referral.closed_on.isoformat() if referral.closed_on else None,
     }
+
+
+# A receiver leaves the member areas -------------------------------------------------------
+
+
+@dataclass
+class HandOver:
+    """One open referral of a person who left: now with `to` (a colleague at the same
+    business), or handed back to its giver (`to` None)."""
+
+    referral: Referral
+    to: Member | None
+
+
+def _colleague(leaving: Member, giver_id: int) -> Member | None:
+    """Who at the leaving person's business takes their referrals over: the primary contact
+    if they are in the member areas, else the longest-standing colleague who is (never the
+    referral's own giver)."""
+    business = leaving.business
+    if business is None:
+        return None
+    colleagues = [
+        person
+        for person in business.people
+        if person is not leaving and person.id != giver_id and may_use_member_areas(person)
+    ]
+    return min(
+        colleagues, key=lambda p: (not p.is_primary_contact, p.joined_on, p.id), default=None
+    )
+
+
+def hand_over_referrals(actor: Member | None, member: Member, **_kwargs) -> list[HandOver]:
+    """When a person leaves the member areas (deactivated, or their business lapsed), each
+    open referral they received goes to a colleague at their business who is still a member;
+    when there is none it is handed back to its giver, still open, for them (or staff) to
+    pass on. Either way a timeline entry says so and the giver is told; the colleague gets
+    the referral as a new one. Connected to activity.member_activation_changed."""
+    if member.is_active:
+        return []
+    referrals = list(
+        db.session.scalars(
+            sa.select(Referral)
+            .where(Referral.receiver_id == member.id, Referral.status.in_(OPEN_STATUSES))
+            .order_by(Referral.id)
+        )
+    )
+    business = member.business.name if member.business is not None else "the chamber"
+    hand_overs = []
+    for referral in referrals:
+        colleague = _colleague(member, referral.giver_id)
+        if colleague is not None:
+            referral.receiver = colleague
+            note = (
+                f"{member.full_name} is no longer a member: handed over to "
+                f"{colleague.full_name} ({business})."
+            )
+            to_giver = (
+                f"{member.full_name} is no longer a member; your referral of "
+                f"{referral.prospect_name} is now with {colleague.full_name} ({business})."
+            )
+        else:
+            note = (
+                f"{member.full_name} is no longer a member and nobody at {business} can take "
+                "it over: handed back to the giver."
+            )
+            to_giver = (
+                f"{member.full_name} is no longer a member, so nobody is working your referral "
+                f"of {referral.prospect_name}. It is handed back to you: pass it to another "
+                "member, or ask the chamber's staff."
+            )
+        _add_event(referral, actor, referral.status, referral.status, note)
+        _flush_versioned(referral)
+        record_audit(
+            actor,
+            "referral.handed_over",
+            referral,
+            summary=f"Referral {referral.id}: {note}",
+            before={"receiver": member.full_name},
+            after={"receiver": colleague.full_name if colleague else None},
+        )
+        notify(
+            referral.giver,
+            "referral_status_changed",
+            to_giver,
+            _link(referral),
+            subject=f"Your referral of {referral.prospect_name}: {member.full_name} has left",
+        )
+        if colleague is not None:
+            notify(
+                colleague,
+                "referral_received",
+                f"{member.full_name} is no longer a member: you take over the referral of "
+                f"{referral.prospect_name} from {referral.giver.full_name}.",
+                _link(referral),
+                subject=f"A referral handed over to you: {referral.prospect_name}",
+            )
+            activity.referral_changed.send(actor, referral=referral, change="receiver")
+        hand_overs.append(HandOver(referral, colleague))
+    return hand_overs
+
+
+activity.member_activation_changed.connect(hand_over_referrals)

@@ -110,6 +110,34 @@ def manage_edit(member_id: int):
     return _edit_page(member, form, 400 if form.errors else 200)
 
 
+def _deactivated_message(member: Member, outcome: services.ActiveChange) -> str:
+    parts = [f"{member.full_name} is deactivated; their sessions are ended."]
+    if outcome.primary_contact is not None:
+        parts.append(
+            f"{outcome.primary_contact.full_name} is now {member.business_name}'s primary contact."
+        )
+    if outcome.business_without_contact is not None:
+        parts.append(
+            f"{outcome.business_without_contact.name} has no other active person, so it has no "
+            "primary contact now: invite or reactivate someone."
+        )
+    passed = [h for h in outcome.hand_overs if h.to is not None]
+    back = [h for h in outcome.hand_overs if h.to is None]
+    if passed:
+        names = ", ".join(sorted({h.to.full_name for h in passed}))
+        parts.append(
+            f"{len(passed)} open referral{'s' if len(passed) != 1 else ''} passed to {names}."
+        )
+    if back:
+        parts.append(
+            f"{len(back)} open referral{'s' if len(back) != 1 else ''} handed back to "
+            "the givers (nobody at the business can take them)."
+        )
+    if outcome.hand_overs:
+        parts.append("The givers are told.")
+    return " ".join(parts)
+
+
 @bp.post("/staff/members/<int:member_id>/active")
 @login_required
 def manage_set_active(member_id: int):
@@ -119,9 +147,9 @@ def manage_set_active(member_id: int):
     if not form.validate_on_submit():
         return _edit_page(member, PersonAdminForm(obj=member), 400)
 
-    def success(_result) -> str:
+    def success(outcome: services.ActiveChange) -> str:
         if not form.activate:
-            return f"{member.full_name} is deactivated; their sessions are ended."
+            return _deactivated_message(member, outcome)
         if not member.is_active:
             return (
                 f"{member.full_name} is reactivated, and comes back when "
