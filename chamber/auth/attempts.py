@@ -25,7 +25,7 @@ from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.wrappers import Response
 
-from chamber.auth.services import normalise_email
+from chamber.members.services import normalise_email
 
 DEVICE_COOKIE = "chamber_device"
 

@@ -21,11 +21,8 @@ from chamber.db import utcnow
 from chamber.extensions import db
 from chamber.mail.services import external_url, queue_mail
 from chamber.members.models import Member
+from chamber.members.services import normalise_email
 from chamber.once import change_once
-
-
-def normalise_email(email: str) -> str:
-    return (email or "").strip().lower()
 
 
 def find_member_by_email(email: str) -> Member | None:

@@ -157,6 +157,20 @@ class PickBusinessForm(ChamberForm):
         return parse_id(self.business_id.data) or 0
 
 
+class MovePersonForm(PickBusinessForm):
+    """Where a person moves: a business id, or "none" (staff may represent no business)."""
+
+    NO_BUSINESS = "none"
+
+    def validate_business_id(self, field) -> None:
+        if field.data != self.NO_BUSINESS:
+            super().validate_business_id(field)
+
+    @property
+    def to_no_business(self) -> bool:
+        return self.business_id.data == self.NO_BUSINESS
+
+
 class ConfirmForm(ChamberForm):
     """A one-button POST (its CSRF token is all it carries)."""
 

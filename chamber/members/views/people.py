@@ -14,9 +14,9 @@ from chamber.members import queries, services
 from chamber.members.forms import (
     BusinessSearchForm,
     ConfirmForm,
+    MovePersonForm,
     PersonActiveForm,
     PersonAdminForm,
-    PickBusinessForm,
     ProfileForm,
     StaffListForm,
 )
@@ -168,12 +168,14 @@ def manage_set_active(member_id: int):
 @login_required
 def manage_move(member_id: int):
     member = _person(member_id)
-    form = PickBusinessForm()
+    form = MovePersonForm()
     if form.validate_on_submit():
-        business = db.get_or_404(Business, form.chosen_id)
+        business = None if form.to_no_business else db.get_or_404(Business, form.chosen_id)
         done = finish(
             lambda: services.move_person(current_user, member, business),
-            success=f"{member.full_name} now represents {business.name}.",
+            success=f"{member.full_name} now represents {business.name}."
+            if business
+            else f"{member.full_name} now represents no business (staff).",
             to=url_for("members.manage_edit", member_id=member.id),
             form=form,
         )
