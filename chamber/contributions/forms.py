@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from wtforms import (
@@ -195,8 +196,19 @@ class DecisionForm(ChamberForm):
 
 
 class HoursReportForm(ChamberForm):
+    """The period of the hours CSV (GET, no CSRF): from the 1st of January to today unless
+    chosen; the last day may not come before the first."""
+
     class Meta:
         csrf = False
 
     first = DateField("From", validators=[Optional()])
     last = DateField("To", validators=[Optional()])
+
+    def validate_last(self, field) -> None:
+        if field.data and self.first.data and field.data < self.first.data:
+            raise ValidationError("The last day comes before the first.")
+
+    def period(self) -> tuple[date, date]:
+        today = chamber_today()
+        return self.first.data or date(today.year, 1, 1), self.last.data or today

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -19,7 +17,7 @@ from chamber.contributions.forms import (
     LogContributionForm,
 )
 from chamber.contributions.models import Contribution, ContributionStatus
-from chamber.csvexport import csv_response
+from chamber.csvexport import csv_filename, csv_response
 from chamber.db import utcnow
 from chamber.enums import WorkMode
 from chamber.extensions import db
@@ -197,19 +195,37 @@ def manage_decide(slug: str):
     return _render_queue(committee, form, 400)
 
 
+@bp.get("/committees/<slug>/manage/hours")
+@login_required
+def manage_hours(slug: str):
+    """The hours CSV's page: choose the period, then download."""
+    committee = load_committee(slug)
+    require(authz.can_lead_committee(current_user, committee))
+    form = HoursReportForm(request.args)
+    if request.args:
+        form.validate()
+    first, last = form.period() if not form.errors else (None, None)
+    if not request.args:
+        form.first.data, form.last.data = first, last
+    return render_template("contributions/manage/hours.html", committee=committee, form=form), (
+        400 if form.errors else 200
+    )
+
+
 @bp.get("/committees/<slug>/manage/hours.csv")
 @login_required
 def manage_hours_csv(slug: str):
     committee = load_committee(slug)
     require(authz.can_lead_committee(current_user, committee))
     form = HoursReportForm(request.args)
-    today = chamber_today()
-    form.validate()
-    first = (form.first.data if not form.first.errors else None) or date(today.year, 1, 1)
-    last = (form.last.data if not form.last.errors else None) or today
+    if not form.validate():
+        return render_template(
+            "contributions/manage/hours.html", committee=committee, form=form
+        ), 400
+    first, last = form.period()
     rows = queries.hours_by_member(committee, first, last)
     return csv_response(
-        f"{committee.slug}-hours-{first:%Y%m%d}-{last:%Y%m%d}.csv",
+        csv_filename(f"{committee.slug}-hours", first, last),
         [
             "Member",
             "Business",

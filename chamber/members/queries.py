@@ -260,6 +260,16 @@ def staff_member_page(
 ) -> Pagination:
     """People for the staff list: in the member areas, invited (no password yet), out with
     their business's lapsed membership, deactivated, or all; business joined in."""
+    query = staff_member_query(text=text, status=status)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def staff_members(*, text: str | None = None, status: str = "active") -> list[Member]:
+    """Every person the staff list's filter shows, for its CSV (one statement)."""
+    return list(db.session.scalars(staff_member_query(text=text, status=status)))
+
+
+def staff_member_query(*, text: str | None = None, status: str = "active") -> sa.Select:
     query = _people_with_business()
     if status == "active":
         query = query.where(Member.is_active.is_(True))
@@ -272,8 +282,7 @@ def staff_member_page(
     match = _matching(text, Member.full_name, Member.email, Member.job_title, Business.name)
     if match is not None:
         query = query.where(match)
-    query = query.order_by(Member.full_name, Member.id)
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    return query.order_by(Member.full_name, Member.id)
 
 
 BUSINESS_STATUSES = ("active", "lapsed", "dropped", "all")

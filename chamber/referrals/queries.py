@@ -76,6 +76,22 @@ def staff_page(
     per_page: int = 50,
 ) -> Pagination:
     """Every referral for staff, filtered; giver and receiver joined in the same statement."""
+    query = staff_query(status=status, text=text, given_from=given_from, given_before=given_before)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def staff_referrals(**filters) -> list[Referral]:
+    """Every referral the staff list's filters show, for its CSV (one statement)."""
+    return list(db.session.scalars(staff_query(**filters)).unique())
+
+
+def staff_query(
+    *,
+    status: str | None = None,
+    text: str | None = None,
+    given_from: datetime | None = None,
+    given_before: datetime | None = None,
+) -> sa.Select:
     giver, receiver = aliased(Member), aliased(Member)
     query = (
         sa.select(Referral)
@@ -108,7 +124,7 @@ def staff_page(
         query = query.where(Referral.created_at >= given_from)
     if given_before is not None:
         query = query.where(Referral.created_at < given_before)
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    return query
 
 
 def referral_detail(referral_id: int) -> Referral | None:

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from chamber import authz
 from chamber.authz import require
+from chamber.csvexport import csv_filename, csv_response
 from chamber.extensions import db
 from chamber.flow import finish
 from chamber.members import queries, services
@@ -79,6 +80,56 @@ def manage_list():
         per_page=current_app.config.get("STAFF_ROWS_PER_PAGE", 50),
     )
     return render_template("members/manage/list.html", page=page, form=form, status=status)
+
+
+def _person_status(person: Member) -> str:
+    if person.is_deactivated:
+        return "Deactivated"
+    if not person.is_active:
+        return f"Business {person.business.status.label.lower()}"
+    return "Active" if person.has_password else "Invited"
+
+
+@bp.get("/staff/members.csv")
+@login_required
+def manage_list_csv():
+    """The people the staff list shows (same search and status), every page, as CSV."""
+    require(authz.can_manage_members(current_user))
+    form = StaffListForm(request.args)
+    status = form.chosen(queries.PERSON_STATUSES, "active")
+    people = queries.staff_members(text=form.text, status=status)
+    return csv_response(
+        csv_filename(f"members-{status}"),
+        [
+            "Name",
+            "E-mail",
+            "Job title",
+            "Phone",
+            "Business",
+            "Primary contact",
+            "Category",
+            "City",
+            "Joined on",
+            "Status",
+            "Staff",
+        ],
+        (
+            [
+                person.full_name,
+                person.email,
+                person.job_title,
+                person.phone,
+                person.business.name if person.business else "",
+                "yes" if person.is_primary_contact else "",
+                person.business.category if person.business else "",
+                person.business.city if person.business else "",
+                person.joined_on.isoformat(),
+                _person_status(person),
+                "yes" if person.is_staff else "",
+            ]
+            for person in people
+        ),
+    )
 
 
 def _edit_page(member: Member, form, status: int = 200):
