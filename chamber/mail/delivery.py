@@ -19,9 +19,9 @@ import smtplib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -50,6 +50,9 @@ class ClaimedMessage:
     body: str
     attempts: int
     claim: str
+    html: str = ""
+    headers: dict | None = None
+    created_at: datetime | None = None
 
 
 def claim_next() -> ClaimedMessage | None:
@@ -80,18 +83,36 @@ def claim_next() -> ClaimedMessage | None:
         message.body,
         message.attempts,
         message.claim,
+        message.html or "",
+        dict(message.headers or {}),
+        message.created_at,
     )
     db.session.commit()
     return claimed
 
 
+def _sender_domain() -> str:
+    """The domain of MAIL_FROM, for Message-IDs (not this machine's host name)."""
+    address = parseaddr(current_app.config["MAIL_FROM"])[1]
+    return address.rpartition("@")[2] or "chamber.invalid"
+
+
 def build_message(message: ClaimedMessage) -> EmailMessage:
+    """The message as sent: From, To, Subject, Date (when it was queued), a Message-ID on the
+    sender's domain, its own headers (Auto-Submitted, List-Unsubscribe...), and the text with
+    its HTML alternative (multipart/alternative) when it has one."""
     email = EmailMessage()
     email["From"] = current_app.config["MAIL_FROM"]
     email["To"] = message.recipient
     email["Subject"] = message.subject
-    email["Message-ID"] = make_msgid(idstring=f"outbox-{message.id}")
+    created = message.created_at or utcnow()
+    email["Date"] = format_datetime(created.replace(tzinfo=UTC))
+    email["Message-ID"] = make_msgid(idstring=f"outbox-{message.id}", domain=_sender_domain())
+    for name, value in (message.headers or {}).items():
+        email[name] = value
     email.set_content(message.body)
+    if message.html:
+        email.add_alternative(message.html, subtype="html")
     return email
 
 

@@ -18,6 +18,10 @@ class OutboxMessage(Base):
     recipient: Mapped[str] = mapped_column(sa.String(254))
     subject: Mapped[str] = mapped_column(sa.String(200))
     body: Mapped[str] = mapped_column(sa.Text)
+    #: the HTML alternative, made from the same template as `body` (empty: text only)
+    html: Mapped[str] = mapped_column(sa.Text, default="")
+    #: headers of this kind of message: Auto-Submitted, List-Unsubscribe, ...
+    headers: Mapped[dict | None] = mapped_column(sa.JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     attempts: Mapped[int] = mapped_column(default=0)

@@ -6,10 +6,11 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
 
 from chamber.db import utcnow
 from chamber.extensions import db
-from chamber.mail.services import external_url, queue_mail
+from chamber.mail.services import AUTO_SUBMITTED, external_url, queue_mail
 from chamber.notifications.models import EmailPreference, Notification
 
 if TYPE_CHECKING:
@@ -43,6 +44,50 @@ def wants_email(member: Member, kind: str) -> bool:
     return not muted
 
 
+def _unsubscribe_signer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="chamber-unsubscribe")
+
+
+def unsubscribe_token(member: Member, kind: str) -> str:
+    """Names one member and one kind of e-mail, signed: the link in List-Unsubscribe."""
+    return _unsubscribe_signer().dumps([member.id, kind])
+
+
+def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
+    """(member id, kind) of a genuine token for a known kind, else None."""
+    try:
+        member_id, kind = _unsubscribe_signer().loads(token)
+    except (BadSignature, TypeError, ValueError):
+        return None
+    if not isinstance(member_id, int) or kind not in NOTIFICATION_KINDS:
+        return None
+    return member_id, kind
+
+
+def notification_headers(member: Member, kind: str) -> dict[str, str]:
+    """Auto-Submitted (RFC 3834), and List-Unsubscribe with one-click (RFC 8058) for a kind
+    the member can turn off."""
+    url = external_url(path_for("members.unsubscribe", token=unsubscribe_token(member, kind)))
+    return AUTO_SUBMITTED | {
+        "List-Unsubscribe": f"<{url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
+def unsubscribe(member: Member, kind: str) -> None:
+    """No more e-mail of this kind for the member (the in-app notification stays)."""
+    preference = db.session.scalar(
+        sa.select(EmailPreference).where(
+            EmailPreference.member_id == member.id, EmailPreference.kind == kind
+        )
+    )
+    if preference is None:
+        db.session.add(EmailPreference(member_id=member.id, kind=kind, is_muted=True))
+    else:
+        preference.is_muted = True
+    db.session.flush()
+
+
 def notify(
     member: Member,
     kind: str,
@@ -64,6 +109,8 @@ def notify(
             member=member,
             message=message,
             link=external_url(link) if link else "",
+            headers=notification_headers(member, kind),
+            kind_label=NOTIFICATION_KINDS.get(kind, ""),
             **context,
         )
     return notification

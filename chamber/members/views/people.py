@@ -3,13 +3,13 @@ business, make a business's primary contact."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from chamber import authz
 from chamber.authz import require
 from chamber.csvexport import csv_filename, csv_response
-from chamber.extensions import db
+from chamber.extensions import csrf, db
 from chamber.flow import finish
 from chamber.members import queries, services
 from chamber.members.forms import (
@@ -22,6 +22,7 @@ from chamber.members.forms import (
     StaffListForm,
 )
 from chamber.members.models import Business, Member
+from chamber.notifications import services as notification_services
 from chamber.notifications.forms import email_preferences_form
 from chamber.paging import requested_page
 
@@ -47,6 +48,28 @@ def settings():
         form=form,
         preferences_form=email_preferences_form(member),
     ), (400 if form.errors else 200)
+
+
+@bp.route("/settings/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt  # RFC 8058 one-click: the mail program POSTs with no form of ours; the signed
+# token is the proof, and all it can do is stop one kind of e-mail to one member
+def unsubscribe(token: str):
+    """An e-mail's List-Unsubscribe link: GET asks to confirm (so a link scanner unsubscribes
+    nobody), POST (the button, or the mail program's one click) turns that e-mail off."""
+    found = notification_services.read_unsubscribe_token(token)
+    member = db.session.get(Member, found[0]) if found else None
+    if member is None:
+        abort(404)
+    kind = found[1]
+    if request.method == "POST":
+        return finish(
+            lambda: notification_services.unsubscribe(member, kind), success=None, to=request.path
+        )
+    return render_template(
+        "notifications/unsubscribe.html",
+        label=notification_services.NOTIFICATION_KINDS[kind],
+        done=not notification_services.wants_email(member, kind),
+    )
 
 
 # Staff: people ----------------------------------------------------------------------------

@@ -1,0 +1,151 @@
+"""The leads' daily digest (issue 11): what waits for them — contributions to approve and
+requests to join — in one e-mail a day through the outbox, sent by `flask send-lead-digests`
+(run it from cron or a timer once a day). A lead turns it off in settings, or with the
+e-mail's unsubscribe link."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import click
+import sqlalchemy as sa
+from flask.cli import with_appcontext
+
+from chamber.committees.models import (
+    Committee,
+    CommitteeMembership,
+    CommitteeRole,
+    JoinRequest,
+    JoinRequestStatus,
+)
+from chamber.contributions.models import Contribution, ContributionStatus
+from chamber.extensions import db
+from chamber.localtime import chamber_today, local_day_bounds
+from chamber.mail.services import external_url
+from chamber.members.models import Member
+from chamber.notifications.models import Notification
+from chamber.notifications.services import notify, path_for, register_kind
+
+KIND = "lead_digest"
+register_kind(KIND, "Daily digest for committees I lead: contributions and join requests waiting")
+
+
+@dataclass
+class Waiting:
+    committee: Committee
+    contributions: int = 0
+    join_requests: int = 0
+
+
+@dataclass
+class Digest:
+    lead: Member
+    committees: list[Waiting] = field(default_factory=list)
+
+    @property
+    def contributions(self) -> int:
+        return sum(w.contributions for w in self.committees)
+
+    @property
+    def join_requests(self) -> int:
+        return sum(w.join_requests for w in self.committees)
+
+
+def _counts(model, status_column, status) -> dict[int, int]:
+    return dict(
+        db.session.execute(
+            sa.select(model.committee_id, sa.func.count())
+            .where(status_column == status)
+            .group_by(model.committee_id)
+        ).all()
+    )
+
+
+def waiting_digests() -> list[Digest]:
+    """Per active lead or chair, the active committees they lead where something waits, with
+    every pending contribution and join request counted (three statements, whatever the
+    number of leads and committees)."""
+    contributions = _counts(Contribution, Contribution.status, ContributionStatus.PENDING)
+    requests = _counts(JoinRequest, JoinRequest.status, JoinRequestStatus.PENDING)
+    busy = set(contributions) | set(requests)
+    if not busy:
+        return []
+    rows = db.session.execute(
+        sa.select(Member, Committee)
+        .join(CommitteeMembership, CommitteeMembership.member_id == Member.id)
+        .join(Committee, Committee.id == CommitteeMembership.committee_id)
+        .where(
+            CommitteeMembership.role.in_([CommitteeRole.LEAD, CommitteeRole.CHAIR]),
+            Committee.id.in_(busy),
+            Committee.is_archived.is_(False),
+            Member.is_active.is_(True),
+        )
+        .order_by(Member.id, Committee.name)
+    ).all()
+    digests: dict[int, Digest] = {}
+    for lead, committee in rows:
+        digest = digests.setdefault(lead.id, Digest(lead))
+        digest.committees.append(
+            Waiting(committee, contributions.get(committee.id, 0), requests.get(committee.id, 0))
+        )
+    return list(digests.values())
+
+
+def _already_sent_today() -> set[int]:
+    start, end = local_day_bounds(chamber_today(), chamber_today())
+    return set(
+        db.session.scalars(
+            sa.select(Notification.member_id).where(
+                Notification.kind == KIND,
+                Notification.created_at >= start,
+                Notification.created_at < end,
+            )
+        )
+    )
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count != 1 else ''}"
+
+
+def send_lead_digests() -> int:
+    """Queue today's digest for each lead with something waiting, at most one a day each
+    (running the command twice sends nothing new). Returns how many were queued."""
+    sent_today = _already_sent_today()
+    queued = 0
+    for digest in waiting_digests():
+        if digest.lead.id in sent_today:
+            continue
+        summary = []
+        if digest.contributions:
+            summary.append(_plural(digest.contributions, "contribution") + " to approve")
+        if digest.join_requests:
+            summary.append(_plural(digest.join_requests, "request") + " to join")
+        first = digest.committees[0].committee
+        notify(
+            digest.lead,
+            KIND,
+            f"Waiting for you: {' and '.join(summary)}.",
+            path_for("contributions.manage_queue", slug=first.slug),
+            subject=f"Waiting for you: {', '.join(summary)}",
+            template="lead_digest",
+            digest=digest,
+            links={
+                w.committee.id: (
+                    external_url(path_for("contributions.manage_queue", slug=w.committee.slug)),
+                    external_url(path_for("committees.manage_roster", slug=w.committee.slug)),
+                )
+                for w in digest.committees
+            },
+        )
+        queued += 1
+    return queued
+
+
+@click.command("send-lead-digests")
+@with_appcontext
+def send_lead_digests_command() -> None:
+    """Queue the leads' daily digest (then `flask deliver-mail` sends it)."""
+    count = send_lead_digests()
+    db.session.commit()
+    click.echo(f"{count} digest{'s' if count != 1 else ''} queued.")

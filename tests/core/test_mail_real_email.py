@@ -1,0 +1,142 @@
+"""Real e-mail (issue 11): every message as multipart text + HTML from one template, with
+Date, Message-ID, Auto-Submitted and List-Unsubscribe (one click) where they apply, no hard
+line breaks mid-sentence; checked by parsing the outbox files with the `email` package. And
+the leads' daily digest, queued by `flask send-lead-digests`."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from chamber.committees.models import JoinRequest
+from chamber.mail.delivery import deliver_due_mail
+from chamber.mail.models import OutboxMessage
+from chamber.notifications.models import EmailPreference
+from chamber.notifications.services import notify
+from tests.conftest import csrf_token
+
+
+def _delivered(app, db) -> list[email.message.EmailMessage]:
+    """Send what is due, then read each message back from its .eml file."""
+    ids = list(
+        db.session.scalars(sa.select(OutboxMessage.id).where(OutboxMessage.sent_at.is_(None)))
+    )
+    deliver_due_mail()
+    folder = Path(app.config["MAIL_OUTBOX_DIR"])
+    return [
+        email.message_from_bytes(
+            (folder / f"{i:08d}.eml").read_bytes(), policy=email.policy.default
+        )
+        for i in ids
+    ]
+
+
+def test_a_notification_is_multipart_with_the_headers_mail_programs_read(app, db, make_member):
+    ann = make_member(full_name="Ann <b>Baker</b>")
+    notify(ann, "referral_thanked", 'Gina thanked you: "<script>alert(1)</script>"', "/referrals/1")
+    db.session.commit()
+
+    (message,) = _delivered(app, db)
+
+    assert message.get_content_type() == "multipart/alternative"
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert 'Gina thanked you: "<script>alert(1)</script>"' in text
+    assert "&lt;script&gt;" in html and "<script>" not in html
+    assert "Ann &lt;b&gt;Baker&lt;/b&gt;" in html
+    assert '<a href="http://' in html and "/referrals/1</a>" in html
+    sent = parsedate_to_datetime(message["Date"])
+    assert abs(sent - datetime.now(UTC)) < timedelta(minutes=5)
+    assert message["Message-ID"].startswith("<") and message["Message-ID"].endswith(
+        "@chamber.example>"
+    )
+    assert message["Auto-Submitted"] == "auto-generated"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert (
+        message["List-Unsubscribe"].startswith("<http")
+        and "/settings/unsubscribe/" in (message["List-Unsubscribe"])
+    )
+
+
+def test_the_unsubscribe_link_asks_then_turns_that_e_mail_off(app, db, client, make_member):
+    ann = make_member()
+    notify(ann, "referral_thanked", "Thanks!")
+    db.session.commit()
+    (message,) = _delivered(app, db)
+    path = "/settings/unsubscribe/" + message["List-Unsubscribe"].split("/settings/unsubscribe/")[
+        1
+    ].rstrip(">")
+
+    page = client.get(path)  # a link scanner opening it changes nothing
+    assert page.status_code == 200 and "Stop these e-mails?" in page.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(EmailPreference)) == 0
+
+    # RFC 8058: the mail program POSTs "List-Unsubscribe=One-Click", with no session or form.
+    response = client.post(path, data={"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 302
+    assert "You will get no more of these e-mails" in client.get(path).get_data(as_text=True)
+    notify(ann, "referral_thanked", "Thanks again!")
+    db.session.commit()
+    assert _delivered(app, db) == []  # muted: in-app only
+    assert client.get(path[:-3] + "xyz").status_code == 404  # a forged token
+
+
+def test_invitation_and_reset_text_has_no_line_break_mid_sentence(app, db, client, make_member):
+    ann = make_member(email="ann@bank.example")
+    client.post(
+        "/password/forgot",
+        data={"email": ann.email, "csrf_token": csrf_token(client, "/password/forgot")},
+    )
+    (message,) = _delivered(app, db)
+    text = message.get_body(("plain",)).get_content()
+    assert "reset the password of your" in text
+    for line in text.splitlines():
+        # a line ends a paragraph, a label ("...:") or the signature, never mid-sentence
+        assert (
+            not line or line.rstrip().endswith((".", ":", ",")) or line.startswith(("http", "—"))
+        ), line
+    assert message.get_content_type() == "multipart/alternative"
+    assert message["Auto-Submitted"] is None  # asked for by a person, not a notification
+
+
+def test_leads_get_one_digest_a_day_of_what_waits(
+    app, db, make_member, make_committee, make_contribution
+):
+    lead, chair, worker, joiner = (
+        make_member(full_name="Lena Lead"),
+        make_member(full_name="Carl Chair"),
+        make_member(),
+        make_member(),
+    )
+    committee = make_committee(name="Events", lead=lead, chair=chair, members=[worker])
+    quiet = make_committee(name="Quiet", lead=make_member(full_name="Quinn Quiet"))
+    make_contribution(worker, committee)
+    make_contribution(worker, committee)
+    db.session.add(JoinRequest(committee_id=committee.id, member_id=joiner.id))
+    db.session.add(EmailPreference(member_id=chair.id, kind="lead_digest", is_muted=True))
+    db.session.commit()
+    runner = app.test_cli_runner()
+
+    result = runner.invoke(args=["send-lead-digests"])
+
+    assert "2 digests queued." in result.output
+    messages = _delivered(app, db)
+    assert [m["To"] for m in messages] == [
+        lead.email
+    ]  # the chair muted it; Quiet waits for nothing
+    (digest,) = messages
+    assert digest["Subject"] == "Waiting for you: 2 contributions to approve, 1 request to join"
+    text = digest.get_body(("plain",)).get_content()
+    assert "Events:" in text and f"/committees/{committee.slug}/manage/approvals" in text
+    assert f"/committees/{committee.slug}/manage/roster" in text
+    assert digest["Auto-Submitted"] == "auto-generated" and digest["List-Unsubscribe"]
+    assert quiet.slug not in text
+
+    again = runner.invoke(args=["send-lead-digests"])
+    assert "0 digests queued." in again.output  # once a day
+    assert _delivered(app, db) == []
