@@ -10,7 +10,14 @@ from chamber.committees.models import Committee
 from chamber.db import utcnow
 from chamber.extensions import db
 from chamber.localtime import local_to_utc
-from chamber.meetings.models import Attendance, AttendanceStatus, Meeting, MeetingMode
+from chamber.meetings.models import (
+    Attendance,
+    AttendanceStatus,
+    Meeting,
+    MeetingMode,
+    Rsvp,
+    RsvpAnswer,
+)
 from chamber.seeding import SeedContext, bulk_insert
 
 TARGET = {"small": None, "large": 2000}  # None: every active committee meets monthly
@@ -102,8 +109,40 @@ def seed_meetings(ctx: SeedContext) -> None:
                 }
             )
     bulk_insert(Attendance, attendance)
+    answers = _answers(ctx, ids, rows)
+    bulk_insert(Rsvp, answers)
     ctx.counts["meetings"] = len(rows)
     ctx.counts["attendances"] = len(attendance)
+    ctx.counts["meeting answers"] = len(answers)
+
+
+def _answers(ctx: SeedContext, ids: list[int], rows: list[dict]) -> list[dict]:
+    """Some members have answered the meetings ahead (the demo accounts are left to try it)."""
+    rng, now = ctx.rng, utcnow()
+    demo = set(ctx.demo.values())
+    answers = []
+    for meeting_id, row in zip(ids, rows, strict=True):
+        if row["starts_at"] <= now:
+            continue
+        if row["committee_id"] is None:
+            people = rng.sample(ctx.member_ids, min(len(ctx.member_ids), rng.randint(10, 30)))
+        else:
+            roster = ctx.rosters.get(row["committee_id"], [])
+            people = rng.sample(roster, len(roster) // 2)
+        options = [RsvpAnswer.GOING] * 6 + [RsvpAnswer.NOT_GOING] * 2
+        if row["mode"] is not MeetingMode.IN_PERSON:
+            options += [RsvpAnswer.ONLINE] * 3
+        answers += [
+            {
+                "meeting_id": meeting_id,
+                "member_id": member_id,
+                "answer": rng.choice(options),
+                "answered_at": now - timedelta(days=rng.randint(0, 10)),
+            }
+            for member_id in people
+            if member_id not in demo
+        ]
+    return answers
 
 
 def _presence(rng, mode: MeetingMode, is_demo: bool) -> AttendanceStatus:
