@@ -37,7 +37,14 @@ from chamber.relationships.models import (
     TieMode,
     TieSource,
 )
-from chamber.relationships.strength import ENTRY_COLUMNS, Entry, Weights, tie_values
+from chamber.relationships.strength import (
+    ENTRY_COLUMNS,
+    Entry,
+    Weights,
+    bonus_factor,
+    day_number,
+    tie_values,
+)
 
 log = logging.getLogger(__name__)
 
@@ -228,11 +235,153 @@ def apply_scopes(
         elif kind in sources.SCOPE_SOURCES:
             by_kind[kind].add((kind, ref_id, ref_month))
     w = weights()
+    added: list[Entry] = []
+    removed: list[Entry] = []
     for kind, kind_scopes in by_kind.items():
-        pairs |= _replace_entries(session, kind, kind_scopes, w)
-    refresh_pairs(pairs, w, session=session)
+        more_added, more_removed = _replace_entries(session, kind, kind_scopes, w)
+        added += more_added
+        removed += more_removed
+    recompute = _apply_deltas(session, added, removed, w, recompute=pairs)
+    refresh_pairs(recompute, w, session=session)
     _bump_version(session)
     return deferred
+
+
+# A tie's columns are sums over its entries, so most changes can be applied as differences:
+# a 40-person sheet changes the share of 780 pairs, and re-adding each pair's whole ledger
+# (tens of thousands of entries) is what made it slow. Only meeting entries take this path,
+# and only when nothing but sums move; anything else (a new pair, a pair losing its last
+# meeting, a removed entry on the pair's first or last day, other sources) is recomputed
+# from the ledger with the one definition (_TOTALS), exactly as the rebuild does.
+_DELTA_READ = None  # set below, once the tables are named
+_DELTA_COLUMNS = (
+    "score_log2",
+    "strength_at_last",
+    "first_on",
+    "last_on",
+    "last_in_person_on",
+    "in_person_weight",
+    "online_weight",
+    "meetings",
+    "contexts",
+)
+
+
+class _Delta:
+    """What the changed meeting entries of one pair add up to."""
+
+    __slots__ = ("key", "in_person", "online", "count", "days_in", "days_out", "ip_in", "ip_out")
+
+    def __init__(self) -> None:
+        self.key = self.in_person = self.online = 0.0
+        self.count = 0
+        self.days_in: set[date] = set()
+        self.days_out: set[date] = set()
+        self.ip_in: set[date] = set()
+        self.ip_out: set[date] = set()
+
+
+def _apply_deltas(
+    session: Session,
+    added: list[Entry],
+    removed: list[Entry],
+    w: Weights,
+    *,
+    recompute: set[tuple[int, int]],
+) -> set[tuple[int, int]]:
+    """Apply the changed entries to the ties they touch as differences where that is exact;
+    returns the pairs to recompute from the ledger instead (including `recompute`)."""
+    recompute = set(recompute)
+    deltas: dict[tuple[int, int], _Delta] = {}
+    meeting, in_person = TieSource.MEETING, TieMode.IN_PERSON
+    for entries, sign in ((added, 1), (removed, -1)):
+        for a, b, source, _r, _m, day, mode, _f, _p, _amount, weight, key in entries:
+            if weight <= 0:  # not counted in a tie (_TOTALS) either way
+                continue
+            pair = (a, b)
+            if source is not meeting:
+                recompute.add(pair)
+                continue
+            delta = deltas.get(pair)
+            if delta is None:
+                delta = deltas[pair] = _Delta()
+            delta.key += sign * key
+            delta.count += sign
+            if mode is in_person:
+                delta.in_person += sign * weight
+            else:
+                delta.online += sign * weight
+            (delta.days_in if sign > 0 else delta.days_out).add(day)
+            if mode is in_person:
+                (delta.ip_in if sign > 0 else delta.ip_out).add(day)
+    for pair in recompute:
+        deltas.pop(pair, None)
+    if not deltas:
+        return recompute
+    connection = session.connection()
+    updates = []
+    pairs = sorted(deltas)
+    for start in range(0, len(pairs), PAIR_CHUNK):
+        chunk = pairs[start : start + PAIR_CHUNK]
+        for tie in connection.execute(sa.select(*_DELTA_READ).where(_pairs_in(chunk))):
+            pair = (tie.member_a_id, tie.member_b_id)
+            values = _tie_after(tie, deltas.pop(pair), w)
+            if values is None:
+                recompute.add(pair)
+            else:
+                updates.append((*values, *pair))
+    recompute.update(deltas)  # pairs with no tie yet
+    if updates:
+        dialect = connection.dialect
+        mark = "?" if dialect.paramstyle == "qmark" else "%s"
+        if dialect.name == "sqlite":  # dates as SQLAlchemy stores them there (ISO text)
+            updates = [
+                (*row[:2], *(d.isoformat() if d else None for d in row[2:5]), *row[5:])
+                for row in updates
+            ]
+        assignments = ", ".join(f"{name} = {mark}" for name in _DELTA_COLUMNS)
+        # Our own table and column names; the values are bound (driver-level executemany: no
+        # per-row work in SQLAlchemy on the request path).
+        sql = f"UPDATE {TIES.name} SET {assignments} WHERE member_a_id = {mark} AND member_b_id = {mark}"  # noqa: E501, S608
+        connection.exec_driver_sql(sql, updates)
+    return recompute
+
+
+def _tie_after(tie, delta: _Delta, w: Weights) -> tuple | None:
+    """The new _DELTA_COLUMNS of a tie after the meeting entries summed up in `delta`, or None
+    when differences alone cannot give them."""
+    meetings = tie.meetings + delta.count
+    if meetings <= 0:
+        return None  # its work context, or the whole tie, may be gone
+    # An extreme day stays right only if what leaves it is replaced on the same day.
+    lost = delta.days_out - delta.days_in
+    if tie.first_on in lost or tie.last_on in lost:
+        return None
+    if tie.last_in_person_on in delta.ip_out - delta.ip_in:
+        return None
+    had_work = tie.meetings > 0 or tie.shift_hours > 0 or tie.project_hours > 0
+    contexts = tie.contexts if had_work else tie.contexts + 1
+    old_factor = bonus_factor(tie.contexts, tie.is_reciprocal, w)
+    factor = bonus_factor(contexts, tie.is_reciprocal, w)
+    decay_sum = 2.0**tie.score_log2 / old_factor + delta.key
+    if decay_sum <= 0:
+        return None
+    first_on = min(tie.first_on, *delta.days_in) if delta.days_in else tie.first_on
+    last_on = max(tie.last_on, *delta.days_in) if delta.days_in else tie.last_on
+    last_in_person_on = tie.last_in_person_on
+    if delta.ip_in:
+        last_in_person_on = max(delta.ip_in | ({last_in_person_on} - {None}))
+    return (
+        math.log2(decay_sum * factor),
+        factor * decay_sum * 2.0 ** (-day_number(last_on) / w.half_life_days),
+        first_on,
+        last_on,
+        last_in_person_on,
+        tie.in_person_weight + delta.in_person,
+        tie.online_weight + delta.online,
+        meetings,
+        contexts,
+    )
 
 
 def _scope_filter(kind: str, kind_scopes: set):
@@ -249,40 +398,82 @@ def _scope_filter(kind: str, kind_scopes: set):
     )
 
 
-def _replace_entries(session: Session, kind: str, kind_scopes: set, w: Weights) -> set:
+def _replace_entries(
+    session: Session, kind: str, kind_scopes: set, w: Weights
+) -> tuple[list[Entry], list[Entry]]:
     """Make the scopes' kept entries equal to what the sources say now, touching only the
-    entries that differ; returns the pairs whose entries changed."""
+    entries that differ (an entry whose amount alone changed, like everyone's share of a
+    meeting when one more person comes, is updated in place); returns the entries added and
+    removed (an updated one is both)."""
     where = _scope_filter(kind, kind_scopes)
-    kept: dict[Entry, list[int]] = defaultdict(list)
+    kept: dict[tuple, list[tuple[int, Entry]]] = defaultdict(list)
     for row in session.connection().execute(sa.select(ENTRIES.c.id, *_ENTRY_READ).where(where)):
-        kept[_entry_from_row(row[1:])].append(row[0])
+        entry = _entry_from_row(row[1:])
+        kept[entry[:_IDENTITY]].append((row[0], entry))
     keys = (
         [(ref_id, ref_month) for _k, ref_id, ref_month in kind_scopes]
         if kind == "project"
         else [ref_id for _k, ref_id, _m in kind_scopes]
     )
     added: list[Entry] = []
+    removed: list[Entry] = []
+    inserts: list[Entry] = []
+    updates: list[tuple[int, Entry]] = []
     for entry in sources.entries_for(kind, keys, w):
-        ids = kept.get(entry)
-        if ids:
-            ids.pop()
-        else:
+        same = kept.get(entry[:_IDENTITY])
+        if not same:
+            inserts.append(entry)
             added.append(entry)
-    removed = [(entry, entry_id) for entry, ids in kept.items() for entry_id in ids]
-    if removed:
-        ids = [entry_id for _entry, entry_id in removed]
-        for start in range(0, len(ids), INSERT_CHUNK):
-            session.connection().execute(
-                ENTRIES.delete().where(ENTRIES.c.id.in_(ids[start : start + INSERT_CHUNK]))
-            )
-    _insert_entries(session, added)
-    return {(e.member_a_id, e.member_b_id) for e in added} | {
-        (e.member_a_id, e.member_b_id) for e, _id in removed
-    }
+            continue
+        for index, (_id, old) in enumerate(same):
+            if old == entry:
+                del same[index]
+                break
+        else:
+            entry_id, old = same.pop()
+            updates.append((entry_id, entry))
+            added.append(entry)
+            removed.append(old)
+    deletes = [entry_id for same in kept.values() for entry_id, _old in same]
+    removed.extend(old for same in kept.values() for _id, old in same)
+    connection = session.connection()
+    for start in range(0, len(deletes), INSERT_CHUNK):
+        connection.execute(
+            ENTRIES.delete().where(ENTRIES.c.id.in_(deletes[start : start + INSERT_CHUNK]))
+        )
+    if updates:
+        mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+        sql = f"UPDATE {ENTRIES.name} SET amount = {mark}, weight = {mark}, decay_key = {mark} WHERE id = {mark}"  # noqa: E501, S608
+        connection.exec_driver_sql(
+            sql, [(e.amount, e.weight, e.decay_key, entry_id) for entry_id, e in updates]
+        )
+    _insert_entries(session, inserts)
+    return added, removed
 
 
 ENTRIES = TieEntry.__table__
 TIES = Tie.__table__
+# An entry is the same piece of time together when all but its amount, weight and decay key
+# agree (Entry's first nine fields).
+_IDENTITY = ENTRY_COLUMNS.index("amount")
+_DELTA_READ = [
+    TIES.c[name]
+    for name in (
+        "member_a_id",
+        "member_b_id",
+        "score_log2",
+        "first_on",
+        "last_on",
+        "last_in_person_on",
+        "in_person_weight",
+        "online_weight",
+        "shift_hours",
+        "project_hours",
+        "meetings",
+        "contexts",
+        "is_reciprocal",
+    )
+]
 _SOURCES = {source.value: source for source in TieSource}
 _MODES = {mode.value: mode for mode in TieMode}
 # Enums travel as their plain strings (Core, no per-row conversion): the update is on the
@@ -293,18 +484,57 @@ _ENTRY_READ = [
 ]
 
 
-def _entry_row(entry: Entry) -> dict:
-    row = entry._asdict()
-    row["source"] = entry.source.value
-    row["mode"] = entry.mode.value if entry.mode is not None else None
-    return row
-
-
 def _insert_entries(session: Session, entries: list[Entry]) -> None:
+    """Insert ledger entries with the driver's executemany and plain tuples (a rebuild writes
+    over a million: SQLAlchemy's per-row parameter handling was most of its time)."""
+    if not entries:
+        return
+    connection = session.connection()
+    dialect = connection.dialect
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    on_sqlite = dialect.name == "sqlite"  # dates as SQLAlchemy stores them there (ISO text)
+
+    def day(value):
+        return value.isoformat() if on_sqlite and value is not None else value
+
+    names = ", ".join(ENTRY_COLUMNS)
+    marks = ", ".join([mark] * len(ENTRY_COLUMNS))
+    sql = f"INSERT INTO {ENTRIES.name} ({names}) VALUES ({marks})"  # noqa: S608 - our names
     for start in range(0, len(entries), INSERT_CHUNK):
-        session.connection().execute(
-            ENTRIES.insert(), [_entry_row(e) for e in entries[start : start + INSERT_CHUNK]]
+        connection.exec_driver_sql(
+            sql,
+            [
+                (a, b, source.value, ref, day(month), day(on), mode and mode.value, *rest)
+                for a, b, source, ref, month, on, mode, *rest in entries[
+                    start : start + INSERT_CHUNK
+                ]
+            ],
         )
+
+
+class _IndexesDroppedOnSqlite:
+    """While a rebuild writes every row of a table, SQLite is much faster building its
+    secondary indexes once at the end than keeping them up to date row by row. (On
+    PostgreSQL dropping an index would lock the table against readers until the commit, so
+    they stay.) Inside the rebuild's transaction: a failure or the check's rollback restores
+    them."""
+
+    def __init__(self, connection, *tables) -> None:
+        self.connection = connection
+        self.indexes = (
+            [index for table in tables for index in table.indexes]
+            if connection.dialect.name == "sqlite"
+            else []
+        )
+
+    def __enter__(self) -> None:
+        for index in self.indexes:
+            index.drop(self.connection)
+
+    def __exit__(self, kind, _value, _traceback) -> None:
+        if kind is None:
+            for index in self.indexes:
+                index.create(self.connection)
 
 
 def _entry_from_row(row) -> Entry:
@@ -449,19 +679,25 @@ def rebuild(progress: Callable[[int], None] | None = None) -> tuple[int, int]:
     _lock(session)
     w = weights()
     entries = compute_entries(w, progress)
+    # Written pair by pair, the ledger is stored in the order the ties read it back.
+    entries.sort(key=lambda entry: (entry[0], entry[1]))
     connection = session.connection()
     connection.execute(TIES.delete())
     connection.execute(ENTRIES.delete())
     connection.execute(TieBacklog.__table__.delete())
-    _insert_entries(session, entries)
+    with _IndexesDroppedOnSqlite(connection, ENTRIES):
+        _insert_entries(session, entries)
+    count = len(entries)
+    del entries
     if progress:
         progress(1)
     rows = _tie_rows(session, sa.true(), w)
-    _insert_ties(session, rows)
+    with _IndexesDroppedOnSqlite(connection, TIES):
+        _insert_ties(session, rows)
     _bump_version(session, rebuilt=True)
     if progress:
         progress(1)
-    return len(entries), len(rows)
+    return count, len(rows)
 
 
 TIE_COLUMNS = [c.name for c in TIES.columns if c.name not in ("member_a_id", "member_b_id")]

@@ -158,3 +158,52 @@ def test_the_state_machine_bites(app, make_member, make_committee, work, kept_eq
     differences = engine.check()
     assert any("score_log2" in line for line in differences)
     assert any(line.startswith("missing entry") for line in differences)
+
+
+def test_a_meeting_sheet_change_is_applied_as_differences_and_still_equals_a_rebuild(
+    app, make_member, make_committee, work, kept_equals_rebuild, monkeypatch
+):
+    """One more person at a meeting changes everyone's share: the pairs that already had a tie
+    take the difference (no re-adding of their whole ledger); new pairs, a pair losing its
+    last day together or its only meeting are recomputed from the ledger. Same result."""
+    a, b, c, d = (make_member() for _ in range(4))
+    committee = make_committee(members=[a, b, c, d])
+    first, middle, last = (
+        work.meeting(committee, chamber_today() - timedelta(days=n)) for n in (30, 20, 10)
+    )
+    for meeting in (first, middle, last):
+        work.attend(meeting, {p: AttendanceStatus.IN_PERSON for p in (a, b, c)})
+    kept_equals_rebuild()
+    recomputed: list[set] = []
+    refresh = engine.refresh_pairs
+    monkeypatch.setattr(
+        engine,
+        "refresh_pairs",
+        lambda pairs, w, **kw: recomputed.append(set(pairs)) or refresh(pairs, w, **kw),
+    )
+
+    def pair(x, y):
+        return (min(x.id, y.id), max(x.id, y.id))
+
+    work.attend(middle, {d: AttendanceStatus.IN_PERSON})  # a-b, a-c, b-c: shares 2.0 -> 1.33
+    assert recomputed[-1] == {pair(d, a), pair(d, b), pair(d, c)}  # new pairs only
+    kept_equals_rebuild()
+    work.attend(first, {a: AttendanceStatus.ONLINE})  # on a's first day: replaced that day
+    assert recomputed[-1] == set()
+    kept_equals_rebuild()
+    work.attend(middle, {c: None})  # not an end day of a, b or c's ties: differences
+    assert recomputed[-1] == {pair(c, d)}  # d met c only there: that tie goes
+    kept_equals_rebuild()
+    work.attend(last, {b: None})  # a-b and b-c lose their last day together
+    assert recomputed[-1] == {pair(a, b), pair(b, c)}
+    kept_equals_rebuild()
+    work.attend(middle, {d: None})  # d's only meeting: its ties go
+    kept_equals_rebuild()
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Tie)
+            .where(sa.or_(Tie.member_a_id == d.id, Tie.member_b_id == d.id))
+        )
+        == 0
+    )
