@@ -339,3 +339,23 @@ def test_roster_page_query_count_is_flat(
         body = client.get("/committees/events/manage/roster").get_data(as_text=True)
     assert "(201)" in body
     assert few.count == many.count
+
+
+def test_appoint_search_statements_do_not_grow_with_matches(
+    client, make_member, make_committee, login, count_queries
+):
+    login(make_member(is_staff=True))
+    make_committee(slug="events")
+    roster = "/committees/events/manage/roster"
+
+    def statements(text: str) -> int:
+        client.get(roster + f"?q={text}")
+        with count_queries() as counted:
+            assert client.get(roster + f"?q={text}").status_code == 200
+        return counted.count
+
+    for n in range(2):
+        make_member(full_name=f"Alpha {n}")
+    for n in range(20):
+        make_member(full_name=f"Beta {n}")
+    assert statements("alpha") == statements("beta")

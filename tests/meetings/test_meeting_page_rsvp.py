@@ -140,3 +140,26 @@ def test_shift_over_a_meeting_i_said_i_would_attend_is_refused(
     _answer(post, meeting, "not_going")
     post(f"/shifts/{shift.id}/sign-up", form_page=f"/projects/{project.id}")
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ShiftSignup)) == 1
+
+
+def test_meeting_page_statements_do_not_grow_with_answers(
+    make_member, make_meeting, login, client, db, count_queries
+):
+    event = make_meeting(None, starts_in=timedelta(days=2))
+    viewer = make_member()
+    login(viewer)
+
+    def statements() -> int:
+        client.get(f"/meetings/{event.id}")
+        with count_queries() as counted:
+            assert client.get(f"/meetings/{event.id}").status_code == 200
+        return counted.count
+
+    for _ in range(2):
+        db.session.add(Rsvp(meeting_id=event.id, member_id=make_member().id, answer="going"))
+    db.session.commit()
+    few = statements()
+    for _ in range(12):
+        db.session.add(Rsvp(meeting_id=event.id, member_id=make_member().id, answer="online"))
+    db.session.commit()
+    assert statements() == few
