@@ -16,10 +16,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 
-import matplotlib
 from flask_caching import Cache
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from chamber.reports.tables import Table
 
@@ -71,6 +68,11 @@ class Chart:
 
 def render_svg(chart: Chart) -> bytes:
     """The chart as an SVG document (an empty chart says so in its plot area)."""
+    # matplotlib is imported by the first chart, not by every web worker at start (~40 MB).
+    import matplotlib
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator, PercentFormatter
+
     with matplotlib.rc_context(_RC):
         figure = Figure(figsize=(7.2, 3.4), layout="constrained")
         axes = figure.subplots()

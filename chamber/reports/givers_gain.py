@@ -8,8 +8,6 @@ import bisect
 from dataclasses import dataclass
 from decimal import Decimal
 
-from scipy import stats
-
 from chamber.reports import queries
 from chamber.reports.charts import Chart, Series
 from chamber.reports.scope import Scope
@@ -56,6 +54,8 @@ def spearman(members: list[MemberFigures]) -> Correlation:
     received = [m.received for m in members]
     if n < 3 or len(set(hours)) < 2 or len(set(received)) < 2:
         return Correlation(n, None, None)
+    from scipy import stats  # here, not at import: scipy.stats alone is ~70 MB per web worker
+
     result = stats.spearmanr(hours, received)
     return Correlation(n, float(result.statistic), float(result.pvalue))
 
