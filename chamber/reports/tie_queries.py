@@ -22,6 +22,7 @@ from chamber.referrals.models import Referral, ReferralStatus
 from chamber.relationships.engine import weights
 from chamber.relationships.models import Tie, TieEntry, TieMode, TieSource
 from chamber.relationships.queries import working_floor
+from chamber.relationships.strength import EPOCH
 from chamber.reports.queries import attributed_referrals, days_between, referrals_in
 from chamber.reports.scope import Scope, ScopeKind, month_bucket
 
@@ -38,7 +39,11 @@ def thresholds() -> tuple[float, float]:
 
 def _tie_on_the_day(scope: Scope) -> sa.Subquery:
     """Per referral of the scope: the strength of the pair's tie on the day it was given, and
-    its in-person and online parts (decayed weights), from work and one-to-ones before it."""
+    its in-person and online parts (decayed weights), from work and one-to-ones before it.
+
+    Each ledger entry keeps its decay key, weight x 2^(days since EPOCH / half-life), so the
+    decayed sum on day T is 2^(-T / half-life) x the sum of the keys: one power per referral,
+    none per entry."""
     settings = weights()
     pair_a = sa.case(
         (Referral.giver_id < Referral.receiver_id, Referral.giver_id), else_=Referral.receiver_id
@@ -46,8 +51,8 @@ def _tie_on_the_day(scope: Scope) -> sa.Subquery:
     pair_b = sa.case(
         (Referral.giver_id < Referral.receiver_id, Referral.receiver_id), else_=Referral.giver_id
     )
-    age = sa.cast(days_between(TieEntry.happened_on, Referral.given_on), sa.Float)
-    decayed = TieEntry.weight * sa.func.power(2.0, age / settings.half_life_days)
+    day_number = sa.cast(days_between(Referral.given_on, sa.literal(EPOCH, sa.Date)), sa.Float)
+    scale = sa.func.power(2.0, -day_number / settings.half_life_days)
     is_work = sa.case((TieEntry.source.in_(WORK_SOURCES), 1), else_=0)
     is_one_to_one = sa.case((TieEntry.source == TieSource.ONE_TO_ONE, 1), else_=0)
     contexts = sa.func.coalesce(sa.func.max(is_work), 0) + sa.func.coalesce(
@@ -55,31 +60,31 @@ def _tie_on_the_day(scope: Scope) -> sa.Subquery:
     )
     # The multiplexity bonus of chamber.relationships.strength.bonus, for these two contexts.
     bonus = 1.0 + settings.multiplexity_bonus * sa.case((contexts > 1, contexts - 1), else_=0)
+
+    def keys(condition=None):
+        key = TieEntry.decay_key if condition is None else sa.case((condition, TieEntry.decay_key))
+        return sa.func.coalesce(sa.func.sum(key), 0.0) * scale
+
     return (
         sa.select(
             Referral.id.label("referral_id"),
             Referral.status,
             Referral.closed_value_cents,
-            (sa.func.coalesce(sa.func.sum(decayed), 0.0) * bonus).label("strength"),
-            sa.func.coalesce(
-                sa.func.sum(sa.case((TieEntry.mode == TieMode.IN_PERSON, decayed), else_=0.0)),
-                0.0,
-            ).label("in_person"),
-            sa.func.coalesce(
-                sa.func.sum(sa.case((TieEntry.mode == TieMode.ONLINE, decayed), else_=0.0)), 0.0
-            ).label("online"),
+            (keys() * bonus).label("strength"),
+            keys(TieEntry.mode == TieMode.IN_PERSON).label("in_person"),
+            keys(TieEntry.mode == TieMode.ONLINE).label("online"),
         )
         .outerjoin(
             TieEntry,
             sa.and_(
                 TieEntry.member_a_id == pair_a,
                 TieEntry.member_b_id == pair_b,
-                TieEntry.source.in_(TIE_SOURCES),
                 TieEntry.happened_on < Referral.given_on,
+                TieEntry.source.in_(TIE_SOURCES),
             ),
         )
         .where(*referrals_in(scope))
-        .group_by(Referral.id, Referral.status, Referral.closed_value_cents)
+        .group_by(Referral.id, Referral.status, Referral.closed_value_cents, Referral.given_on)
         .subquery("tie_on_the_day")
     )
 
@@ -101,44 +106,24 @@ def _mode(tie):
     )
 
 
-def referrals_by_tie(scope: Scope) -> list[sa.Row]:
-    """(band, mode, referrals, won, closed value): referrals by the strength band of the tie
-    on the day (none / below working / working / strong) and whether that time together was
-    mostly in person or online."""
+def referrals_by_committee_and_tie(scope: Scope) -> list[sa.Row]:
+    """(committee_id, name, band, mode, referrals, won, closed value), in one pass over the
+    ledger: referrals per attributed committee (None: no shared committee), by the strength
+    band of the tie on the day (none / below working / working / strong) and whether that
+    time together was mostly in person or online."""
     working, strong = thresholds()
     tie = _tie_on_the_day(scope)
+    attributed = attributed_referrals(scope)
     band = _band(tie.c.strength, working, strong).label("band")
     mode = _mode(tie).label("mode")
     won = tie.c.status == WON
     return list(
         db.session.execute(
             sa.select(
-                band,
-                mode,
-                sa.func.count().label("referrals"),
-                sa.func.sum(sa.case((won, 1), else_=0)).label("won"),
-                sa.func.coalesce(
-                    sa.func.sum(sa.case((won, tie.c.closed_value_cents), else_=0)), 0
-                ).label("closed_value"),
-            ).group_by(band, mode)
-        )
-    )
-
-
-def referrals_by_committee_and_tie(scope: Scope) -> list[sa.Row]:
-    """(committee_id, name, had working tie, referrals, won, closed value) per attributed
-    committee (None: no shared committee)."""
-    working, _strong = thresholds()
-    tie = _tie_on_the_day(scope)
-    attributed = attributed_referrals(scope)
-    had_tie = sa.case((tie.c.strength >= working, 1), else_=0).label("had_tie")
-    won = tie.c.status == WON
-    return list(
-        db.session.execute(
-            sa.select(
                 attributed.c.committee_id,
                 Committee.name,
-                had_tie,
+                band,
+                mode,
                 sa.func.count().label("referrals"),
                 sa.func.sum(sa.case((won, 1), else_=0)).label("won"),
                 sa.func.coalesce(
@@ -148,7 +133,7 @@ def referrals_by_committee_and_tie(scope: Scope) -> list[sa.Row]:
             .select_from(tie)
             .join(attributed, attributed.c.referral_id == tie.c.referral_id)
             .outerjoin(Committee, Committee.id == attributed.c.committee_id)
-            .group_by(attributed.c.committee_id, Committee.name, had_tie)
+            .group_by(attributed.c.committee_id, Committee.name, band, mode)
         )
     )
 

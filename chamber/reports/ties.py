@@ -37,11 +37,15 @@ def _share(part, whole) -> Ratio:
 
 def build_ties(scope: Scope) -> Ties:
     working_min, strong_min = tie_queries.thresholds()
-    rows = tie_queries.referrals_by_tie(scope)
+    rows = tie_queries.referrals_by_committee_and_tie(scope)
     by_band = defaultdict(lambda: [0, 0, 0])
     by_mode = defaultdict(lambda: [0, 0, 0])
+    per_committee = defaultdict(lambda: {"name": "", 1: [0, 0, 0], 0: [0, 0, 0]})
     for row in rows:
-        for bucket in (by_band[row.band], by_mode[row.mode]):
+        entry = per_committee[row.committee_id]
+        entry["name"] = row.name if row.committee_id is not None else UNATTRIBUTED
+        had_tie = int(row.band in ("working", "strong"))
+        for bucket in (by_band[row.band], by_mode[row.mode], entry[had_tie]):
             bucket[0] += row.referrals
             bucket[1] += int(row.won or 0)
             bucket[2] += int(row.closed_value or 0)
@@ -103,14 +107,6 @@ def build_ties(scope: Scope) -> Ties:
         count, won, value = by_mode[key]
         modes.rows.append([label, count, _share(count, total), won, Money(value)])
 
-    per_committee = defaultdict(lambda: {"name": "", 1: [0, 0, 0], 0: [0, 0, 0]})
-    for row in tie_queries.referrals_by_committee_and_tie(scope):
-        entry = per_committee[row.committee_id]
-        entry["name"] = row.name if row.committee_id is not None else UNATTRIBUTED
-        bucket = entry[int(row.had_tie)]
-        bucket[0] += row.referrals
-        bucket[1] += int(row.won or 0)
-        bucket[2] += int(row.closed_value or 0)
     committees = Table(
         "committees",
         "Per committee",

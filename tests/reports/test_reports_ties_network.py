@@ -15,6 +15,7 @@ HALF_LIFE = 180.0
 
 
 def _entry(a, b, source, day, weight, mode=TieMode.IN_PERSON):
+    """A ledger entry as the engine writes it, decay key included (its own rule)."""
     low, high = sorted((a.id, b.id))
     db.session.add(
         TieEntry(
@@ -26,6 +27,7 @@ def _entry(a, b, source, day, weight, mode=TieMode.IN_PERSON):
             mode=mode,
             amount=weight,
             weight=weight,
+            decay_key=Weights(half_life_days=HALF_LIFE).decay_key(weight, day),
         )
     )
 
