@@ -363,3 +363,15 @@ class MemberSearchForm(ChamberForm):
     def text(self) -> str | None:
         """The search text (at most 100 characters), or None when nothing was typed."""
         return self.q.data[:100] if self.q.data else None
+
+
+class PictureForm(ChamberForm):
+    """A photo or logo upload; its content is checked by chamber.members.pictures."""
+
+    picture = FileField(
+        "Picture",
+        validators=[FileRequired("Choose a picture to upload.")],
+        description="JPEG, PNG, WebP or GIF, up to 5 MB. It is resized and its metadata "
+        "(camera, place) removed.",
+        render_kw={"accept": "image/jpeg,image/png,image/webp,image/gif"},
+    )

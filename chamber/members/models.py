@@ -54,6 +54,9 @@ class Business(TimestampMixin, Base):
     # Listed in the public business directory (only business details and the people who
     # chose to be listed are shown there).
     is_listed: Mapped[bool] = mapped_column(default=False)
+    # The logo's fingerprint ("" = no logo): lists know whether to show it, and its address
+    # changes with it (cached safely); the image itself is a Picture row.
+    logo_digest: Mapped[str] = mapped_column(sa.String(16), default="")
     version_id: Mapped[int] = mapped_column(default=1)
 
     people: Mapped[list[Member]] = relationship(
@@ -147,6 +150,8 @@ class Member(TimestampMixin, Base):
         sa.String(64), unique=True, default=new_session_token
     )
     last_sign_in_at: Mapped[datetime | None]
+    # The photo's fingerprint ("" = no photo), as Business.logo_digest.
+    photo_digest: Mapped[str] = mapped_column(sa.String(16), default="")
     version_id: Mapped[int] = mapped_column(default=1)
 
     # The business's name, read in the same SELECT as the person (no lazy load in a page's
@@ -206,3 +211,29 @@ class Member(TimestampMixin, Base):
 
     def __repr__(self) -> str:
         return f"<Member {self.id} {self.email}>"
+
+
+class Picture(Base):
+    """A member's photo or a business's logo: re-encoded on the server (chamber.members.
+    pictures), so only pixels we wrote are ever served, with no metadata."""
+
+    __tablename__ = "pictures"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(member_id IS NULL) <> (business_id IS NULL)", name="one_owner"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("members.id", ondelete="CASCADE"), unique=True
+    )
+    business_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("businesses.id", ondelete="CASCADE"), unique=True
+    )
+    content_type: Mapped[str] = mapped_column(sa.String(20))
+    data: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    width: Mapped[int]
+    height: Mapped[int]
+    digest: Mapped[str] = mapped_column(sa.String(16))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

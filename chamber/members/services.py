@@ -19,9 +19,11 @@ from werkzeug.datastructures import MultiDict
 
 from chamber import activity
 from chamber.audit.services import changes, record_audit
+from chamber.db import utcnow
 from chamber.exceptions import Conflict, NotAllowed, StaleEdit
 from chamber.extensions import db
 from chamber.localtime import chamber_today
+from chamber.members import pictures
 from chamber.members.forms import (
     IMPORT_COLUMNS,
     BusinessForm,
@@ -35,6 +37,7 @@ from chamber.members.models import (
     BusinessStatus,
     BusinessStatusChange,
     Member,
+    Picture,
 )
 from chamber.once import change_once
 
@@ -702,3 +705,58 @@ def import_members(
     db.session.flush()
     record_audit(actor, "member.imported", summary=run.report.summary())
     return run.report
+
+
+# Photos and logos -------------------------------------------------------------------------
+
+
+def _store_picture(owner: dict, processed: pictures.Processed) -> None:
+    picture = db.session.scalar(sa.select(Picture).filter_by(**owner))
+    if picture is None:
+        picture = Picture(**owner)
+        db.session.add(picture)
+    picture.data = processed.data
+    picture.content_type = processed.content_type
+    picture.width, picture.height = processed.width, processed.height
+    picture.digest = processed.digest
+    picture.updated_at = utcnow()
+
+
+def _drop_picture(owner: dict) -> None:
+    db.session.execute(sa.delete(Picture).filter_by(**owner))
+
+
+def set_photo(actor: Member, member: Member, data: bytes | None) -> None:
+    """A person's photo (theirs, or staff), checked and re-encoded; None removes it."""
+    if data is None:
+        _drop_picture({"member_id": member.id})
+        member.photo_digest = ""
+        action = "member.photo_removed"
+    else:
+        processed = pictures.process_photo(data)
+        _store_picture({"member_id": member.id}, processed)
+        member.photo_digest = processed.digest
+        action = "member.photo_changed"
+    db.session.flush()
+    record_audit(actor, action, member, summary=member.full_name)
+
+
+def set_logo(actor: Member, business: Business, data: bytes | None) -> None:
+    """A business's logo (its primary contact, or staff), checked and re-encoded; None
+    removes it."""
+    if data is None:
+        _drop_picture({"business_id": business.id})
+        business.logo_digest = ""
+        action = "business.logo_removed"
+    else:
+        processed = pictures.process_logo(data)
+        _store_picture({"business_id": business.id}, processed)
+        business.logo_digest = processed.digest
+        action = "business.logo_changed"
+    db.session.flush()
+    record_audit(actor, action, business, summary=business.name)
+
+
+def picture_of(*, member_id: int | None = None, business_id: int | None = None):
+    owner = {"member_id": member_id} if member_id else {"business_id": business_id}
+    return db.session.scalar(sa.select(Picture).filter_by(**owner))

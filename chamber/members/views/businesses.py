@@ -3,12 +3,12 @@ primary contact edits their business's details."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from chamber import authz
 from chamber.authz import require
-from chamber.extensions import db
+from chamber.extensions import csrf, db
 from chamber.flow import finish, finish_create
 from chamber.localtime import chamber_today
 from chamber.members import queries, services
@@ -17,12 +17,19 @@ from chamber.members.forms import (
     BusinessForm,
     BusinessSearchForm,
     BusinessStatusForm,
+    ConfirmForm,
     MergeChoiceForm,
     NewBusinessForm,
     PickBusinessForm,
+    PictureForm,
     StaffListForm,
 )
 from chamber.members.models import Business
+from chamber.members.views.people import (
+    allow_picture_uploads,
+    picture_response,
+    uploaded_bytes,
+)
 from chamber.paging import requested_page
 
 bp = Blueprint("businesses", __name__)
@@ -147,9 +154,67 @@ def edit(business_id: int):
         if done:
             return done
         form.version_id.data = db.session.get(Business, business_id).version_id
-    return render_template("members/manage/business_form.html", form=form, business=business), (
-        400 if form.errors else 200
+    return _business_form_page(business, form, PictureForm())
+
+
+def _business_form_page(business, form, logo_form):
+    return render_template(
+        "members/manage/business_form.html", form=form, business=business, logo_form=logo_form
+    ), (400 if form.errors or logo_form.errors else 200)
+
+
+def _edit_form(business):
+    form_class = BusinessAdminForm if authz.can_manage_businesses(current_user) else BusinessForm
+    return form_class(obj=business)
+
+
+@bp.post("/members/businesses/<int:business_id>/logo")
+@csrf.exempt  # PictureForm checks the CSRF token (see allow_picture_uploads)
+@login_required
+def logo(business_id: int):
+    allow_picture_uploads()
+    business = db.get_or_404(Business, business_id)
+    require(authz.can_edit_business(current_user, business))
+    form = PictureForm()
+    if form.validate_on_submit():
+        done = finish(
+            lambda: services.set_logo(current_user, business, uploaded_bytes(form.picture.data)),
+            success=f"{business.name}'s logo is saved.",
+            to=url_for("businesses.edit", business_id=business.id),
+            form=form,
+        )
+        if done:
+            return done
+    return _business_form_page(business, _edit_form(business), form)
+
+
+@bp.post("/members/businesses/<int:business_id>/logo/remove")
+@login_required
+def remove_logo(business_id: int):
+    business = db.get_or_404(Business, business_id)
+    require(authz.can_edit_business(current_user, business))
+    back = url_for("businesses.edit", business_id=business.id)
+    if not ConfirmForm().validate_on_submit():
+        return _business_form_page(business, _edit_form(business), PictureForm())
+    return finish(
+        lambda: services.set_logo(current_user, business, None),
+        success=f"{business.name}'s logo is removed.",
+        category="info",
+        to=back,
     )
+
+
+@bp.get("/businesses/<int:business_id>/logo")
+def logo_file(business_id: int):
+    """Public for a business in the public directory (listed, active); else for members."""
+    business = db.get_or_404(Business, business_id)
+    public = business.is_listed and business.is_active
+    if not public and not (current_user.is_authenticated and current_user.is_active):
+        abort(404)
+    picture = services.picture_of(business_id=business.id)
+    if picture is None:
+        abort(404)
+    return picture_response(picture)
 
 
 @bp.route("/staff/businesses/<int:business_id>/merge", methods=["GET", "POST"])
