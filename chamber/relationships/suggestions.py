@@ -26,10 +26,17 @@ class NextStep:
     link_label: str
 
 
-def next_step(member: Member, today: date) -> NextStep:
+def next_step(
+    member: Member,
+    today: date,
+    strongest: list | None = None,
+    balance: queries.Balance | None = None,
+) -> NextStep:
     """The most useful thing to do next: a one-to-one with someone I work with but never met
-    alone, a tie going cold, more time in person, or a first committee."""
-    strongest = queries.strongest_ties(member, limit=10)
+    alone, a tie going cold, more time in person, or a first committee. A caller that already
+    read the member's 10 strongest ties or their balance passes them in (not read twice)."""
+    if strongest is None:
+        strongest = queries.strongest_ties(member, limit=10)
     for tie in strongest:
         if tie.hours_together >= BOOK_AFTER_HOURS and tie.one_to_ones == 0:
             other = tie.other(member.id)
@@ -56,7 +63,8 @@ def next_step(member: Member, today: date) -> NextStep:
             url_for("committees.index"),
             "Find a committee",
         )
-    balance = queries.balance(member)
+    if balance is None:
+        balance = queries.balance(member)
     if balance.total and balance.in_person_percent < 50:
         return NextStep(
             f"Only {balance.in_person_percent}% of your time together is in person: come to the "
