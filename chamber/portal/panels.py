@@ -1,43 +1,64 @@
 """The member dashboard's panels, listed here explicitly; each reads what it shows from the
 features' queries (the portal sits above them all).
 
-A panel is a function `panel(member) -> Panel`; the dashboard renders each panel's template
-with its context. Order here is the order on the page.
+A panel is a function `panel(member, figures) -> Panel`; the dashboard reads the figures once
+(chamber.portal.figures: one statement for every count on the page), then renders each
+panel's template with its context. Order here is the order on the page.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+import sqlalchemy as sa
+from flask import g
+from sqlalchemy.orm import contains_eager
 
-from chamber.committees import queries as committee_queries
+from chamber.committees.models import (
+    Committee,
+    CommitteeMembership,
+    JoinRequest,
+    JoinRequestStatus,
+)
 from chamber.contributions import queries as contribution_queries
-from chamber.enums import WorkMode
-from chamber.localtime import chamber_today, local_day_bounds, local_to_utc, quarter_start
+from chamber.extensions import db
 from chamber.meetings import queries as meeting_queries
-from chamber.meetings.models import AttendanceStatus
-from chamber.notifications import queries as notification_queries
+from chamber.notifications.models import Notification
 from chamber.one_to_ones import queries as one_to_one_queries
+from chamber.portal.figures import Figures, dashboard_figures
 from chamber.portal.panel import Panel
 from chamber.projects import queries as project_queries
-from chamber.referrals import queries as referral_queries
 from chamber.relationships import queries as relationship_queries
 from chamber.relationships.suggestions import next_step
 from chamber.relationships.why import why
 
 
-def committees_panel(member) -> Panel:
+def committees_panel(member, figures: Figures) -> Panel:
     """My committees, and for leads the join requests waiting for them."""
-    memberships = committee_queries.member_memberships(member)
-    waiting = committee_queries.pending_join_request_counts(
-        [m.committee_id for m in memberships if m.role.leads]
+    waiting_requests = (
+        sa.select(sa.func.count())
+        .where(
+            JoinRequest.committee_id == CommitteeMembership.committee_id,
+            JoinRequest.status == JoinRequestStatus.PENDING,
+        )
+        .scalar_subquery()
     )
+    # committees.queries.member_memberships with each committee's waiting join requests
+    # (pending_join_request_counts) in the same statement
+    rows = db.session.execute(
+        sa.select(CommitteeMembership, waiting_requests)
+        .join(CommitteeMembership.committee)
+        .options(contains_eager(CommitteeMembership.committee))
+        .where(CommitteeMembership.member_id == member.id, Committee.is_archived.is_(False))
+        .order_by(Committee.name)
+    ).all()
+    memberships = [membership for membership, _ in rows]
+    waiting = {m.committee_id: n for m, n in rows if m.role.leads and n}
     return Panel(
         "portal/_panel_committees.html",
         {"memberships": memberships, "join_requests_waiting": waiting},
     )
 
 
-def schedule_panel(member) -> Panel:
+def schedule_panel(member, figures: Figures) -> Panel:
     """Next meetings, the shifts I signed up for, and open shifts of my committees."""
     return Panel(
         "meetings/_panel_schedule.html",
@@ -49,25 +70,18 @@ def schedule_panel(member) -> Panel:
     )
 
 
-def hours_panel(member) -> Panel:
+def hours_panel(member, figures: Figures) -> Panel:
     """Approved and pending hours this year; this quarter's interactions by mode."""
-    today = chamber_today()
-    since = quarter_start(today)
-    hours = contribution_queries.approved_hours_by_mode(member, since)
-    meetings = meeting_queries.attendance_by_mode(
-        member, local_to_utc(datetime.combine(since, datetime.min.time()))
-    )
-    one_to_ones = one_to_one_queries.confirmed_by_mode(member, since)
     balance = {
         "in_person": {
-            "hours": hours.get(WorkMode.IN_PERSON, 0),
-            "meetings": meetings.get(AttendanceStatus.IN_PERSON, 0),
-            "one_to_ones": one_to_ones.get(WorkMode.IN_PERSON, 0),
+            "hours": figures.hours_in_person,
+            "meetings": figures.meetings_in_person,
+            "one_to_ones": figures.one_to_ones_in_person,
         },
         "online": {
-            "hours": hours.get(WorkMode.ONLINE, 0),
-            "meetings": meetings.get(AttendanceStatus.ONLINE, 0),
-            "one_to_ones": one_to_ones.get(WorkMode.ONLINE, 0),
+            "hours": figures.hours_online,
+            "meetings": figures.meetings_online,
+            "one_to_ones": figures.one_to_ones_online,
         },
     }
     in_person = sum(float(v) for v in balance["in_person"].values())
@@ -76,15 +90,15 @@ def hours_panel(member) -> Panel:
     return Panel(
         "contributions/_panel_hours.html",
         {
-            "totals": contribution_queries.member_totals(member, today),
+            "totals": contribution_queries.member_totals(member, figures.today),
             "balance": balance,
             "in_person_share": share,
-            "quarter_start": since,
+            "quarter_start": figures.quarter_start,
         },
     )
 
 
-def to_confirm_panel(member) -> Panel:
+def to_confirm_panel(member, figures: Figures) -> Panel:
     """One-to-ones other members logged with me, waiting for my answer."""
     return Panel(
         "one_to_ones/_panel_to_confirm.html",
@@ -92,29 +106,34 @@ def to_confirm_panel(member) -> Panel:
     )
 
 
-def referrals_panel(member) -> Panel:
+def referrals_panel(member, figures: Figures) -> Panel:
     """Open referrals received, won this year (count and value) and what my referrals won."""
-    year_start = chamber_today().replace(month=1, day=1)
-    given_since, _ = local_day_bounds(year_start, None)
-    summary = referral_queries.member_summary(member, year_start, given_since)
-    return Panel("referrals/_panel.html", {"summary": summary})
+    return Panel("referrals/_panel.html", {"summary": figures.referrals})
 
 
-def notifications_panel(member) -> Panel:
-    recent = notification_queries.notification_page(member, 1).items[:5]
-    return Panel("portal/_panel_notifications.html", {"notifications": recent})
+def notifications_panel(member, figures: Figures) -> Panel:
+    """The five latest; the header's unread count comes with them (one statement)."""
+    unread = sa.func.count().filter(Notification.read_at.is_(None)).over()
+    rows = db.session.execute(
+        sa.select(Notification, unread)
+        .where(Notification.member_id == member.id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(5)
+    ).all()
+    g.unread_notifications = rows[0][1] if rows else 0
+    return Panel("portal/_panel_notifications.html", {"notifications": [n for n, _ in rows]})
 
 
-def network_panel(member) -> Panel:
+def network_panel(member, figures: Figures) -> Panel:
     """My strongest ties with their why, my in-person share and one next step."""
-    today = chamber_today()
-    ties = relationship_queries.strongest_ties(member, limit=3)
+    ties = relationship_queries.strongest_ties(member, limit=10)  # next_step reads 10
+    balance = relationship_queries.Balance(figures.ties_in_person, figures.ties_online)
     return Panel(
         "relationships/_panel_network.html",
         {
-            "ties": [(tie.other(member.id), why(tie, today)) for tie in ties],
-            "balance": relationship_queries.balance(member),
-            "step": next_step(member, today),
+            "ties": [(tie.other(member.id), why(tie, figures.today)) for tie in ties[:3]],
+            "balance": balance,
+            "step": next_step(member, figures.today, strongest=ties, balance=balance),
         },
     )
 
@@ -128,3 +147,8 @@ DASHBOARD_PANELS = [
     network_panel,
     notifications_panel,
 ]
+
+
+def dashboard_panels(member) -> list[Panel]:
+    figures = dashboard_figures(member)
+    return [panel(member, figures) for panel in DASHBOARD_PANELS]

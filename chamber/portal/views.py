@@ -16,7 +16,7 @@ from chamber.extensions import db, limiter
 from chamber.meetings import calendar
 from chamber.meetings import queries as meeting_queries
 from chamber.meetings import services as meeting_services
-from chamber.portal import panels
+from chamber.portal import panels, staff
 from chamber.projects import queries as project_queries
 
 bp = Blueprint("portal", __name__)
@@ -33,10 +33,11 @@ def home():
 @bp.get("/dashboard")
 @login_required
 def dashboard():
+    """Members see their panels; staff land on what they act on across the chamber."""
     member = current_user._get_current_object()
-    return render_template(
-        "portal/dashboard.html", panels=[panel(member) for panel in panels.DASHBOARD_PANELS]
-    )
+    if authz.is_staff(member):
+        return render_template("portal/staff_dashboard.html", figures=staff.staff_figures())
+    return render_template("portal/dashboard.html", panels=panels.dashboard_panels(member))
 
 
 @bp.get("/healthz")

@@ -1,0 +1,98 @@
+"""The staff dashboard's figures (issues 11, 13, 14): what staff act on, each a count with a
+link to its list, read in a few aggregate statements whatever the chamber's size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+
+from chamber.committees.models import Committee
+from chamber.contributions.models import Contribution, ContributionStatus
+from chamber.extensions import db
+from chamber.localtime import chamber_today
+from chamber.members import queries as member_queries
+from chamber.members.models import Member
+from chamber.referrals.models import Referral, ReferralStatus
+from chamber.relationships import queries as relationship_queries
+from chamber.relationships.models import Tie
+
+
+@dataclass
+class StaffFigures:
+    today: date
+    month_start: date
+    #: (committee name, slug, contributions waiting for its leads), most waiting first
+    approvals: list[tuple[str, str, int]]
+    invited: int
+    without_working_tie: int
+    won_this_month: int
+    won_this_month_cents: int
+    given_this_month: int
+
+    @property
+    def approvals_waiting(self) -> int:
+        return sum(n for _name, _slug, n in self.approvals)
+
+
+def without_working_tie_count(floor: float):
+    """How many active members (staff aside) have no working tie: the count of
+    relationships.queries.members_without_working_tie, as NOT EXISTS probes of the
+    (member, score) indexes: a few ms on the large seed, where NOT IN over the union of every
+    working tie's ends takes seconds."""
+
+    def works(column):
+        return sa.select(Tie.member_a_id).where(column == Member.id, Tie.score_log2 >= floor)
+
+    return (
+        sa.select(sa.func.count())
+        .select_from(Member)
+        .where(
+            Member.is_active.is_(True),
+            Member.is_staff.is_(False),
+            ~works(Tie.member_a_id).exists(),
+            ~works(Tie.member_b_id).exists(),
+        )
+    )
+
+
+def staff_figures() -> StaffFigures:
+    today = chamber_today()
+    month_start = today.replace(day=1)
+    approvals = db.session.execute(
+        sa.select(Committee.name, Committee.slug, sa.func.count(Contribution.id))
+        .join(Contribution, Contribution.committee_id == Committee.id)
+        .where(
+            Contribution.status == ContributionStatus.PENDING,
+            Committee.is_archived.is_(False),
+        )
+        .group_by(Committee.id, Committee.name, Committee.slug)
+        .order_by(sa.func.count(Contribution.id).desc(), Committee.name)
+    ).all()
+    invited = db.session.scalar(
+        sa.select(sa.func.count()).select_from(
+            member_queries.staff_member_query(status="invited").subquery()
+        )
+    )
+    at_risk = db.session.scalar(
+        without_working_tie_count(relationship_queries.working_floor(today))
+    )
+    won = sa.and_(Referral.status == ReferralStatus.WON, Referral.closed_on >= month_start)
+    referrals = db.session.execute(
+        sa.select(
+            sa.func.count().filter(won),
+            sa.func.coalesce(sa.func.sum(Referral.closed_value_cents).filter(won), 0),
+            sa.func.count().filter(Referral.given_on >= month_start),
+        ).where(sa.or_(Referral.closed_on >= month_start, Referral.given_on >= month_start))
+    ).one()
+    return StaffFigures(
+        today=today,
+        month_start=month_start,
+        approvals=[tuple(row) for row in approvals],
+        invited=invited or 0,
+        without_working_tie=at_risk or 0,
+        won_this_month=referrals[0],
+        won_this_month_cents=int(referrals[1]),
+        given_this_month=referrals[2],
+    )
