@@ -25,6 +25,17 @@ PLACES = ["Chamber office, 12 Main Street", "Riverside Library, room B", "Town H
 EVENT_TITLES = ["Business After Hours", "Annual Awards Dinner", "Member Breakfast", "Expo"]
 
 
+# No chamber event on a public holiday or a weekend (issue 11: one fell on 25 December).
+HOLIDAYS = {(1, 1), (7, 4), (12, 24), (12, 25), (12, 26), (12, 31)}
+
+
+def event_day(day):
+    """The first weekday on or after `day` that is not a holiday."""
+    while day.weekday() >= 5 or (day.month, day.day) in HOLIDAYS:
+        day += timedelta(days=1)
+    return day
+
+
 def active_committee_ids() -> list[int]:
     return list(
         db.session.scalars(
@@ -78,7 +89,7 @@ def seed_meetings(ctx: SeedContext) -> None:
                 )
             )
         if month % 3 == 0:
-            day = first + timedelta(days=rng.randint(0, 27))
+            day = event_day(first + timedelta(days=rng.randint(0, 27)))
             rows.append(
                 _meeting_row(
                     ctx, None, rng.choice(EVENT_TITLES), day, 18, 150, MeetingMode.IN_PERSON

@@ -30,6 +30,33 @@ PROJECT_NAMES = [
     "Mentoring Circle",
     "Shop Local Passport",
 ]
+# What each project is, in the words a chamber would use (issue 11: no filler text).
+PROJECT_SUMMARIES = {
+    "Spring Clean-up Day": "Volunteers from member businesses clear litter from Riverside Park "
+    "and the river path, then plant the flower beds on Main Street.",
+    "Farmers' Market Welcome Tent": "A chamber tent at the Saturday market: directions, the "
+    "business directory and a word for newcomers about local shops.",
+    "Holiday Lights on Main Street": "Members hang the holiday lights on Main Street's lamp "
+    "posts and storefronts and take them down again in January.",
+    "Summer Reading Challenge": "With the library, member businesses sponsor prizes and "
+    "volunteers run the reading log table on Saturday mornings.",
+    "Career Day at Riverside High": "Members talk to students about their trades, and run mock "
+    "interviews and a CV clinic in the school hall.",
+    "Small Business Saturday": "A day to shop local: window posters, a shop map and volunteers "
+    "greeting visitors along Main Street.",
+    "Food Bank Drive": "Collection boxes in member shops, a weekend of sorting at the food bank "
+    "and delivery runs with members' vans.",
+    "Heritage Walking Tours": "Volunteer guides lead walks past the town's historic buildings and "
+    "the businesses that have traded there for generations.",
+    "Park Bench Restoration": "Sanding, repairing and repainting the park's benches, with timber "
+    "and paint donated by member businesses.",
+    "5K Fun Run": "A family run along the river: registration desk, water stations and "
+    "marshals, with member businesses sponsoring the medals.",
+    "Mentoring Circle": "Experienced owners meet new members online each month to talk through "
+    "pricing, hiring and finding customers.",
+    "Shop Local Passport": "Visitors collect stamps at participating shops; volunteers hand out "
+    "passports and draw the prize winners.",
+}
 SHIFT_TITLES = ["Set-up crew", "Welcome desk", "Clean-up crew", "Info booth", "Online help desk"]
 
 
@@ -68,7 +95,7 @@ def seed_projects(ctx: SeedContext) -> None:
             {
                 "committee_id": committee_id,
                 "name": name,
-                "summary": ctx.fake.paragraph(nb_sentences=3),
+                "summary": PROJECT_SUMMARIES[PROJECT_NAMES[index % len(PROJECT_NAMES)]],
                 "status": status,
                 "starts_on": starts_on,
                 "ends_on": ends_on,
