@@ -155,16 +155,32 @@ def top_businesses(scope: Scope, side: str, limit: int = 10) -> list[sa.Row]:
     conditions = referrals_in(scope)
     if scope.kind is ScopeKind.COMMITTEE:
         conditions.append(scope.covers(column))
-    counted = sa.func.count().label("referrals")
-    value = _won_value().label("closed_value")
+    # Per member first (one pass over the referrals), then the few thousand members by business.
+    per_member = (
+        sa.select(
+            column.label("member_id"),
+            sa.func.count().label("referrals"),
+            _won_count().label("won"),
+            _won_value().label("closed_value"),
+        )
+        .where(*conditions)
+        .group_by(column)
+        .subquery("per_member")
+    )
+    counted = sa.cast(sa.func.sum(per_member.c.referrals), sa.Integer).label("referrals")
+    value = sa.cast(sa.func.sum(per_member.c.closed_value), sa.BigInteger).label("closed_value")
     name = sa.func.coalesce(Business.name, "").label("business_name")
     return list(
         db.session.execute(
-            sa.select(name, counted, _won_count().label("won"), value)
-            .select_from(Referral)
-            .join(Member, Member.id == column)
+            sa.select(
+                name,
+                counted,
+                sa.cast(sa.func.sum(per_member.c.won), sa.Integer).label("won"),
+                value,
+            )
+            .select_from(per_member)
+            .join(Member, Member.id == per_member.c.member_id)
             .outerjoin(Business, Business.id == Member.business_id)
-            .where(*conditions)
             .group_by(Member.business_id, Business.name)
             .order_by(counted.desc(), value.desc(), name)
             .limit(limit)
