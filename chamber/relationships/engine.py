@@ -354,23 +354,29 @@ def _tie_after(tie, delta: _Delta, w: Weights) -> tuple | None:
     if meetings <= 0:
         return None  # its work context, or the whole tie, may be gone
     # An extreme day stays right only if what leaves it is replaced on the same day.
-    lost = delta.days_out - delta.days_in
-    if tie.first_on in lost or tie.last_on in lost:
+    if delta.days_out and not delta.days_out <= delta.days_in:
+        lost = delta.days_out - delta.days_in
+        if tie.first_on in lost or tie.last_on in lost:
+            return None
+    if delta.ip_out and tie.last_in_person_on in delta.ip_out - delta.ip_in:
         return None
-    if tie.last_in_person_on in delta.ip_out - delta.ip_in:
-        return None
-    had_work = tie.meetings > 0 or tie.shift_hours > 0 or tie.project_hours > 0
-    contexts = tie.contexts if had_work else tie.contexts + 1
-    old_factor = bonus_factor(tie.contexts, tie.is_reciprocal, w)
-    factor = bonus_factor(contexts, tie.is_reciprocal, w)
-    decay_sum = 2.0**tie.score_log2 / old_factor + delta.key
+    factor = bonus_factor(tie.contexts, tie.is_reciprocal, w)
+    decay_sum = 2.0**tie.score_log2 / factor + delta.key
+    contexts = tie.contexts
+    if not (tie.meetings > 0 or tie.shift_hours > 0 or tie.project_hours > 0):
+        contexts += 1  # work is a new context of this tie
+        factor = bonus_factor(contexts, tie.is_reciprocal, w)
     if decay_sum <= 0:
         return None
-    first_on = min(tie.first_on, *delta.days_in) if delta.days_in else tie.first_on
-    last_on = max(tie.last_on, *delta.days_in) if delta.days_in else tie.last_on
-    last_in_person_on = tie.last_in_person_on
-    if delta.ip_in:
-        last_in_person_on = max(delta.ip_in | ({last_in_person_on} - {None}))
+    first_on, last_on, last_in_person_on = tie.first_on, tie.last_on, tie.last_in_person_on
+    for day in delta.days_in:
+        if day < first_on:
+            first_on = day
+        if day > last_on:
+            last_on = day
+    for day in delta.ip_in:
+        if last_in_person_on is None or day > last_in_person_on:
+            last_in_person_on = day
     return (
         math.log2(decay_sum * factor),
         factor * decay_sum * 2.0 ** (-day_number(last_on) / w.half_life_days),

@@ -12,6 +12,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import NamedTuple
 
 from chamber.relationships.models import TieMode, TieSource
@@ -58,7 +59,8 @@ class Weights:
             multiplexity_bonus=float(config["RELATIONSHIP_MULTIPLEXITY_BONUS"]),
         )
 
-    def per_unit(self, source: TieSource) -> float:
+    @cached_property
+    def _per_unit(self) -> dict[TieSource, float]:
         return {
             TieSource.SHIFT: self.shift_hour,
             TieSource.PROJECT: self.project_hour,
@@ -66,12 +68,15 @@ class Weights:
             TieSource.ONE_TO_ONE: self.one_to_one,
             TieSource.REFERRAL: self.referral,
             TieSource.REFERRAL_WON: self.referral_won,
-        }[source]
+        }
+
+    def per_unit(self, source: TieSource) -> float:
+        return self._per_unit[source]
 
     def weight(self, source: TieSource, amount: float, mode: TieMode | None) -> float:
         """What `amount` of `source` adds to the strength on the day it happened."""
         factor = self.online_factor if mode is TieMode.ONLINE else 1.0
-        return amount * self.per_unit(source) * factor
+        return amount * self._per_unit[source] * factor
 
     def decay_key(self, weight: float, day: date) -> float:
         """weight x 2^(day / half-life): summed per pair, it is the strength on any later day

@@ -103,3 +103,24 @@ def test_import_attendance_refuses_a_file_without_the_columns(app, tmp_path):
     result = _run(app, "import-attendance", _csv(tmp_path, "name,email\nAna,a@example.org\n"))
     assert result.exit_code != 0
     assert "missing: event, starts_at, mode" in result.output
+
+
+def test_relationships_worker_ranks_the_connectors_the_staff_page_reads(
+    app, make_member, make_committee, work, client, login, staff
+):
+    a, b, c = (make_member(full_name=f"Person {x}") for x in "ABC")
+    work.one_to_one(a, b, days_ago(1))
+    work.one_to_one(b, c, days_ago(1))
+    make_committee(members=[a, b, c])
+    login(staff)
+    assert "has not ranked the connectors yet" in client.get("/staff/network").get_data(
+        as_text=True
+    )
+    result = _run(app, "relationships-worker")
+    assert result.exit_code == 0, result.output
+    assert "snapshots recomputed" in result.output
+    html = client.get("/staff/network").get_data(as_text=True)
+    ranked = html[html.index('class="connectors"') :]
+    assert ranked.index("Person B") < ranked.index("</ol>")
+    again = _run(app, "relationships-worker")  # nothing changed: nothing redone
+    assert "0 snapshots recomputed" in again.output
