@@ -50,6 +50,15 @@ def for_work_only(form, field) -> None:
         raise StopValidation()
 
 
+def hours_for_work(form, field) -> None:
+    """Hours are required for work (not marked required on the page: a gift has none)."""
+    if not field.raw_data or not (field.raw_data[0] or "").strip():
+        field.errors[:] = []
+        raise StopValidation("Enter the hours, e.g. 1.5.")
+    if field.errors:  # "Not a valid decimal value." already says it
+        raise StopValidation()
+
+
 def for_gifts_only(form, field) -> None:
     """The value is asked for an in-kind gift only, and is required there."""
     if form.kind.data != ContributionKind.IN_KIND.value:
@@ -78,7 +87,7 @@ class ContributionForm(ChamberForm):
     hours = DecimalField(
         "Hours",
         places=2,
-        validators=[for_work_only, InputRequired("Enter the hours, e.g. 1.5."), quarter_hours],
+        validators=[for_work_only, hours_for_work, quarter_hours],
         description="0.25 to 24, in quarter hours (1.25 = one hour and a quarter). "
         "Not for an in-kind gift.",
         render_kw={"inputmode": "decimal"},
