@@ -99,13 +99,19 @@ def graphml_chunks(today: date) -> Iterator[bytes]:
         if count % ROWS_PER_CHUNK == 0:
             yield flush()
     w = weights()
+    # An edge holds numbers and ISO dates only (nothing to escape): written as text, it is
+    # several times faster than element by element.
+    edge_keys = [(keys[name], name) for name, _kind in EDGE_KEYS]
+    xml.ignorableWhitespace("")  # closes the <graph> start tag before raw text follows
     for count, row in enumerate(queries.working_tie_rows(queries.working_floor(today)), start=1):
         if row.member_a_id not in active or row.member_b_id not in active:
             continue
-        xml.startElement("edge", {"source": str(row.member_a_id), "target": str(row.member_b_id)})
-        for name, value in edge_attributes(row, today, w).items():
-            data(keys[name], value)
-        xml.endElement("edge")
+        values = edge_attributes(row, today, w)
+        buffer.write(
+            f'<edge source="{int(row.member_a_id)}" target="{int(row.member_b_id)}">'
+            + "".join(f'<data key="{key}">{values[name]}</data>' for key, name in edge_keys)
+            + "</edge>"
+        )
         if count % ROWS_PER_CHUNK == 0:
             yield flush()
     xml.endElement("graph")
