@@ -1,5 +1,5 @@
 """Flask commands: seed-demo, create-user, import-members, backup, restore, deliver-mail,
-send-lead-digests."""
+send-lead-digests, send-reminders."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import click
 from flask import Flask, current_app
 
 from chamber.backup import BackupError, backup_database, restore_database
-from chamber.contributions.digest import send_lead_digests_command
+from chamber.contributions.digest import send_lead_digests_command, send_reminders_command
 from chamber.extensions import db
 from chamber.relationships.cli import COMMANDS as RELATIONSHIP_COMMANDS
 
@@ -24,6 +24,7 @@ def init_app(app: Flask) -> None:
         restore,
         deliver_mail,
         send_lead_digests_command,
+        send_reminders_command,
         *RELATIONSHIP_COMMANDS,
     ):
         app.cli.add_command(command)

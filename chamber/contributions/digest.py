@@ -1,11 +1,14 @@
-"""The leads' daily digest (issue 11): what waits for them — contributions to approve and
-requests to join — in one e-mail a day through the outbox, sent by `flask send-lead-digests`
-(run it from cron or a timer once a day). A lead turns it off in settings, or with the
-e-mail's unsubscribe link."""
+"""Digests and reminders through the outbox (issue 11), each turned off in settings or with
+its e-mail's unsubscribe link; run the commands from cron or a timer once a day:
+- `flask send-lead-digests`: each lead's one e-mail a day of what waits for them
+  (contributions to approve, requests to join);
+- `flask send-reminders`: each member's reminder the day before a shift they signed up for or
+  a meeting they said they would attend."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import click
 import sqlalchemy as sa
@@ -20,11 +23,13 @@ from chamber.committees.models import (
 )
 from chamber.contributions.models import Contribution, ContributionStatus
 from chamber.extensions import db
-from chamber.localtime import chamber_today, local_day_bounds
+from chamber.localtime import chamber_today, local_day_bounds, to_local
 from chamber.mail.services import external_url
+from chamber.meetings.models import Meeting, Rsvp, RsvpAnswer
 from chamber.members.models import Member
 from chamber.notifications.models import Notification
 from chamber.notifications.services import notify, path_for, register_kind
+from chamber.projects.models import Shift, ShiftSignup, SignupStatus
 
 KIND = "lead_digest"
 register_kind(KIND, "Daily digest for committees I lead: contributions and join requests waiting")
@@ -149,3 +154,102 @@ def send_lead_digests_command() -> None:
     count = send_lead_digests()
     db.session.commit()
     click.echo(f"{count} digest{'s' if count != 1 else ''} queued.")
+
+
+# Members' reminders the day before ---------------------------------------------------------
+
+REMINDER = "reminder"
+register_kind(REMINDER, "A reminder the day before a shift or a meeting I said I would attend")
+
+
+def _tomorrow_bounds():
+    tomorrow = chamber_today() + timedelta(days=1)
+    return local_day_bounds(tomorrow, tomorrow)
+
+
+def _reminded_today() -> set[tuple[int, str]]:
+    start, end = local_day_bounds(chamber_today(), chamber_today())
+    return set(
+        db.session.execute(
+            sa.select(Notification.member_id, Notification.link).where(
+                Notification.kind == REMINDER,
+                Notification.created_at >= start,
+                Notification.created_at < end,
+            )
+        ).all()
+    )
+
+
+def send_reminders() -> int:
+    """Queue a reminder to each active member for each shift they signed up for and each
+    meeting they said they would attend (in person or online) that starts tomorrow (the
+    chamber's day); once per member and item, however often it runs. Returns how many."""
+    start, end = _tomorrow_bounds()
+    done = _reminded_today()
+    queued = 0
+    shifts = db.session.execute(
+        sa.select(Member, Shift)
+        .join(ShiftSignup, ShiftSignup.member_id == Member.id)
+        .join(Shift, Shift.id == ShiftSignup.shift_id)
+        .where(
+            ShiftSignup.status == SignupStatus.SIGNED_UP,
+            Shift.starts_at >= start,
+            Shift.starts_at < end,
+            Member.is_active.is_(True),
+        )
+        .order_by(Shift.starts_at, Member.id)
+    ).all()
+    meetings = db.session.execute(
+        sa.select(Member, Meeting, Rsvp.answer)
+        .join(Rsvp, Rsvp.member_id == Member.id)
+        .join(Meeting, Meeting.id == Rsvp.meeting_id)
+        .where(
+            Rsvp.answer.in_([RsvpAnswer.GOING, RsvpAnswer.ONLINE]),
+            Meeting.starts_at >= start,
+            Meeting.starts_at < end,
+            Member.is_active.is_(True),
+        )
+        .order_by(Meeting.starts_at, Member.id)
+    ).all()
+    items = [
+        (
+            member,
+            shift.title,
+            shift.starts_at,
+            "your shift",
+            path_for("projects.show", project_id=shift.project_id),
+        )
+        for member, shift in shifts
+    ] + [
+        (
+            member,
+            meeting.title,
+            meeting.starts_at,
+            "the meeting" + (" (you join online)" if answer is RsvpAnswer.ONLINE else ""),
+            path_for("meetings.show", meeting_id=meeting.id),
+        )
+        for member, meeting, answer in meetings
+    ]
+    for member, title, starts_at, what, link in items:
+        if (member.id, link) in done:
+            continue
+        when = to_local(starts_at)
+        notify(
+            member,
+            REMINDER,
+            f"Tomorrow at {when:%H:%M}: {what} “{title}”.",
+            link,
+            subject=f"Tomorrow: {title}",
+        )
+        done.add((member.id, link))
+        queued += 1
+    return queued
+
+
+@click.command("send-reminders")
+@with_appcontext
+def send_reminders_command() -> None:
+    """Queue tomorrow's shift and meeting reminders (then `flask deliver-mail` sends them)."""
+    count = send_reminders()
+    db.session.commit()
+    click.echo(f"{count} reminder{'s' if count != 1 else ''} queued.")

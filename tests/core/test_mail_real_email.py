@@ -140,3 +140,46 @@ def test_leads_get_one_digest_a_day_of_what_waits(
     again = runner.invoke(args=["send-lead-digests"])
     assert "0 digests queued." in again.output  # once a day
     assert _delivered(app, db) == []
+
+
+def test_members_are_reminded_the_day_before_what_they_said_they_would_attend(
+    app, db, make_member, make_committee, make_project, make_shift, make_meeting
+):
+    from datetime import time
+
+    from chamber.db import utcnow
+    from chamber.localtime import chamber_today, local_to_utc
+    from chamber.meetings.models import Rsvp, RsvpAnswer
+    from chamber.projects.models import ShiftSignup, SignupStatus
+
+    noon = local_to_utc(datetime.combine(chamber_today() + timedelta(days=1), time(12, 0)))
+    tomorrow_noon = noon - utcnow().replace(microsecond=0)
+    ann, bob, cid = make_member(full_name="Ann"), make_member(full_name="Bob"), make_member()
+    committee = make_committee(members=[ann, bob, cid])
+    shift = make_shift(make_project(committee), starts_in=tomorrow_noon, title="Set-up crew")
+    later = make_shift(make_project(committee), starts_in=tomorrow_noon + timedelta(days=2))
+    meeting = make_meeting(committee, starts_in=tomorrow_noon, title="Monthly meeting")
+    db.session.add_all(
+        [
+            ShiftSignup(shift_id=shift.id, member_id=ann.id, status=SignupStatus.SIGNED_UP),
+            ShiftSignup(shift_id=later.id, member_id=ann.id, status=SignupStatus.SIGNED_UP),
+            ShiftSignup(shift_id=shift.id, member_id=cid.id, status=SignupStatus.CANCELLED),
+            Rsvp(meeting_id=meeting.id, member_id=bob.id, answer=RsvpAnswer.ONLINE),
+            Rsvp(meeting_id=meeting.id, member_id=cid.id, answer=RsvpAnswer.NOT_GOING),
+            EmailPreference(member_id=cid.id, kind="reminder", is_muted=False),
+        ]
+    )
+    db.session.commit()
+    runner = app.test_cli_runner()
+
+    assert "2 reminders queued." in runner.invoke(args=["send-reminders"]).output
+
+    messages = {m["To"]: m for m in _delivered(app, db)}
+    assert set(messages) == {ann.email, bob.email}
+    assert messages[ann.email]["Subject"] == "Tomorrow: Set-up crew"
+    assert "Tomorrow at 12:00: your shift “Set-up crew”." in (
+        messages[ann.email].get_body(("plain",)).get_content()
+    )
+    assert "(you join online)" in messages[bob.email].get_body(("plain",)).get_content()
+    assert messages[bob.email]["List-Unsubscribe"]
+    assert "0 reminders queued." in runner.invoke(args=["send-reminders"]).output
