@@ -41,6 +41,16 @@ class Contribution(TimestampMixin, Base):
     __table_args__ = (
         sa.Index("ix_contributions_committee_status", "committee_id", "status"),
         sa.Index("ix_contributions_member_date", "member_id", "contributed_on"),
+        # Reports (issue 10): approved work over a range of days, every column read in it.
+        sa.Index(
+            "ix_contributions_report",
+            "status",
+            "contributed_on",
+            "member_id",
+            "committee_id",
+            "mode",
+            "hours",
+        ),
         sa.CheckConstraint("hours > 0 AND hours <= 24", name="hours_range"),
         # Work has hours and a mode; an in-kind gift (goods or services lent or given) may
         # instead have a value and neither. Older in-kind rows logged as hours stay valid.

@@ -91,6 +91,16 @@ class Referral(TimestampMixin, Base):
         sa.Index("ix_referrals_giver_status", "giver_id", "status"),
         # The staff list and reports read referrals newest first, by date given.
         sa.Index("ix_referrals_created_at", "created_at"),
+        # Reports (issue 10): referrals given in a range, every column they read in it.
+        sa.Index(
+            "ix_referrals_report",
+            "given_on",
+            "status",
+            "giver_id",
+            "receiver_id",
+            "closed_value_cents",
+            "closed_on",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
