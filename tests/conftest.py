@@ -81,6 +81,9 @@ class RequestIsolatingClient(FlaskClient):
     def open(self, *args, **kwargs):
         if has_app_context():
             _db.session.commit()
+        # A streamed body (stream_with_context) is read inside the request's own context,
+        # as a WSGI server reads it, not later by a test outside it.
+        kwargs.setdefault("buffered", True)
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 
