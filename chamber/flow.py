@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import flash, redirect
+from flask import flash, redirect, render_template
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
@@ -86,6 +86,37 @@ def finish_create(
         form=form,
         already=already,
     )
+
+
+def finish_valid(form, act: Callable[[], T], **options: Any) -> Response | None:
+    """`finish()` (with the form) once `form` validates; None while it does not, so the view
+    shows the form again (`form_page`)."""
+    if not form.validate_on_submit():
+        return None
+    return finish(act, form=form, **options)
+
+
+def finish_create_valid(form, create: Callable[[], T], **options: Any) -> Response | None:
+    """`finish_create()` once `form` validates; None while it does not."""
+    if not form.validate_on_submit():
+        return None
+    return finish_create(form, create, **options)
+
+
+def finish_buttons(
+    form, act: Callable[[], T], *, invalid: str, to: Text, **options: Any
+) -> Response | None:
+    """`finish()` for a post of buttons with no page of its own: a post that does not
+    validate flashes `invalid` and goes back to `to`, nothing done."""
+    if not form.validate_on_submit():
+        flash(invalid, "error")
+        return redirect(_text(to, None))
+    return finish(act, to=to, **options)
+
+
+def form_page(template: str, form, **context: Any) -> tuple[str, int]:
+    """A form's page: 200 when first shown, 400 when a post comes back to be corrected."""
+    return render_template(template, form=form, **context), 400 if form.is_submitted() else 200
 
 
 def _refuse(error: ChamberError, form, to: Text) -> Response | None:
