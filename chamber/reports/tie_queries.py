@@ -145,26 +145,19 @@ def _population(scope: Scope) -> list[sa.ColumnElement[bool]]:
     return [Member.is_active.is_(True), Member.is_staff.is_(False), scope.covers(Member.id)]
 
 
-def _working_sides(today: date) -> sa.Subquery:
-    """Every working tie today in both directions: (member_id, partner_id, in_person_weight,
-    online_weight)."""
-    floor = working_floor(today)
-    columns = (Tie.in_person_weight, Tie.online_weight)
-    return sa.union_all(
-        sa.select(
-            Tie.member_a_id.label("member_id"), Tie.member_b_id.label("partner_id"), *columns
-        ).where(Tie.score_log2 >= floor),
-        sa.select(
-            Tie.member_b_id.label("member_id"), Tie.member_a_id.label("partner_id"), *columns
-        ).where(Tie.score_log2 >= floor),
-    ).subquery("sides")
-
-
 def members_at_risk(scope: Scope, today: date, limit: int = 100) -> tuple[int, list[sa.Row]]:
     """Active members (staff aside) of the scope with no working tie today: how many, and the
     first `limit` by name (id, name, business, joined_on)."""
-    sides = _working_sides(today)
-    lonely = sa.and_(*_population(scope), Member.id.not_in(sa.select(sides.c.member_id)))
+    # Anti-joins: two probes per member into the (member, score) indexes of the ties, not the
+    # set of every member with a working tie (100,000 working ties on the large demo seed).
+    floor = working_floor(today)
+    as_first = sa.select(Tie.member_a_id).where(
+        Tie.member_a_id == Member.id, Tie.score_log2 >= floor
+    )
+    as_second = sa.select(Tie.member_b_id).where(
+        Tie.member_b_id == Member.id, Tie.score_log2 >= floor
+    )
+    lonely = sa.and_(*_population(scope), ~as_first.exists(), ~as_second.exists())
     total = db.session.scalar(sa.select(sa.func.count()).select_from(Member).where(lonely))
     rows = db.session.execute(
         sa.select(Member.id, Member.full_name, Member.business_name, Member.joined_on)
@@ -178,29 +171,53 @@ def members_at_risk(scope: Scope, today: date, limit: int = 100) -> tuple[int, l
 def connectors(scope: Scope, today: date, limit: int = 10) -> list[sa.Row]:
     """The members whose working ties reach the most committees (id, name, business,
     working ties, committees reached): the people who connect the chamber."""
-    sides = _working_sides(today)
+    # `score + 0`: SQLite (no statistics) would otherwise walk the score index for the 100,000
+    # working ties and fetch each row; this way it reads each side's (member, score) index
+    # alone, and the memberships drive the look-ups below.
+    working = Tie.score_log2 + 0 >= working_floor(today)
+    # Working ties per member: a pair is one row (primary key), so a count of rows is a count
+    # of partners.
+    sides = sa.union_all(
+        sa.select(Tie.member_a_id.label("member_id")).where(working),
+        sa.select(Tie.member_b_id.label("member_id")).where(working),
+    ).subquery("sides")
+    ties = (
+        sa.select(sides.c.member_id, sa.func.count().label("ties"))
+        .group_by(sides.c.member_id)
+        .subquery("ties")
+    )
+    # Committees reached: from each committee membership (a few thousand) to the working ties
+    # of that member, whose partner it reaches; not every tie joined to the memberships.
+    reach = sa.union_all(
+        sa.select(Tie.member_a_id.label("member_id"), CommitteeMembership.committee_id).join(
+            Tie, sa.and_(working, Tie.member_b_id == CommitteeMembership.member_id)
+        ),
+        sa.select(Tie.member_b_id.label("member_id"), CommitteeMembership.committee_id).join(
+            Tie, sa.and_(working, Tie.member_a_id == CommitteeMembership.member_id)
+        ),
+    ).subquery("reach")
     reached = (
         sa.select(
-            sides.c.member_id,
-            sa.func.count(sa.distinct(sides.c.partner_id)).label("ties"),
-            sa.func.count(sa.distinct(CommitteeMembership.committee_id)).label("committees"),
+            reach.c.member_id,
+            sa.func.count(sa.distinct(reach.c.committee_id)).label("committees"),
         )
-        .outerjoin(CommitteeMembership, CommitteeMembership.member_id == sides.c.partner_id)
-        .group_by(sides.c.member_id)
+        .group_by(reach.c.member_id)
         .subquery("reached")
     )
+    committees = sa.func.coalesce(reached.c.committees, 0)
     return list(
         db.session.execute(
             sa.select(
                 Member.id,
                 Member.full_name,
                 Member.business_name,
-                reached.c.ties,
-                reached.c.committees,
+                ties.c.ties,
+                committees.label("committees"),
             )
-            .join(reached, reached.c.member_id == Member.id)
+            .join(ties, ties.c.member_id == Member.id)
+            .outerjoin(reached, reached.c.member_id == Member.id)
             .where(*_population(scope))
-            .order_by(reached.c.committees.desc(), reached.c.ties.desc(), Member.id)
+            .order_by(committees.desc(), ties.c.ties.desc(), Member.id)
             .limit(limit)
         )
     )
