@@ -19,6 +19,10 @@ PUBLIC_ENDPOINTS = {
     # Private calendar feeds authenticate with their own revocable token, not a session.
     "portal.member_feed",
     "portal.committee_feed",
+    # An e-mail's List-Unsubscribe link: its signed token names the member and the kind.
+    "members.unsubscribe",
+    # A listed, active business's logo is on the public directory (404 for others).
+    "businesses.logo_file",
 }
 
 
