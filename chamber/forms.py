@@ -46,6 +46,9 @@ class ChamberForm(FlaskForm):
         hidden = [message for field in self if _is_hidden(field) for message in field.errors]
         shown = [field for field in self if field.errors and not _is_hidden(field)]
         pointer = ["Please correct the fields marked below."] if shown else []
+        if shown and shown[0].type not in ("RadioField", "FieldList", "FormField"):
+            # The page comes back with the first field to correct focused (no script needed).
+            shown[0].render_kw = {**(shown[0].render_kw or {}), "autofocus": True}
         return list(self.form_errors) + hidden + pointer
 
     def add_error(self, error: ChamberError) -> None:
