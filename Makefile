@@ -21,7 +21,7 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 
 # Migrate the SQLite database under instance/, seed the demo chamber if it is empty, deliver
-# e-mail from the outbox and rank the network's connectors every 5 seconds in the background,
+# e-mail from the outbox every 5 seconds and rank the network's connectors every 2 in the background,
 # and serve on 127.0.0.1:$(PORT);
 # links in e-mails and calendar feeds point at that port unless CHAMBER_BASE_URL says otherwise.
 run: install
@@ -29,7 +29,7 @@ run: install
 	$(FLASK) seed-demo --if-empty
 	@echo "Demo accounts (password chamber-demo): director@example.com, chair@example.com, member@example.com"
 	CHAMBER_BASE_URL=$(BASE_URL) $(FLASK) deliver-mail --watch 5 & mail=$$!; \
-	$(FLASK) relationships-worker --watch 5 & worker=$$!; \
+	$(FLASK) relationships-worker --watch 2 & worker=$$!; \
 	trap 'kill $$mail $$worker 2>/dev/null' EXIT INT TERM; \
 	CHAMBER_BASE_URL=$(BASE_URL) $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
