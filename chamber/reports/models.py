@@ -153,8 +153,81 @@ COMMITTEE_WORK_TRIGGERS = {
 }
 
 
+class ReportDataVersion(Base):
+    """One row: a counter moved, in the same transaction, by every change of a table the
+    reports read (DATA_VERSION_TRIGGERS); the charts are cached by it.
+
+    Newest change times could miss a change committed late with an earlier time stamp; this
+    counter cannot: a transaction's bump is seen exactly when its changes are."""
+
+    __tablename__ = "report_data_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+
+
+#: The tables whose changes can move a report's figures, with the columns watched on update
+#: (None: all; members sign in and out without moving a figure).
+DATA_VERSION_TABLES = {
+    "referrals": None,
+    "contributions": None,
+    "attendances": None,
+    "meetings": None,
+    "one_to_ones": None,
+    "members": "full_name, business_id, joined_on, is_active, is_staff",
+    "businesses": None,
+    "committee_memberships": None,
+    "committees": None,
+    "projects": None,
+    "engagement_thresholds": None,
+    "relationship_state": None,
+}
+
+# An upsert, so the counter works even where its row was removed (tests empty every table).
+_BUMP = (
+    "INSERT INTO report_data_version (id, version) VALUES (1, 1) "
+    "ON CONFLICT (id) DO UPDATE SET version = report_data_version.version + 1"
+)
+
+
+def _data_version_triggers(dialect: str) -> list[str]:
+    if dialect == "sqlite":
+        statements = []
+        for table, columns in DATA_VERSION_TABLES.items():
+            for event in ("INSERT", "UPDATE", "DELETE"):
+                watched = f"UPDATE OF {columns}" if event == "UPDATE" and columns else event
+                statements.append(
+                    f"CREATE TRIGGER IF NOT EXISTS report_data_version_{table}_{event.lower()} "
+                    f"AFTER {watched} ON {table} BEGIN {_BUMP}; END"
+                )
+        return statements
+    if dialect == "postgresql":
+        # Once per statement, not per row: a bulk insert moves the counter once.
+        statements = [
+            f"""CREATE OR REPLACE FUNCTION report_data_version_bump() RETURNS trigger AS $$
+            BEGIN {_BUMP}; RETURN NULL; END $$ LANGUAGE plpgsql"""
+        ]
+        for table, columns in DATA_VERSION_TABLES.items():
+            update = f"UPDATE OF {columns}" if columns else "UPDATE"
+            statements += [
+                f"DROP TRIGGER IF EXISTS report_data_version ON {table}",
+                f"""CREATE TRIGGER report_data_version AFTER INSERT OR DELETE OR {update}
+                ON {table} FOR EACH STATEMENT EXECUTE FUNCTION report_data_version_bump()""",
+            ]
+        return statements
+    return []
+
+
+#: Per dialect, the statements that create the data-version triggers (the migration runs them).
+DATA_VERSION_TRIGGERS = {
+    dialect: _data_version_triggers(dialect) for dialect in ("sqlite", "postgresql")
+}
+
+
 @sa.event.listens_for(Base.metadata, "after_create")
 def _create_committee_work_triggers(_metadata, connection, **_kw) -> None:
     """create_all (tests, a fresh database) makes the triggers too, once every table exists."""
     for statement in COMMITTEE_WORK_TRIGGERS.get(connection.dialect.name, []):
+        connection.exec_driver_sql(statement)
+    for statement in DATA_VERSION_TRIGGERS.get(connection.dialect.name, []):
         connection.exec_driver_sql(statement)

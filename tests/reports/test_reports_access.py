@@ -154,6 +154,33 @@ def test_chart_is_cached_until_the_data_changes(client, login, cast, world, coun
     assert changed.count > warm.count  # a new referral: drawn again
 
 
+def test_chart_is_drawn_again_after_a_late_commit_with_an_earlier_time_stamp(
+    client, login, cast, world
+):
+    """A change committed after a newer one (its time stamp older than the newest) still
+    gives a new chart: the cache key does not rest on the newest change time."""
+    staff, lead, member, *_ = cast
+    world.referral(lead, member, today() - timedelta(days=3))
+    world.referral(member, lead, today() - timedelta(days=2))
+    login(staff)
+    before = client.get("/reports/summary/trend.svg").data
+    # An open referral is won, written as a transaction that began (and stamped its row)
+    # before the newest change and committed after it: no count, no newest time moves.
+    first_id = db.session.scalar(sa.text("SELECT min(id) FROM referrals WHERE status = 'given'"))
+    oldest = db.session.scalar(sa.text("SELECT min(updated_at) FROM referrals"))
+    db.session.execute(
+        sa.text(
+            "UPDATE referrals SET status = 'won', closed_value_cents = 987654, "
+            "closed_on = given_on, updated_at = :oldest WHERE id = :id"
+        ),
+        {"oldest": oldest, "id": first_id},
+    )
+    db.session.commit()
+    after = client.get("/reports/summary/trend.svg").data
+    assert after != before
+    assert "9,876.54" in client.get("/reports/summary").get_data(as_text=True)
+
+
 def test_csv_cells_that_look_like_formulas_are_neutralised(client, login, world):
     staff = world.member("Sam Staff", is_staff=True)
     evil = world.member('=HYPERLINK("http://x")')
