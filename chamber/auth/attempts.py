@@ -19,12 +19,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 
 from flask import current_app, request, session
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.wrappers import Response
 
+from chamber.extensions import limiter
 from chamber.members.services import normalise_email
 
 DEVICE_COOKIE = "chamber_device"
@@ -116,3 +118,16 @@ def two_factor_key() -> str:
 
 def reauthentication_key() -> str:
     return f"reauthenticate:{current_user.get_id()}"
+
+
+def limited(*failure_counters: tuple[Callable[[], str], Callable[[], str]]):
+    """Decorates a view that checks a secret: every POST is counted per client address
+    (`address_rate`) and each failed one (`is_failure`) against every `(rate, key)` counter
+    given, in that order."""
+
+    def decorate(view):
+        for rate, key in reversed(failure_counters):
+            view = limiter.limit(rate, methods=["POST"], key_func=key, deduct_when=is_failure)(view)
+        return limiter.limit(address_rate, methods=["POST"])(view)
+
+    return decorate

@@ -3,6 +3,8 @@ off. Every change needs a recent sign-in (`fresh_sign_in_required`) and is audit
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, render_template, session, url_for
 from flask_login import current_user, login_required
 
@@ -12,6 +14,7 @@ from chamber.db import before_writing
 from chamber.extensions import db
 from chamber.flow import finish
 from chamber.forms import ChamberForm
+from chamber.members.models import Member
 
 bp = Blueprint("two_factor", __name__, url_prefix="/settings/two-factor")
 
@@ -68,19 +71,23 @@ def setup():
     ), (400 if form.errors else 200)
 
 
+def _settings_change(act: Callable[[Member], object], success: str):
+    """A button on the settings page: `act(member)` in `finish()`; a post that does not
+    validate shows the settings page again, nothing done."""
+    member = current_user._get_current_object()
+    if not ChamberForm().validate_on_submit():
+        return settings()
+    return finish(lambda: act(member), success=success, to=url_for("two_factor.settings"))
+
+
 @bp.post("/recovery-codes")
 @login_required
 @sessions.fresh_sign_in_required
 def renew_recovery_codes():
-    member = current_user._get_current_object()
-    form = ChamberForm()
-    if not form.validate_on_submit():
-        return settings()
     codes: list[str] = []
-    done = finish(
-        lambda: codes.extend(two_factor.renew_recovery_codes(member)),
+    done = _settings_change(
+        lambda member: codes.extend(two_factor.renew_recovery_codes(member)),
         success="New recovery codes: the old ones no longer work.",
-        to=url_for("two_factor.settings"),
     )
     return _codes_page(codes) if codes else done
 
@@ -89,12 +96,4 @@ def renew_recovery_codes():
 @login_required
 @sessions.fresh_sign_in_required
 def disable():
-    member = current_user._get_current_object()
-    form = ChamberForm()
-    if not form.validate_on_submit():
-        return settings()
-    return finish(
-        lambda: two_factor.disable(member),
-        success="Two-factor sign-in is off.",
-        to=url_for("two_factor.settings"),
-    )
+    return _settings_change(two_factor.disable, success="Two-factor sign-in is off.")

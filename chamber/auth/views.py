@@ -81,18 +81,9 @@ def safe_next(target: str | None) -> str | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(attempts.address_rate, methods=["POST"])
-@limiter.limit(
-    attempts.address_failure_rate,
-    methods=["POST"],
-    key_func=attempts.address_failure_key,
-    deduct_when=attempts.is_failure,
-)
-@limiter.limit(
-    attempts.account_failure_rate,
-    methods=["POST"],
-    key_func=attempts.account_failure_key,
-    deduct_when=attempts.is_failure,
+@attempts.limited(
+    (attempts.address_failure_rate, attempts.address_failure_key),
+    (attempts.account_failure_rate, attempts.account_failure_key),
 )
 def login():
     if current_user.is_authenticated:
@@ -126,13 +117,7 @@ def login():
 
 
 @bp.route("/login/two-factor", methods=["GET", "POST"])
-@limiter.limit(attempts.address_rate, methods=["POST"])
-@limiter.limit(
-    attempts.account_failure_rate,
-    methods=["POST"],
-    key_func=attempts.two_factor_key,
-    deduct_when=attempts.is_failure,
-)
+@attempts.limited((attempts.account_failure_rate, attempts.two_factor_key))
 def two_factor_sign_in():
     """The second step of signing in, for members who use two-factor sign-in."""
     pending = session.get("two_factor")
@@ -188,13 +173,7 @@ def _sign_in(member: Member, proof: two_factor.Proof | None, needs_setup: bool) 
 
 @bp.route("/reauthenticate", methods=["GET", "POST"])
 @login_required
-@limiter.limit(attempts.address_rate, methods=["POST"])
-@limiter.limit(
-    attempts.account_failure_rate,
-    methods=["POST"],
-    key_func=attempts.reauthentication_key,
-    deduct_when=attempts.is_failure,
-)
+@attempts.limited((attempts.account_failure_rate, attempts.reauthentication_key))
 def reauthenticate():
     """Confirm it is you (password, and a code when you use two-factor sign-in) before
     changing how you sign in."""
