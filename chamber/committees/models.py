@@ -26,7 +26,6 @@ class CommitteeRole(LabelledEnum):
         return self in (CommitteeRole.LEAD, CommitteeRole.CHAIR)
 
 
-
 class JoinRequestStatus(LabelledEnum):
     PENDING = "pending"
     APPROVED = "approved"

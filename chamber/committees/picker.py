@@ -99,7 +99,6 @@ def member_pick(member: Member, text: str | None) -> MemberPick:
     )
 
 
-
 def picked_member(viewer: Member, raw_id, *, missing: str, yourself: str):
     """The member a picker link chose (`?to=<id>`): (member, None) when it names another
     active member; (None, why) when it does not; (None, None) when nothing was chosen."""

@@ -6,6 +6,8 @@ import sqlalchemy as sa
 from flask import abort
 from sqlalchemy.orm import contains_eager, joinedload
 
+from chamber import authz
+from chamber.authz import require
 from chamber.committees.models import (
     Committee,
     CommitteeMembership,
@@ -49,6 +51,14 @@ def committee_by_slug(slug: str) -> Committee | None:
 def load_committee(slug: str) -> Committee:
     """The loader of every page under /committees/<slug>: the committee, or a 404 page."""
     return db.first_or_404(sa.select(Committee).where(Committee.slug == slug))
+
+
+def load_led_committee(slug: str, member) -> Committee:
+    """The loader of a lead's manage pages: the committee (or a 404 page), refused (403)
+    unless `member` may lead it."""
+    committee = load_committee(slug)
+    require(authz.can_lead_committee(member, committee))
+    return committee
 
 
 def roster_size(committee: Committee) -> int:
@@ -129,15 +139,7 @@ def pending_join_request_counts(committee_ids: list[int]) -> dict[int, int]:
 
 def member_memberships(member: Member) -> list[CommitteeMembership]:
     """The member's active committees with the committee joined in (one statement)."""
-    return list(
-        db.session.scalars(
-            sa.select(CommitteeMembership)
-            .join(CommitteeMembership.committee)
-            .options(contains_eager(CommitteeMembership.committee))
-            .where(CommitteeMembership.member_id == member.id, Committee.is_archived.is_(False))
-            .order_by(Committee.name)
-        )
-    )
+    return memberships_by_member([member.id]).get(member.id, [])
 
 
 def memberships_by_member(member_ids) -> dict[int, list[CommitteeMembership]]:
@@ -150,9 +152,7 @@ def memberships_by_member(member_ids) -> dict[int, list[CommitteeMembership]]:
         sa.select(CommitteeMembership)
         .join(CommitteeMembership.committee)
         .options(contains_eager(CommitteeMembership.committee))
-        .where(
-            CommitteeMembership.member_id.in_(member_ids), Committee.is_archived.is_(False)
-        )
+        .where(CommitteeMembership.member_id.in_(member_ids), Committee.is_archived.is_(False))
         .order_by(Committee.name)
     ):
         found.setdefault(membership.member_id, []).append(membership)

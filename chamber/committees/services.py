@@ -139,36 +139,58 @@ def appoint(actor: Member, committee: Committee, member: Member, role: Committee
 
 
 def remove_from_committee(actor: Member, committee: Committee, member: Member) -> None:
-    membership = get_membership(committee, member)
-    if membership is None:
-        raise Conflict(f"{member.full_name} is not on this committee.")
-    activity.membership_changed.send(actor, membership=membership, change="left")
-    db.session.delete(membership)
-    record_audit(
+    membership = _end_membership(
+        actor, committee, member, not_on=f"{member.full_name} is not on this committee."
+    )
+    _record_left(
         actor,
         "committee.member_removed",
         committee,
-        summary=f"{member.full_name} removed from {committee.name}",
-        before={"role": membership.role.value},
-        after={"role": None},
+        membership,
+        f"{member.full_name} removed from {committee.name}",
     )
 
 
 def leave_committee(member: Member, committee: Committee) -> None:
-    membership = get_membership(committee, member)
-    if membership is None:
-        raise Conflict("You are not on this committee.")
-    activity.membership_changed.send(member, membership=membership, change="left")
-    db.session.delete(membership)
+    membership = _end_membership(member, committee, member, not_on="You are not on this committee.")
     if membership.role.leads:
-        record_audit(
+        _record_left(
             member,
             "committee.lead_left",
             committee,
-            summary=f"{member.full_name} left {committee.name}",
-            before={"role": membership.role.value},
-            after={"role": None},
+            membership,
+            f"{member.full_name} left {committee.name}",
         )
+
+
+def _end_membership(
+    actor: Member, committee: Committee, member: Member, *, not_on: str
+) -> CommitteeMembership:
+    """Take `member` off the committee (refused with `not_on` if they are not on it)."""
+    membership = get_membership(committee, member)
+    if membership is None:
+        raise Conflict(not_on)
+    activity.membership_changed.send(actor, membership=membership, change="left")
+    db.session.delete(membership)
+    return membership
+
+
+def _record_left(
+    actor: Member,
+    action: str,
+    committee: Committee,
+    membership: CommitteeMembership,
+    summary: str,
+) -> None:
+    """Audit a departure from the committee, with the role the member had."""
+    record_audit(
+        actor,
+        action,
+        committee,
+        summary=summary,
+        before={"role": membership.role.value},
+        after={"role": None},
+    )
 
 
 def committee_leads(committee: Committee) -> list[Member]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from chamber import authz
@@ -22,7 +22,7 @@ from chamber.committees.forms import (
 )
 from chamber.committees.models import Committee, CommitteeRole
 from chamber.extensions import db
-from chamber.flow import finish, finish_create
+from chamber.flow import finish, finish_buttons, finish_create_valid, form_page
 from chamber.members.forms import MemberSearchForm
 from chamber.members.models import Member
 
@@ -134,9 +134,7 @@ def _render_roster(committee: Committee, appoint_form: AppointForm | None = None
 @bp.get("/committees/<slug>/manage/roster")
 @login_required
 def manage_roster(slug: str):
-    committee = queries.load_committee(slug)
-    require(authz.can_lead_committee(current_user, committee))
-    return _render_roster(committee)
+    return _render_roster(queries.load_led_committee(slug, current_user))
 
 
 @bp.post("/committees/<slug>/manage/join-requests/<int:request_id>")
@@ -146,22 +144,37 @@ def manage_decide_join_request(slug: str, request_id: int):
     join_request = queries.load_join_request(committee, request_id)
     require(authz.can_decide_join_request(current_user, join_request))
     form = JoinDecisionForm()
-    if not form.validate_on_submit():
-        flash("Approve or decline the request.", "error")
-        return redirect(_roster_url(committee))
-    verdict = "approved" if form.approves else "declined"
-    return finish(
+    return finish_buttons(
+        form,
         lambda: services.decide_join_request(current_user, join_request, form.approves),
-        success=f"{join_request.member.full_name}: request {verdict}.",
+        invalid="Approve or decline the request.",
+        success=lambda _: (
+            f"{join_request.member.full_name}: request "
+            f"{'approved' if form.approves else 'declined'}."
+        ),
         to=_roster_url(committee),
     )
+
+
+def _staff_committee(slug: str) -> Committee:
+    """A committee staff manage (404 if there is none, 403 unless the member may)."""
+    committee = queries.load_committee(slug)
+    require(authz.can_manage_committees(current_user))
+    return committee
+
+
+def _staff_committee_member(slug: str, member_id: int) -> tuple[Committee, Member]:
+    """A committee and a member whose place on it staff change (404s before the 403)."""
+    committee = queries.load_committee(slug)
+    member = db.get_or_404(Member, member_id)
+    require(authz.can_manage_committees(current_user))
+    return committee, member
 
 
 @bp.post("/committees/<slug>/manage/appoint")
 @login_required
 def manage_appoint(slug: str):
-    committee = queries.load_committee(slug)
-    require(authz.can_manage_committees(current_user))
+    committee = _staff_committee(slug)
     form = AppointForm()
     if form.validate_on_submit():
         role = CommitteeRole(form.role.data)
@@ -183,15 +196,12 @@ def manage_appoint(slug: str):
 @bp.post("/committees/<slug>/manage/roster/<int:member_id>/role")
 @login_required
 def manage_change_role(slug: str, member_id: int):
-    committee = queries.load_committee(slug)
-    member = db.get_or_404(Member, member_id)
-    require(authz.can_manage_committees(current_user))
+    committee, member = _staff_committee_member(slug, member_id)
     form = RoleForm()
-    if not form.validate_on_submit():
-        flash("Choose a role.", "error")
-        return redirect(_roster_url(committee))
-    return finish(
+    return finish_buttons(
+        form,
         lambda: services.appoint(current_user, committee, member, CommitteeRole(form.role.data)),
+        invalid="Choose a role.",
         success=f"{member.full_name} is now {form.role.data}.",
         to=_roster_url(committee),
     )
@@ -200,9 +210,7 @@ def manage_change_role(slug: str, member_id: int):
 @bp.post("/committees/<slug>/manage/roster/<int:member_id>/remove")
 @login_required
 def manage_remove(slug: str, member_id: int):
-    committee = queries.load_committee(slug)
-    member = db.get_or_404(Member, member_id)
-    require(authz.can_manage_committees(current_user))
+    committee, member = _staff_committee_member(slug, member_id)
     return finish(
         lambda: services.remove_from_committee(current_user, committee, member),
         success=f"{member.full_name} is no longer on {committee.name}.",
@@ -218,24 +226,18 @@ def manage_remove(slug: str, member_id: int):
 def manage_create():
     require(authz.can_manage_committees(current_user))
     form = NewCommitteeForm()
-    if form.validate_on_submit():
-        done = finish_create(
-            form,
-            lambda: services.create_committee(current_user, form.committee_data()),
-            success=lambda committee: f"{committee.name} is created. Appoint its chair next.",
-            to=_roster_url,
-        )
-        if done:
-            return done
-    status = 400 if form.is_submitted() else 200
-    return render_template("committees/manage/edit.html", form=form, committee=None), status
+    return finish_create_valid(
+        form,
+        lambda: services.create_committee(current_user, form.committee_data()),
+        success=lambda committee: f"{committee.name} is created. Appoint its chair next.",
+        to=_roster_url,
+    ) or form_page("committees/manage/edit.html", form, committee=None)
 
 
 @bp.route("/staff/committees/<slug>/edit", methods=["GET", "POST"])
 @login_required
 def manage_edit(slug: str):
-    committee = queries.load_committee(slug)
-    require(authz.can_manage_committees(current_user))
+    committee = _staff_committee(slug)
     form = CommitteeForm(obj=committee)
     if form.validate_on_submit():
         done = finish(
@@ -249,22 +251,18 @@ def manage_edit(slug: str):
         if done:
             return done
         form.version_id.data = committee.version_id  # the next save is a deliberate one
-    status = 400 if form.is_submitted() else 200
-    return render_template("committees/manage/edit.html", form=form, committee=committee), status
+    return form_page("committees/manage/edit.html", form, committee=committee)
 
 
 @bp.post("/staff/committees/<slug>/archive")
 @login_required
 def manage_archive(slug: str):
-    committee = queries.load_committee(slug)
-    require(authz.can_manage_committees(current_user))
+    committee = _staff_committee(slug)
     form = ArchiveForm()
-    if not form.validate_on_submit():
-        flash("Please try again.", "error")
-        return redirect(_committee_url(committee))
-    archived = form.archived.data
-    return finish(
-        lambda: services.set_committee_archived(current_user, committee, archived),
-        success=f"{committee.name} is {'archived' if archived else 'active again'}.",
+    return finish_buttons(
+        form,
+        lambda: services.set_committee_archived(current_user, committee, form.archived.data),
+        invalid="Please try again.",
+        success=f"{committee.name} is {'archived' if form.archived.data else 'active again'}.",
         to=_committee_url(committee),
     )
