@@ -9,7 +9,10 @@ import sqlalchemy as sa
 from flask import abort
 from sqlalchemy.orm import joinedload
 
+from chamber import authz
+from chamber.authz import require
 from chamber.committees.models import Committee, CommitteeMembership
+from chamber.committees.queries import load_committee
 from chamber.db import utcnow
 from chamber.extensions import db
 from chamber.members.models import Member
@@ -215,34 +218,33 @@ def open_shifts_for(member: Member, limit: int = 5) -> list[ShiftRow]:
 
 
 def feed_shifts(member: Member) -> list[Shift]:
-    now = utcnow()
-    return list(
-        db.session.scalars(
-            sa.select(Shift)
-            .join(ShiftSignup, ShiftSignup.shift_id == Shift.id)
-            .options(joinedload(Shift.project).joinedload(Project.committee))
-            .where(
-                ShiftSignup.member_id == member.id,
-                ShiftSignup.status.in_([SignupStatus.SIGNED_UP, SignupStatus.ATTENDED]),
-                Shift.starts_at >= now - timedelta(days=90),
-            )
-            .order_by(Shift.starts_at)
+    return _feed_shifts(
+        sa.select(Shift)
+        .join(ShiftSignup, ShiftSignup.shift_id == Shift.id)
+        .where(
+            ShiftSignup.member_id == member.id,
+            ShiftSignup.status.in_([SignupStatus.SIGNED_UP, SignupStatus.ATTENDED]),
         )
     )
 
 
 def committee_feed_shifts(committee: Committee) -> list[Shift]:
-    now = utcnow()
+    return _feed_shifts(
+        sa.select(Shift)
+        .join(Project, Project.id == Shift.project_id)
+        .where(
+            Project.committee_id == committee.id,
+            Project.status.in_([ProjectStatus.ACTIVE, ProjectStatus.COMPLETED]),
+        )
+    )
+
+
+def _feed_shifts(query: sa.Select) -> list[Shift]:
+    """A calendar feed's shifts: from 90 days back onwards, project and committee loaded."""
     return list(
         db.session.scalars(
-            sa.select(Shift)
-            .join(Project, Project.id == Shift.project_id)
-            .options(joinedload(Shift.project).joinedload(Project.committee))
-            .where(
-                Project.committee_id == committee.id,
-                Project.status.in_([ProjectStatus.ACTIVE, ProjectStatus.COMPLETED]),
-                Shift.starts_at >= now - timedelta(days=90),
-            )
+            query.options(joinedload(Shift.project).joinedload(Project.committee))
+            .where(Shift.starts_at >= utcnow() - timedelta(days=90))
             .order_by(Shift.starts_at)
         )
     )
@@ -263,3 +265,21 @@ def load_shift(committee: Committee, shift_id: int) -> Shift:
     if shift.project.committee_id != committee.id:
         abort(404)
     return shift
+
+
+def load_led_project(slug: str, project_id: int, member) -> tuple[Committee, Project]:
+    """The loader of a lead's project pages: the committee and its project (404s), refused
+    (403) unless `member` may lead the committee."""
+    committee = load_committee(slug)
+    project = load_project(committee, project_id)
+    require(authz.can_lead_committee(member, committee))
+    return committee, project
+
+
+def load_led_shift(slug: str, shift_id: int, member) -> tuple[Committee, Shift]:
+    """The loader of a lead's shift pages: the committee and the shift (404s), refused (403)
+    unless `member` may lead the committee."""
+    committee = load_committee(slug)
+    shift = load_shift(committee, shift_id)
+    require(authz.can_lead_committee(member, committee))
+    return committee, shift

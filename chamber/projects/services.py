@@ -91,6 +91,16 @@ def _signed_up_count(shift_id: int) -> int:
     )
 
 
+def _first_meeting_during(query: sa.Select, starts_at, ends_at) -> Meeting | None:
+    """The earliest meeting `query` finds that overlaps the span from `starts_at` to
+    `ends_at`, or None."""
+    return db.session.scalar(
+        query.where(Meeting.starts_at < ends_at, Meeting.ends_at > starts_at)
+        .order_by(Meeting.starts_at)
+        .limit(1)
+    )
+
+
 def _local_span(starts_at, ends_at) -> str:
     start, end = to_local(starts_at), to_local(ends_at)
     return f"{start:%a} {start.day} {start:%b %Y}, {start:%H:%M}–{end:%H:%M}"
@@ -124,15 +134,10 @@ def _check_shift(project: Project, data: dict) -> None:
         )
     if data.get("confirm_clash"):
         return
-    meeting = db.session.scalar(
-        sa.select(Meeting)
-        .where(
-            Meeting.committee_id == project.committee_id,
-            Meeting.starts_at < data["ends_at"],
-            Meeting.ends_at > data["starts_at"],
-        )
-        .order_by(Meeting.starts_at)
-        .limit(1)
+    meeting = _first_meeting_during(
+        sa.select(Meeting).where(Meeting.committee_id == project.committee_id),
+        data["starts_at"],
+        data["ends_at"],
     )
     if meeting is not None:
         raise ChamberError(
@@ -222,17 +227,15 @@ def sign_up_for_shift(member: Member, shift: Shift) -> ShiftSignup:
     )
     if clash is not None:
         raise Conflict(f"This overlaps your shift “{clash.title}”. Cancel that one first.")
-    meeting = db.session.scalar(
+    meeting = _first_meeting_during(
         sa.select(Meeting)
         .join(Rsvp, Rsvp.meeting_id == Meeting.id)
         .where(
             Rsvp.member_id == member.id,
             Rsvp.answer.in_([RsvpAnswer.GOING, RsvpAnswer.ONLINE]),
-            Meeting.starts_at < shift.ends_at,
-            Meeting.ends_at > shift.starts_at,
-        )
-        .order_by(Meeting.starts_at)
-        .limit(1)
+        ),
+        shift.starts_at,
+        shift.ends_at,
     )
     if meeting is not None:
         raise Conflict(

@@ -9,10 +9,10 @@ from chamber import authz
 from chamber.authz import require
 from chamber.committees import views as committee_views
 from chamber.committees.models import Committee
-from chamber.committees.queries import load_committee
+from chamber.committees.queries import load_led_committee
 from chamber.db import utcnow
 from chamber.extensions import db
-from chamber.flow import finish, finish_create
+from chamber.flow import finish, finish_create_valid, finish_valid, form_page
 from chamber.forms import select_choices
 from chamber.paging import requested_page
 from chamber.projects import queries, services
@@ -64,29 +64,32 @@ def _shift_url(shift: Shift) -> str:
     return url_for("projects.show", project_id=shift.project_id) + f"#shift-{shift.id}"
 
 
-@bp.post("/shifts/<int:shift_id>/sign-up")
-@login_required
-def sign_up(shift_id: int):
+def _change_signup(shift_id: int, act, success: str):
+    """Sign up for a shift or cancel: on a shift the member may see and sign up for, then
+    back to it. `success` is told with the shift's title in place of {title}."""
     shift = db.get_or_404(Shift, shift_id)
     require(authz.can_view_project(current_user, shift.project))
     require(authz.can_sign_up_for_shift(current_user, shift))
     return finish(
-        lambda: services.sign_up_for_shift(current_user, shift),
-        success=f"You are signed up for “{shift.title}”. Thank you!",
+        lambda: act(current_user, shift),
+        success=success.format(title=shift.title),
         to=_shift_url(shift),
+    )
+
+
+@bp.post("/shifts/<int:shift_id>/sign-up")
+@login_required
+def sign_up(shift_id: int):
+    return _change_signup(
+        shift_id, services.sign_up_for_shift, "You are signed up for “{title}”. Thank you!"
     )
 
 
 @bp.post("/shifts/<int:shift_id>/cancel")
 @login_required
 def cancel(shift_id: int):
-    shift = db.get_or_404(Shift, shift_id)
-    require(authz.can_view_project(current_user, shift.project))
-    require(authz.can_sign_up_for_shift(current_user, shift))
-    return finish(
-        lambda: services.cancel_signup(current_user, shift),
-        success=f"Your sign-up for “{shift.title}” is cancelled.",
-        to=_shift_url(shift),
+    return _change_signup(
+        shift_id, services.cancel_signup, "Your sign-up for “{title}” is cancelled."
     )
 
 
@@ -96,8 +99,7 @@ def cancel(shift_id: int):
 @bp.get("/committees/<slug>/manage/projects")
 @login_required
 def manage_list(slug: str):
-    committee = load_committee(slug)
-    require(authz.can_lead_committee(current_user, committee))
+    committee = load_led_committee(slug, current_user)
     return render_template(
         "projects/manage/list.html",
         committee=committee,
@@ -109,58 +111,37 @@ def _manage_project_url(committee: Committee, project: Project) -> str:
     return url_for("projects.manage_project", slug=committee.slug, project_id=project.id)
 
 
-def _render_project_form(committee: Committee, project: Project | None, form: ProjectForm):
-    status = 400 if form.is_submitted() else 200
-    return (
-        render_template(
-            "projects/manage/form.html", committee=committee, project=project, form=form
-        ),
-        status,
-    )
-
-
 @bp.route("/committees/<slug>/manage/projects/new", methods=["GET", "POST"])
 @login_required
 def manage_new(slug: str):
-    committee = load_committee(slug)
-    require(authz.can_lead_committee(current_user, committee))
+    committee = load_led_committee(slug, current_user)
     form = NewProjectForm()
     form.status.choices = select_choices(
         (s.value, s.label) for s in (ProjectStatus.PROPOSED, ProjectStatus.ACTIVE)
     )
-    if form.validate_on_submit():
-        done = finish_create(
-            form,
-            lambda: services.create_project(current_user, committee, form.project_data()),
-            success=lambda project: f"“{project.name}” is saved.",
-            to=lambda project: _manage_project_url(committee, project),
-        )
-        if done:
-            return done
-    return _render_project_form(committee, None, form)
+    return finish_create_valid(
+        form,
+        lambda: services.create_project(current_user, committee, form.project_data()),
+        success=lambda project: f"“{project.name}” is saved.",
+        to=lambda project: _manage_project_url(committee, project),
+    ) or form_page("projects/manage/form.html", form, committee=committee, project=None)
 
 
 @bp.route("/committees/<slug>/manage/projects/<int:project_id>/edit", methods=["GET", "POST"])
 @login_required
 def manage_edit(slug: str, project_id: int):
-    committee = load_committee(slug)
-    project = queries.load_project(committee, project_id)
-    require(authz.can_lead_committee(current_user, committee))
+    committee, project = queries.load_led_project(slug, project_id, current_user)
     form = ProjectForm(obj=project)
     allowed = {project.status} | services.NEXT_STATUSES[project.status]
     form.status.choices = select_choices((s.value, s.label) for s in ProjectStatus if s in allowed)
     if request.method == "GET":
         form.status.data = project.status.value
-    if form.validate_on_submit():
-        done = finish(
-            lambda: services.update_project(current_user, project, form.project_data()),
-            success=f"“{form.name.data}” is saved.",
-            to=_manage_project_url(committee, project),
-            form=form,
-        )
-        if done:
-            return done
-    return _render_project_form(committee, project, form)
+    return finish_valid(
+        form,
+        lambda: services.update_project(current_user, project, form.project_data()),
+        success=f"“{form.name.data}” is saved.",
+        to=_manage_project_url(committee, project),
+    ) or form_page("projects/manage/form.html", form, committee=committee, project=project)
 
 
 def _render_manage_project(committee, project, shift_form: ShiftForm, status: int = 200):
@@ -180,53 +161,33 @@ def _render_manage_project(committee, project, shift_form: ShiftForm, status: in
 @bp.get("/committees/<slug>/manage/projects/<int:project_id>")
 @login_required
 def manage_project(slug: str, project_id: int):
-    committee = load_committee(slug)
-    project = queries.load_project(committee, project_id)
-    require(authz.can_lead_committee(current_user, committee))
+    committee, project = queries.load_led_project(slug, project_id, current_user)
     return _render_manage_project(committee, project, NewShiftForm())
 
 
 @bp.post("/committees/<slug>/manage/projects/<int:project_id>/shifts")
 @login_required
 def manage_new_shift(slug: str, project_id: int):
-    committee = load_committee(slug)
-    project = queries.load_project(committee, project_id)
-    require(authz.can_lead_committee(current_user, committee))
+    committee, project = queries.load_led_project(slug, project_id, current_user)
     form = NewShiftForm()
-    if form.validate_on_submit():
-        done = finish_create(
-            form,
-            lambda: services.create_shift(current_user, project, form.shift_data()),
-            success=lambda shift: f"Shift “{shift.title}” is added.",
-            to=lambda _shift: _manage_project_url(committee, project),
-        )
-        if done:
-            return done
-    return _render_manage_project(committee, project, form, 400)
+    return finish_create_valid(
+        form,
+        lambda: services.create_shift(current_user, project, form.shift_data()),
+        success=lambda shift: f"Shift “{shift.title}” is added.",
+        to=lambda _shift: _manage_project_url(committee, project),
+    ) or _render_manage_project(committee, project, form, 400)
 
 
 @bp.route("/committees/<slug>/manage/shifts/<int:shift_id>/edit", methods=["GET", "POST"])
 @login_required
 def manage_edit_shift(slug: str, shift_id: int):
-    committee = load_committee(slug)
-    shift = queries.load_shift(committee, shift_id)
-    require(authz.can_lead_committee(current_user, committee))
+    committee, shift = queries.load_led_shift(slug, shift_id, current_user)
     form = ShiftForm()
     if request.method == "GET":
         form.fill_from(shift)
-    if form.validate_on_submit():
-        done = finish(
-            lambda: services.update_shift(current_user, shift, form.shift_data()),
-            success=f"Shift “{form.title.data}” is saved.",
-            to=_manage_project_url(committee, shift.project),
-            form=form,
-        )
-        if done:
-            return done
-    status = 400 if form.is_submitted() else 200
-    return (
-        render_template(
-            "projects/manage/shift_form.html", committee=committee, shift=shift, form=form
-        ),
-        status,
-    )
+    return finish_valid(
+        form,
+        lambda: services.update_shift(current_user, shift, form.shift_data()),
+        success=f"Shift “{form.title.data}” is saved.",
+        to=_manage_project_url(committee, shift.project),
+    ) or form_page("projects/manage/shift_form.html", form, committee=committee, shift=shift)
