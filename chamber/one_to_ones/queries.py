@@ -20,21 +20,20 @@ def _with_people(query: sa.Select) -> sa.Select:
 
 def to_confirm(member: Member) -> list[OneToOne]:
     """Logged by others with me, waiting for my answer."""
-    return list(
-        db.session.scalars(
-            _with_people(sa.select(OneToOne))
-            .where(OneToOne.partner_id == member.id, OneToOne.status == OneToOneStatus.PENDING)
-            .order_by(OneToOne.met_on.desc())
-        )
-    )
+    return _pending(OneToOne.partner_id, member)
 
 
 def awaiting_others(member: Member) -> list[OneToOne]:
     """Logged by me, waiting for the other member's answer."""
+    return _pending(OneToOne.logged_by_id, member)
+
+
+def _pending(side, member: Member) -> list[OneToOne]:
+    """Pending one-to-ones with the member on one `side` (partner or logger), newest first."""
     return list(
         db.session.scalars(
             _with_people(sa.select(OneToOne))
-            .where(OneToOne.logged_by_id == member.id, OneToOne.status == OneToOneStatus.PENDING)
+            .where(side == member.id, OneToOne.status == OneToOneStatus.PENDING)
             .order_by(OneToOne.met_on.desc())
         )
     )

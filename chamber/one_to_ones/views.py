@@ -9,7 +9,7 @@ from chamber import authz
 from chamber.authz import require
 from chamber.committees.picker import active_member, picked_member, render_pick
 from chamber.extensions import db
-from chamber.flow import finish, finish_create
+from chamber.flow import finish, finish_create_valid, form_page
 from chamber.one_to_ones import queries, services
 from chamber.one_to_ones.forms import OneToOneForm
 from chamber.one_to_ones.models import OneToOne
@@ -47,26 +47,27 @@ def log():
         form.partner_id.data = partner.id
     else:
         partner = active_member(form.partner_id.data)
-    if form.validate_on_submit():
-        done = finish_create(
-            form,
-            lambda: services.log_one_to_one(member, form.one_to_one_data()),
-            success=lambda one_to_one: (
-                f"Logged. {one_to_one.partner.full_name} is asked to confirm it."
-            ),
-            to=lambda _one_to_one: url_for("one_to_ones.index"),
-            already="You had already logged this one-to-one; here it is.",
-        )
-        if done:
-            return done
-    status = 400 if form.is_submitted() else 200
-    return render_template("one_to_ones/form.html", form=form, partner=partner), status
+    return finish_create_valid(
+        form,
+        lambda: services.log_one_to_one(member, form.one_to_one_data()),
+        success=lambda one_to_one: (
+            f"Logged. {one_to_one.partner.full_name} is asked to confirm it."
+        ),
+        to=lambda _one_to_one: url_for("one_to_ones.index"),
+        already="You had already logged this one-to-one; here it is.",
+    ) or form_page("one_to_ones/form.html", form, partner=partner)
+
+
+def _load(one_to_one_id: int, may) -> OneToOne:
+    """A one-to-one the member may see (404 if none, 403 if not theirs) and `may` act on."""
+    one_to_one = db.get_or_404(OneToOne, one_to_one_id)
+    require(authz.can_view_one_to_one(current_user, one_to_one))
+    require(may(current_user, one_to_one))
+    return one_to_one
 
 
 def _answer(one_to_one_id: int, confirm: bool):
-    one_to_one = db.get_or_404(OneToOne, one_to_one_id)
-    require(authz.can_view_one_to_one(current_user, one_to_one))
-    require(authz.can_respond_to_one_to_one(current_user, one_to_one))
+    one_to_one = _load(one_to_one_id, authz.can_respond_to_one_to_one)
     verdict = "confirmed" if confirm else "declined"
     return finish(
         lambda: services.respond_to_one_to_one(current_user, one_to_one, confirm),
@@ -91,9 +92,7 @@ def decline(one_to_one_id: int):
 @bp.post("/one-to-ones/<int:one_to_one_id>/withdraw")
 @login_required
 def withdraw(one_to_one_id: int):
-    one_to_one = db.get_or_404(OneToOne, one_to_one_id)
-    require(authz.can_view_one_to_one(current_user, one_to_one))
-    require(authz.can_withdraw_one_to_one(current_user, one_to_one))
+    one_to_one = _load(one_to_one_id, authz.can_withdraw_one_to_one)
     return finish(
         lambda: services.withdraw_one_to_one(current_user, one_to_one),
         success="The one-to-one is withdrawn.",
