@@ -226,26 +226,26 @@ def attendance_by_mode(member: Member, since: datetime) -> dict[AttendanceStatus
 
 def feed_meetings(member: Member) -> list[Meeting]:
     """What the member's calendar shows: 90 days back, a year ahead."""
-    now = utcnow()
-    query = visible_meetings(member).where(
-        Meeting.starts_at >= now - timedelta(days=90),
-        Meeting.starts_at <= now + timedelta(days=366),
-    )
-    return list(db.session.scalars(query.order_by(Meeting.starts_at)))
+    return _in_calendar(visible_meetings(member))
 
 
 def committee_feed_meetings(committee: Committee) -> list[Meeting]:
+    return _in_calendar(
+        sa.select(Meeting)
+        .options(joinedload(Meeting.committee))
+        .where(Meeting.committee_id == committee.id)
+    )
+
+
+def _in_calendar(query: sa.Select) -> list[Meeting]:
+    """The meetings of `query` a calendar feed shows: 90 days back, a year ahead."""
     now = utcnow()
     return list(
         db.session.scalars(
-            sa.select(Meeting)
-            .options(joinedload(Meeting.committee))
-            .where(
-                Meeting.committee_id == committee.id,
+            query.where(
                 Meeting.starts_at >= now - timedelta(days=90),
                 Meeting.starts_at <= now + timedelta(days=366),
-            )
-            .order_by(Meeting.starts_at)
+            ).order_by(Meeting.starts_at)
         )
     )
 
