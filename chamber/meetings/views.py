@@ -3,17 +3,19 @@ and staff's chamber-wide events."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from functools import wraps
+
+from flask import Blueprint, Response, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from chamber import authz
 from chamber.authz import require
 from chamber.committees import views as committee_views
 from chamber.committees.models import Committee
-from chamber.committees.queries import load_committee
+from chamber.committees.queries import load_committee, load_led_committee
 from chamber.db import utcnow
 from chamber.extensions import db
-from chamber.flow import finish, finish_create
+from chamber.flow import finish, finish_buttons, finish_create_valid, finish_valid, form_page
 from chamber.meetings import calendar, queries, services
 from chamber.meetings.forms import (
     AttendanceForm,
@@ -57,11 +59,17 @@ def index():
     )
 
 
+def _visible_meeting(meeting_id: int) -> Meeting:
+    """A meeting the member may see (404 if there is none, 403 if not theirs to see)."""
+    meeting = db.get_or_404(Meeting, meeting_id)
+    require(authz.can_view_meeting(current_user, meeting))
+    return meeting
+
+
 @bp.get("/meetings/<int:meeting_id>")
 @login_required
 def show(meeting_id: int):
-    meeting = db.get_or_404(Meeting, meeting_id)
-    require(authz.can_view_meeting(current_user, meeting))
+    meeting = _visible_meeting(meeting_id)
     answers = [
         answer
         for answer in RsvpAnswer
@@ -80,18 +88,14 @@ def show(meeting_id: int):
 @bp.post("/meetings/<int:meeting_id>/rsvp")
 @login_required
 def rsvp(meeting_id: int):
-    meeting = db.get_or_404(Meeting, meeting_id)
-    require(authz.can_view_meeting(current_user, meeting))
-    to = url_for("meetings.show", meeting_id=meeting.id)
+    meeting = _visible_meeting(meeting_id)
     form = RsvpForm()
-    if not form.validate_on_submit():
-        flash("Choose going, joining online or not going.", "error")
-        return redirect(to)
-    answer = RsvpAnswer(form.answer.data)
-    return finish(
-        lambda: services.answer_rsvp(current_user, meeting, answer),
-        success=f"Your answer is saved: {answer.label.lower()}.",
-        to=to,
+    return finish_buttons(
+        form,
+        lambda: services.answer_rsvp(current_user, meeting, RsvpAnswer(form.answer.data)),
+        invalid="Choose going, joining online or not going.",
+        success=lambda saved: f"Your answer is saved: {saved.answer.label.lower()}.",
+        to=url_for("meetings.show", meeting_id=meeting.id),
     )
 
 
@@ -99,8 +103,7 @@ def rsvp(meeting_id: int):
 @login_required
 def meeting_ics(meeting_id: int):
     """This one meeting as a calendar file, to add it without subscribing to a feed."""
-    meeting = db.get_or_404(Meeting, meeting_id)
-    require(authz.can_view_meeting(current_user, meeting))
+    meeting = _visible_meeting(meeting_id)
     response = Response(calendar.build_meeting(meeting), mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'attachment; filename="meeting-{meeting.id}.ics"'
     response.headers["Cache-Control"] = "private, no-store"
@@ -134,6 +137,27 @@ def revoke_feed():
 # Leads: a committee's meetings; staff: chamber-wide events (committee None) -------------
 
 
+def _managing(view):
+    """A view of a meeting a lead (or, for a chamber event, staff) manages, served at the
+    committee's address and at the staff one (no slug): it is given the committee (None for
+    a chamber event) and the meeting."""
+
+    @wraps(view)
+    def load(meeting_id: int, slug: str | None = None):
+        return view(*_managed_meeting(slug, meeting_id))
+
+    return load
+
+
+def _managed_meeting(slug: str | None, meeting_id: int) -> tuple[Committee | None, Meeting]:
+    """The committee (None for a chamber event) and the meeting a lead (or staff) manages:
+    404 if it is not that committee's, 403 unless the member may manage it."""
+    committee = None if slug is None else load_committee(slug)
+    meeting = queries.load_meeting(committee, meeting_id)
+    require(authz.can_manage_meeting(current_user, meeting))
+    return committee, meeting
+
+
 def _list_url(committee: Committee | None) -> str:
     if committee is None:
         return url_for("meetings.staff_events")
@@ -143,8 +167,7 @@ def _list_url(committee: Committee | None) -> str:
 @bp.get("/committees/<slug>/manage/meetings")
 @login_required
 def manage_list(slug: str):
-    committee = load_committee(slug)
-    require(authz.can_lead_committee(current_user, committee))
+    committee = load_led_committee(slug, current_user)
     return _render_list(committee)
 
 
@@ -158,46 +181,46 @@ def _render_list(committee: Committee | None):
 
 
 def _render_form(committee: Committee | None, meeting: Meeting | None, form: MeetingForm):
-    status = 400 if form.is_submitted() else 200
-    return (
-        render_template(
-            "meetings/manage/form.html", committee=committee, meeting=meeting, form=form
-        ),
-        status,
-    )
+    return form_page("meetings/manage/form.html", form, committee=committee, meeting=meeting)
 
 
 def _new_meeting(committee: Committee | None):
     form = NewMeetingForm()
-    if form.validate_on_submit():
-        done = finish_create(
-            form,
-            lambda: services.create_meeting(current_user, committee, form.meeting_data()),
-            success=lambda meeting: f"“{meeting.title}” is saved.",
-            to=lambda _meeting: _list_url(committee),
-        )
-        if done:
-            return done
-    return _render_form(committee, None, form)
+    return finish_create_valid(
+        form,
+        lambda: services.create_meeting(current_user, committee, form.meeting_data()),
+        success=lambda meeting: f"“{meeting.title}” is saved.",
+        to=lambda _meeting: _list_url(committee),
+    ) or _render_form(committee, None, form)
 
 
-def _edit_meeting(committee: Committee | None, meeting: Meeting):
+@bp.route(
+    "/committees/<slug>/manage/meetings/<int:meeting_id>/edit",
+    methods=["GET", "POST"],
+    endpoint="manage_edit",
+)
+@bp.route(
+    "/staff/events/<int:meeting_id>/edit", methods=["GET", "POST"], endpoint="staff_event_edit"
+)
+@login_required
+@_managing
+def edit_meeting(committee: Committee | None, meeting: Meeting):
     form = MeetingForm()
     if request.method == "GET":
         form.fill_from(meeting)
-    if form.validate_on_submit():
-        done = finish(
-            lambda: services.update_meeting(current_user, meeting, form.meeting_data()),
-            success=f"“{form.title.data}” is saved.",
-            to=_list_url(committee),
-            form=form,
-        )
-        if done:
-            return done
-    return _render_form(committee, meeting, form)
+    return finish_valid(
+        form,
+        lambda: services.update_meeting(current_user, meeting, form.meeting_data()),
+        success=f"“{form.title.data}” is saved.",
+        to=_list_url(committee),
+    ) or _render_form(committee, meeting, form)
 
 
-def _delete(committee: Committee | None, meeting: Meeting):
+@bp.post("/committees/<slug>/manage/meetings/<int:meeting_id>/delete", endpoint="manage_delete")
+@bp.post("/staff/events/<int:meeting_id>/delete", endpoint="staff_event_delete")
+@login_required
+@_managing
+def delete_meeting(committee: Committee | None, meeting: Meeting):
     return finish(
         lambda: services.delete_meeting(current_user, meeting),
         success=f"“{meeting.title}” is cancelled.",
@@ -209,50 +232,8 @@ def _delete(committee: Committee | None, meeting: Meeting):
 @bp.route("/committees/<slug>/manage/meetings/new", methods=["GET", "POST"])
 @login_required
 def manage_new(slug: str):
-    committee = load_committee(slug)
-    require(authz.can_lead_committee(current_user, committee))
+    committee = load_led_committee(slug, current_user)
     return _new_meeting(committee)
-
-
-@bp.route("/committees/<slug>/manage/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
-@login_required
-def manage_edit(slug: str, meeting_id: int):
-    committee = load_committee(slug)
-    meeting = queries.load_meeting(committee, meeting_id)
-    require(authz.can_manage_meeting(current_user, meeting))
-    return _edit_meeting(committee, meeting)
-
-
-@bp.post("/committees/<slug>/manage/meetings/<int:meeting_id>/delete")
-@login_required
-def manage_delete(slug: str, meeting_id: int):
-    committee = load_committee(slug)
-    meeting = queries.load_meeting(committee, meeting_id)
-    require(authz.can_manage_meeting(current_user, meeting))
-    return _delete(committee, meeting)
-
-
-def _render_attendance(
-    committee: Committee | None,
-    meeting: Meeting,
-    form: AttendanceForm,
-    sheet: queries.Sheet,
-    search: MemberSearchForm,
-    status: int,
-):
-    return (
-        render_template(
-            "meetings/manage/attendance.html",
-            committee=committee,
-            meeting=meeting,
-            form=form,
-            sheet=sheet,
-            search=search,
-            statuses=SHEET_ORDER,
-            is_started=meeting.starts_at <= utcnow(),
-        ),
-        status,
-    )
 
 
 #: The sheet's columns, left to right: the usual answer first.
@@ -264,7 +245,19 @@ SHEET_ORDER = (
 )
 
 
-def _attendance(committee: Committee | None, meeting: Meeting):
+@bp.route(
+    "/committees/<slug>/manage/meetings/<int:meeting_id>/attendance",
+    methods=["GET", "POST"],
+    endpoint="manage_attendance",
+)
+@bp.route(
+    "/staff/events/<int:meeting_id>/attendance",
+    methods=["GET", "POST"],
+    endpoint="staff_event_attendance",
+)
+@login_required
+@_managing
+def attendance(committee: Committee | None, meeting: Meeting):
     """The check-in sheet: everyone expected, by name, marked in one post; a search (GET ?q=,
     kept in the form's address) narrows it to some names or, for a chamber event, finds any
     active member to check in. Rows not shown keep their marks."""
@@ -275,26 +268,21 @@ def _attendance(committee: Committee | None, meeting: Meeting):
         for member_id, mark in sheet.marks.items():
             if member_id in form.row_ids:
                 form.row_field(member_id).data = mark.value
-    if form.validate_on_submit():
-        done = finish(
-            lambda: services.record_attendance(current_user, meeting, form.marks()),
-            success=lambda present: f"Attendance saved: {len(present)} present.",
-            to=request.path,
-            form=form,
-        )
-        if done:
-            return done
-    status = 400 if form.is_submitted() else 200
-    return _render_attendance(committee, meeting, form, sheet, search, status)
-
-
-@bp.route("/committees/<slug>/manage/meetings/<int:meeting_id>/attendance", methods=["GET", "POST"])
-@login_required
-def manage_attendance(slug: str, meeting_id: int):
-    committee = load_committee(slug)
-    meeting = queries.load_meeting(committee, meeting_id)
-    require(authz.can_manage_meeting(current_user, meeting))
-    return _attendance(committee, meeting)
+    return finish_valid(
+        form,
+        lambda: services.record_attendance(current_user, meeting, form.marks()),
+        success=lambda present: f"Attendance saved: {len(present)} present.",
+        to=request.path,
+    ) or form_page(
+        "meetings/manage/attendance.html",
+        form,
+        committee=committee,
+        meeting=meeting,
+        sheet=sheet,
+        search=search,
+        statuses=SHEET_ORDER,
+        is_started=meeting.starts_at <= utcnow(),
+    )
 
 
 @bp.get("/staff/events")
@@ -309,27 +297,3 @@ def staff_events():
 def staff_event_new():
     require(authz.is_staff(current_user))
     return _new_meeting(None)
-
-
-@bp.route("/staff/events/<int:meeting_id>/edit", methods=["GET", "POST"])
-@login_required
-def staff_event_edit(meeting_id: int):
-    meeting = queries.load_meeting(None, meeting_id)
-    require(authz.can_manage_meeting(current_user, meeting))
-    return _edit_meeting(None, meeting)
-
-
-@bp.post("/staff/events/<int:meeting_id>/delete")
-@login_required
-def staff_event_delete(meeting_id: int):
-    meeting = queries.load_meeting(None, meeting_id)
-    require(authz.can_manage_meeting(current_user, meeting))
-    return _delete(None, meeting)
-
-
-@bp.route("/staff/events/<int:meeting_id>/attendance", methods=["GET", "POST"])
-@login_required
-def staff_event_attendance(meeting_id: int):
-    meeting = queries.load_meeting(None, meeting_id)
-    require(authz.can_manage_meeting(current_user, meeting))
-    return _attendance(None, meeting)
