@@ -171,7 +171,7 @@ def test_validly_signed_links_of_the_wrong_shape_are_refused(app, make_member):
 
 def _reset_token(app, db, member, *, link_of=None, link_id=None):
     """A reset link signed by the server for `member` (optionally naming another member's
-    link, or a link id that does not exist)."""
+    link, with that member's fingerprint, or a link id that does not exist)."""
     owner = link_of or member
     link = PasswordResetLink(member_id=owner.id)
     db.session.add(link)
@@ -181,7 +181,7 @@ def _reset_token(app, db, member, *, link_of=None, link_id=None):
         {
             "m": member.id,
             "l": link.id if link_id is None else link_id,
-            "f": tokens._password_fingerprint(member),
+            "f": tokens._password_fingerprint(owner),
         }
     )
     db.session.commit()

@@ -90,6 +90,15 @@ def test_rules_for_every_active_member(rule):
     assert allowed(rule) == ACTIVE
 
 
+def test_only_a_signed_in_user_object_counts_as_signed_in():
+    """Something that is not a Flask-Login user (no is_authenticated) is nobody, and every
+    rule answers a plain False."""
+    not_a_user = Thing(id=17, is_active=True, is_staff=True, memberships=[])
+    assert authz.is_staff(not_a_user) is False
+    assert authz.can_give_referral(not_a_user) is False
+    assert authz.is_staff(None) is False
+
+
 def test_committee_roles_and_membership():
     assert authz.committee_role(CAST["chair"], COMMITTEE) is CommitteeRole.CHAIR
     assert authz.committee_role(CAST["member"], COMMITTEE) is CommitteeRole.MEMBER
