@@ -11,7 +11,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
-pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+MAKE = shutil.which("make")
+
+pytestmark = pytest.mark.skipif(MAKE is None, reason="make is not installed")
 
 
 def _run_recipe(**env: str) -> list[str]:
@@ -19,7 +21,7 @@ def _run_recipe(**env: str) -> list[str]:
     environment = {k: v for k, v in os.environ.items() if k not in {"CHAMBER_BASE_URL", "PORT"}}
     environment.update(env)
     printed = subprocess.run(
-        ["make", "--dry-run", "--always-make", "run"],
+        [MAKE, "--dry-run", "--always-make", "run"],
         cwd=ROOT,
         env=environment,
         capture_output=True,
