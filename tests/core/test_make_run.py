@@ -20,7 +20,7 @@ def _run_recipe(**env: str) -> list[str]:
     """The commands `make run` would start (dry run), one per Flask command."""
     environment = {k: v for k, v in os.environ.items() if k not in {"CHAMBER_BASE_URL", "PORT"}}
     environment.update(env)
-    printed = subprocess.run(
+    printed = subprocess.run(  # noqa: S603 - make from PATH, fixed arguments
         [MAKE, "--dry-run", "--always-make", "run"],
         cwd=ROOT,
         env=environment,
