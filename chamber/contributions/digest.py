@@ -71,8 +71,8 @@ def waiting_digests() -> list[Digest]:
     every pending contribution and join request counted (three statements, whatever the
     number of leads and committees)."""
     contributions = _counts(Contribution, Contribution.status, ContributionStatus.PENDING)
-    requests = _counts(JoinRequest, JoinRequest.status, JoinRequestStatus.PENDING)
-    busy = set(contributions) | set(requests)
+    waiting_requests = _counts(JoinRequest, JoinRequest.status, JoinRequestStatus.PENDING)
+    busy = set(contributions) | set(waiting_requests)
     if not busy:
         return []
     rows = db.session.execute(
@@ -91,7 +91,11 @@ def waiting_digests() -> list[Digest]:
     for lead, committee in rows:
         digest = digests.setdefault(lead.id, Digest(lead))
         digest.committees.append(
-            Waiting(committee, contributions.get(committee.id, 0), requests.get(committee.id, 0))
+            Waiting(
+                committee,
+                contributions.get(committee.id, 0),
+                waiting_requests.get(committee.id, 0),
+            )
         )
     return list(digests.values())
 

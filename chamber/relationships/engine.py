@@ -342,7 +342,7 @@ def _apply_deltas(
         assignments = ", ".join(f"{name} = {mark}" for name in _DELTA_COLUMNS)
         # Our own table and column names; the values are bound (driver-level executemany: no
         # per-row work in SQLAlchemy on the request path).
-        sql = f"UPDATE {TIES.name} SET {assignments} WHERE member_a_id = {mark} AND member_b_id = {mark}"  # noqa: E501, S608
+        sql = f"UPDATE {TIES.name} SET {assignments} WHERE member_a_id = {mark} AND member_b_id = {mark}"  # noqa: E501, S608  # nosec B608 - our own table and column names; values bound
         connection.exec_driver_sql(sql, updates)
     return recompute
 
@@ -449,7 +449,7 @@ def _replace_entries(
         )
     if updates:
         mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-        sql = f"UPDATE {ENTRIES.name} SET amount = {mark}, weight = {mark}, decay_key = {mark} WHERE id = {mark}"  # noqa: E501, S608
+        sql = f"UPDATE {ENTRIES.name} SET amount = {mark}, weight = {mark}, decay_key = {mark} WHERE id = {mark}"  # noqa: E501, S608  # nosec B608 - our own table and column names; values bound
         connection.exec_driver_sql(
             sql, [(e.amount, e.weight, e.decay_key, entry_id) for entry_id, e in updates]
         )
@@ -505,7 +505,7 @@ def _insert_entries(session: Session, entries: list[Entry]) -> None:
 
     names = ", ".join(ENTRY_COLUMNS)
     marks = ", ".join([mark] * len(ENTRY_COLUMNS))
-    sql = f"INSERT INTO {ENTRIES.name} ({names}) VALUES ({marks})"  # noqa: S608 - our names
+    sql = f"INSERT INTO {ENTRIES.name} ({names}) VALUES ({marks})"  # noqa: S608  # nosec B608 - our own table and column names; values bound
     for start in range(0, len(entries), INSERT_CHUNK):
         connection.exec_driver_sql(
             sql,
