@@ -46,7 +46,10 @@ def start_session(
     `needs_two_factor`: a staff member who must set up two-factor sign-in before anything
     else (see `send_to_two_factor_setup`)."""
     session.clear()  # a fresh session at every sign-in: nothing from before carries over
-    login_user(member, remember=False, fresh=signed_in_at is None)
+    # Flask-Login's own remember cookie and "fresh" flag are not used: the remember cookie is
+    # ours (`remember_browser`, with the real sign-in time in it) and a recent sign-in is
+    # `authenticated_at` below (`recently_authenticated`).
+    login_user(member)
     session.permanent = True
     session["signed_in_at"] = int(time.time()) if signed_in_at is None else signed_in_at
     if signed_in_at is None:
