@@ -252,7 +252,21 @@ def member_business_ids() -> sa.Select:
 
 # Staff lists ------------------------------------------------------------------------------
 
-PERSON_STATUSES = ("active", "invited", "out", "deactivated", "all")
+#: Whom each staff list shows, by the status its filter asks for (the first by default),
+#: with the filter's label.
+PERSON_STATUSES = {
+    "active": "In the member areas",
+    "invited": "Invited, no password yet",
+    "out": "Out with their business's membership",
+    "deactivated": "Deactivated",
+    "all": "Everyone",
+}
+BUSINESS_STATUSES = {
+    "active": "Active members",
+    "lapsed": "Lapsed",
+    "dropped": "Dropped",
+    "all": "All",
+}
 
 
 def staff_member_page(
@@ -283,9 +297,6 @@ def staff_member_query(*, text: str | None = None, status: str = "active") -> sa
     if match is not None:
         query = query.where(match)
     return query.order_by(Member.full_name, Member.id)
-
-
-BUSINESS_STATUSES = ("active", "lapsed", "dropped", "all")
 
 
 def staff_business_page(
