@@ -171,13 +171,17 @@ def business_people(business: Business, *, include_inactive: bool = False) -> li
     return list(db.session.scalars(query))
 
 
+def _affiliations_with(side) -> sa.Select:
+    """Affiliations with one side of each (`Affiliation.member` or `Affiliation.business`)
+    joined in the same statement (contains_eager)."""
+    return sa.select(Affiliation).join(side).options(contains_eager(side))
+
+
 def former_people(business: Business) -> list[Affiliation]:
     """People who represented the business and moved on, with the person joined in."""
     return list(
         db.session.scalars(
-            sa.select(Affiliation)
-            .join(Affiliation.member)
-            .options(contains_eager(Affiliation.member))
+            _affiliations_with(Affiliation.member)
             .where(
                 Affiliation.business_id == business.id,
                 Affiliation.ended_on.is_not(None),
@@ -206,9 +210,7 @@ def affiliation_history(person: Member) -> list[Affiliation]:
     """The businesses a person represented, newest first (business joined in)."""
     return list(
         db.session.scalars(
-            sa.select(Affiliation)
-            .join(Affiliation.business)
-            .options(contains_eager(Affiliation.business))
+            _affiliations_with(Affiliation.business)
             .where(Affiliation.member_id == person.id)
             .order_by(Affiliation.started_on.desc(), Affiliation.id.desc())
         )

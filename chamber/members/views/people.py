@@ -306,14 +306,19 @@ def _deactivated_message(member: Member, outcome: services.ActiveChange) -> str:
     return " ".join(parts)
 
 
+def _finish_edit_button(member: Member, form, act, **options):
+    """`finish()` for a button of a person's staff edit page, back to that page; a post that
+    does not validate shows the page again (400), nothing done."""
+    if not form.validate_on_submit():
+        return _edit_page(member, PersonAdminForm(obj=member), 400)
+    return finish(act, to=url_for("members.manage_edit", member_id=member.id), **options)
+
+
 @bp.post("/staff/members/<int:member_id>/active")
 @login_required
 def manage_set_active(member_id: int):
     member = _person(member_id)
     form = PersonActiveForm()
-    back = url_for("members.manage_edit", member_id=member.id)
-    if not form.validate_on_submit():
-        return _edit_page(member, PersonAdminForm(obj=member), 400)
 
     def success(outcome: services.ActiveChange) -> str:
         if not form.activate:
@@ -325,10 +330,11 @@ def manage_set_active(member_id: int):
             )
         return f"{member.full_name} is reactivated."
 
-    return finish(
+    return _finish_edit_button(
+        member,
+        form,
         lambda: services.set_member_active(current_user, member, form.activate),
         success=success,
-        to=back,
     )
 
 
@@ -362,12 +368,9 @@ def manage_move(member_id: int):
 @login_required
 def manage_make_primary(member_id: int):
     member = _person(member_id)
-    form = ConfirmForm()
-    back = url_for("members.manage_edit", member_id=member.id)
-    if not form.validate_on_submit():
-        return _edit_page(member, PersonAdminForm(obj=member), 400)
-    return finish(
+    return _finish_edit_button(
+        member,
+        ConfirmForm(),
         lambda: services.make_primary_contact(current_user, member),
         success=f"{member.full_name} is now {member.business_name}'s primary contact.",
-        to=back,
     )
