@@ -3,6 +3,8 @@ directory filters, member search and CSV import."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -333,7 +335,7 @@ class StaffListForm(SearchForm):
 
     status = SelectField("Show", choices=[], validate_choice=False)
 
-    def chosen(self, allowed: tuple[str, ...], default: str) -> str:
+    def chosen(self, allowed: Collection[str], default: str) -> str:
         return self.status.data if self.status.data in allowed else default
 
 
