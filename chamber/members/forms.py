@@ -3,6 +3,8 @@ directory filters, member search and CSV import."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -198,21 +200,28 @@ class MergeChoiceForm(ChamberForm):
         return parse_id(self.other.data)
 
 
-class BusinessSearchForm(ChamberForm):
-    """The GET search step of picking a business."""
+class SearchForm(ChamberForm):
+    """A GET search (no CSRF: it changes nothing): its text is the field `q`."""
 
     class Meta:
         csrf = False
+
+    q = StringField("Search", validators=[Optional(), Length(max=100)])
+
+    @property
+    def text(self) -> str | None:
+        """The search text (at most 100 characters), or None when nothing was typed."""
+        return self.q.data[:100] if self.q.data else None
+
+
+class BusinessSearchForm(SearchForm):
+    """The GET search step of picking a business."""
 
     q = StringField(
         "Find a business",
         validators=[Optional(), Length(max=100)],
         description="Type part of the business's name.",
     )
-
-    @property
-    def text(self) -> str | None:
-        return self.q.data[:100] if self.q.data else None
 
 
 class InviteForm(ChamberForm):
@@ -313,56 +322,32 @@ class ImportForm(ChamberForm):
     send_invitations = BooleanField("E-mail each new person an invitation to set a password")
 
 
-class DirectoryFilterForm(ChamberForm):
-    """GET filters of the member directory (no CSRF: it changes nothing)."""
+class DirectoryFilterForm(SearchForm):
+    """GET filters of the member directory."""
 
-    class Meta:
-        csrf = False
-
-    q = StringField("Search", validators=[Optional(), Length(max=100)])
     category = SelectField("Industry", choices=[], validate_choice=False)
     city = SelectField("City", choices=[], validate_choice=False)
     committee = SelectField("Committee", choices=[], validate_choice=False)
 
-    @property
-    def text(self) -> str | None:
-        return self.q.data[:100] if self.q.data else None
 
-
-class StaffListForm(ChamberForm):
+class StaffListForm(SearchForm):
     """GET filters of the staff lists of people and businesses."""
 
-    class Meta:
-        csrf = False
-
-    q = StringField("Search", validators=[Optional(), Length(max=100)])
     status = SelectField("Show", choices=[], validate_choice=False)
 
-    @property
-    def text(self) -> str | None:
-        return self.q.data[:100] if self.q.data else None
-
-    def chosen(self, allowed: tuple[str, ...], default: str) -> str:
+    def chosen(self, allowed: Collection[str], default: str) -> str:
         return self.status.data if self.status.data in allowed else default
 
 
-class MemberSearchForm(ChamberForm):
+class MemberSearchForm(SearchForm):
     """The pick step of giving a referral or logging a one-to-one (a GET form): find a member
     by name or business."""
-
-    class Meta:
-        csrf = False
 
     q = StringField(
         "Find a member",
         validators=[Optional(), Length(max=100)],
         description="Type part of a name or a business.",
     )
-
-    @property
-    def text(self) -> str | None:
-        """The search text (at most 100 characters), or None when nothing was typed."""
-        return self.q.data[:100] if self.q.data else None
 
 
 class PictureForm(ChamberForm):

@@ -171,13 +171,17 @@ def business_people(business: Business, *, include_inactive: bool = False) -> li
     return list(db.session.scalars(query))
 
 
+def _affiliations_with(side) -> sa.Select:
+    """Affiliations with one side of each (`Affiliation.member` or `Affiliation.business`)
+    joined in the same statement (contains_eager)."""
+    return sa.select(Affiliation).join(side).options(contains_eager(side))
+
+
 def former_people(business: Business) -> list[Affiliation]:
     """People who represented the business and moved on, with the person joined in."""
     return list(
         db.session.scalars(
-            sa.select(Affiliation)
-            .join(Affiliation.member)
-            .options(contains_eager(Affiliation.member))
+            _affiliations_with(Affiliation.member)
             .where(
                 Affiliation.business_id == business.id,
                 Affiliation.ended_on.is_not(None),
@@ -206,9 +210,7 @@ def affiliation_history(person: Member) -> list[Affiliation]:
     """The businesses a person represented, newest first (business joined in)."""
     return list(
         db.session.scalars(
-            sa.select(Affiliation)
-            .join(Affiliation.business)
-            .options(contains_eager(Affiliation.business))
+            _affiliations_with(Affiliation.business)
             .where(Affiliation.member_id == person.id)
             .order_by(Affiliation.started_on.desc(), Affiliation.id.desc())
         )
@@ -252,7 +254,21 @@ def member_business_ids() -> sa.Select:
 
 # Staff lists ------------------------------------------------------------------------------
 
-PERSON_STATUSES = ("active", "invited", "out", "deactivated", "all")
+#: Whom each staff list shows, by the status its filter asks for (the first by default),
+#: with the filter's label.
+PERSON_STATUSES = {
+    "active": "In the member areas",
+    "invited": "Invited, no password yet",
+    "out": "Out with their business's membership",
+    "deactivated": "Deactivated",
+    "all": "Everyone",
+}
+BUSINESS_STATUSES = {
+    "active": "Active members",
+    "lapsed": "Lapsed",
+    "dropped": "Dropped",
+    "all": "All",
+}
 
 
 def staff_member_page(
@@ -283,9 +299,6 @@ def staff_member_query(*, text: str | None = None, status: str = "active") -> sa
     if match is not None:
         query = query.where(match)
     return query.order_by(Member.full_name, Member.id)
-
-
-BUSINESS_STATUSES = ("active", "lapsed", "dropped", "all")
 
 
 def staff_business_page(

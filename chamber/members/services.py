@@ -726,35 +726,39 @@ def _drop_picture(owner: dict) -> None:
     db.session.execute(sa.delete(Picture).filter_by(**owner))
 
 
+def _set_picture(
+    owner: Member | Business, data: bytes | None, *, column: str, digest: str, process
+) -> str:
+    """Store the owner's picture, checked and re-encoded by `process`, with its fingerprint on
+    the owner (`digest`); None removes it. Says which it was, "changed" or "removed"."""
+    picture_owner = {column: owner.id}
+    if data is None:
+        _drop_picture(picture_owner)
+        setattr(owner, digest, "")
+        return "removed"
+    processed = process(data)
+    _store_picture(picture_owner, processed)
+    setattr(owner, digest, processed.digest)
+    return "changed"
+
+
 def set_photo(actor: Member, member: Member, data: bytes | None) -> None:
     """A person's photo (theirs, or staff), checked and re-encoded; None removes it."""
-    if data is None:
-        _drop_picture({"member_id": member.id})
-        member.photo_digest = ""
-        action = "member.photo_removed"
-    else:
-        processed = pictures.process_photo(data)
-        _store_picture({"member_id": member.id}, processed)
-        member.photo_digest = processed.digest
-        action = "member.photo_changed"
+    done = _set_picture(
+        member, data, column="member_id", digest="photo_digest", process=pictures.process_photo
+    )
     db.session.flush()
-    record_audit(actor, action, member, summary=member.full_name)
+    record_audit(actor, f"member.photo_{done}", member, summary=member.full_name)
 
 
 def set_logo(actor: Member, business: Business, data: bytes | None) -> None:
     """A business's logo (its primary contact, or staff), checked and re-encoded; None
     removes it."""
-    if data is None:
-        _drop_picture({"business_id": business.id})
-        business.logo_digest = ""
-        action = "business.logo_removed"
-    else:
-        processed = pictures.process_logo(data)
-        _store_picture({"business_id": business.id}, processed)
-        business.logo_digest = processed.digest
-        action = "business.logo_changed"
+    done = _set_picture(
+        business, data, column="business_id", digest="logo_digest", process=pictures.process_logo
+    )
     db.session.flush()
-    record_audit(actor, action, business, summary=business.name)
+    record_audit(actor, f"business.logo_{done}", business, summary=business.name)
 
 
 def picture_of(*, member_id: int | None = None, business_id: int | None = None):

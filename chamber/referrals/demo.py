@@ -317,35 +317,13 @@ def _demo_story(ctx, builder: ReferralBuilder) -> None:
     how = shared[0] if shared else None
     W, L, U = ReferralStatus.WON, ReferralStatus.LOST, ReferralStatus.UNREACHABLE
     # Between the two demo accounts (they serve together on two committees).
-    builder.add(
-        chair,
-        member,
-        how,
-        _given_at(ctx, min_age_days=120, max_age_days=200),
-        temperature="hot",
-        outcome=W,
-        forced=True,
-        thank=True,
-    )
-    builder.add(
-        member,
-        chair,
-        how,
-        _given_at(ctx, min_age_days=60, max_age_days=90),
-        temperature="warm",
-        outcome=W,
-        forced=True,
-        thank=True,
-    )
-    builder.add(
-        member,
-        chair,
-        how,
-        _given_at(ctx, min_age_days=1, max_age_days=3),
-        temperature="hot",
-        outcome=None,
-        forced=True,
-    )
+    between = [
+        (chair, member, ("hot", W, True, 120, 200)),
+        (member, chair, ("warm", W, True, 60, 90)),
+        (member, chair, ("hot", None, None, 1, 3)),
+    ]
+    for giver, receiver, story in between:
+        _add_story(ctx, builder, giver, receiver, how, story)
     for person in (member, chair):
         colleagues = sorted(
             {m for roster in ctx.rosters.values() if person in roster for m in roster}
@@ -366,17 +344,23 @@ def _demo_story(ctx, builder: ReferralBuilder) -> None:
             ("given", "cold", L, None, 60, 160),
             ("given", "warm", None, None, 2, 9),
         ]
-        for direction, temperature, outcome, thank, min_age, max_age in plan:
+        for direction, *story in plan:
             other = rng.choice(colleagues)
             giver, receiver = (other, person) if direction == "received" else (person, other)
-            given_at = _given_at(ctx, min_age_days=min_age, max_age_days=max_age)
-            builder.add(
-                giver,
-                receiver,
-                committee_of.get(other),
-                given_at,
-                temperature=temperature,
-                outcome=outcome,
-                forced=True,
-                thank=thank,
-            )
+            _add_story(ctx, builder, giver, receiver, committee_of.get(other), story)
+
+
+def _add_story(ctx, builder: ReferralBuilder, giver: int, receiver: int, how, story) -> None:
+    """One referral of the demo accounts' story, told whole: `story` is its temperature,
+    outcome, whether it is thanked, and how many days ago it was given (at least, at most)."""
+    temperature, outcome, thank, min_age, max_age = story
+    builder.add(
+        giver,
+        receiver,
+        how,
+        _given_at(ctx, min_age_days=min_age, max_age_days=max_age),
+        temperature=temperature,
+        outcome=outcome,
+        forced=True,
+        thank=thank,
+    )

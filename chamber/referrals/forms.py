@@ -97,7 +97,28 @@ class GiveReferralForm(ChamberForm):
         }
 
 
-class WorkReferralForm(ChamberForm):
+class _StatusChangeForm(ChamberForm):
+    """A referral's new status, with the value and date of won business, and the version of
+    the referral the form was read at (the receiver's form and the staff correction)."""
+
+    version_id = HiddenField()
+
+    @property
+    def closed_value_cents(self) -> int | None:
+        return parse_money(self.closed_value.data)
+
+    def status_change(self) -> dict:
+        """What was chosen, as the services take it: the status, the version read, the
+        closed value and date."""
+        return {
+            "to_status": ReferralStatus(self.status.data),
+            "version_id": self.version_id.data,
+            "closed_value_cents": self.closed_value_cents,
+            "closed_on": self.closed_on.data,
+        }
+
+
+class WorkReferralForm(_StatusChangeForm):
     """The receiver moves the referral on; won needs the closed value and date."""
 
     status = SelectField("New status", choices=[])
@@ -109,14 +130,9 @@ class WorkReferralForm(ChamberForm):
     # Today in the chamber's zone unless the member says otherwise (issue 11).
     closed_on = DateField("Closed on", validators=[Optional()], default=chamber_today)
     note = TextAreaField("Note (optional)", validators=[Optional(), Length(max=1000)])
-    version_id = HiddenField()
 
     def set_choices(self, current: ReferralStatus) -> None:
         self.status.choices = choices((s.value, s.label) for s in current.next_statuses())
-
-    @property
-    def closed_value_cents(self) -> int | None:
-        return parse_money(self.closed_value.data)
 
 
 class ThankYouForm(ChamberForm):
@@ -126,7 +142,7 @@ class ThankYouForm(ChamberForm):
     )
 
 
-class CorrectReferralForm(ChamberForm):
+class CorrectReferralForm(_StatusChangeForm):
     """Staff put a referral right: any status, value and date, with a reason for the audit."""
 
     status = SelectField("Status", choices=choices((s.value, s.label) for s in ReferralStatus))
@@ -143,11 +159,6 @@ class CorrectReferralForm(ChamberForm):
             Length(max=500),
         ],
     )
-    version_id = HiddenField()
-
-    @property
-    def closed_value_cents(self) -> int | None:
-        return parse_money(self.closed_value.data)
 
 
 STATUS_FILTER_CHOICES = choices(

@@ -32,38 +32,38 @@ def _with_status(query: sa.Select, status: str | None) -> sa.Select:
     return query
 
 
+def _member_list_page(
+    mine: sa.ColumnElement[bool], other, status: str | None, page: int, per_page: int
+) -> Pagination:
+    """A member's own list (`mine`: received or given), newest first, with the member on the
+    other side (`other`) and the committee/project joined in."""
+    query = (
+        sa.select(Referral)
+        .options(
+            joinedload(other),
+            joinedload(Referral.how_committee),
+            joinedload(Referral.how_project),
+        )
+        .where(mine)
+        .order_by(Referral.created_at.desc(), Referral.id.desc())
+    )
+    return db.paginate(_with_status(query, status), page=page, per_page=per_page, error_out=False)
+
+
 def received_page(
     member: Member, *, status: str | None = None, page: int = 1, per_page: int = 25
 ) -> Pagination:
     """The receiver's inbox, newest first; the giver and the committee/project in one join."""
-    query = (
-        sa.select(Referral)
-        .options(
-            joinedload(Referral.giver),
-            joinedload(Referral.how_committee),
-            joinedload(Referral.how_project),
-        )
-        .where(Referral.receiver_id == member.id)
-        .order_by(Referral.created_at.desc(), Referral.id.desc())
-    )
-    return db.paginate(_with_status(query, status), page=page, per_page=per_page, error_out=False)
+    mine = Referral.receiver_id == member.id
+    return _member_list_page(mine, Referral.giver, status, page, per_page)
 
 
 def given_page(
     member: Member, *, status: str | None = None, page: int = 1, per_page: int = 25
 ) -> Pagination:
     """What the member gave and how it turned out, with the receiver joined in."""
-    query = (
-        sa.select(Referral)
-        .options(
-            joinedload(Referral.receiver),
-            joinedload(Referral.how_committee),
-            joinedload(Referral.how_project),
-        )
-        .where(Referral.giver_id == member.id)
-        .order_by(Referral.created_at.desc(), Referral.id.desc())
-    )
-    return db.paginate(_with_status(query, status), page=page, per_page=per_page, error_out=False)
+    mine = Referral.giver_id == member.id
+    return _member_list_page(mine, Referral.receiver, status, page, per_page)
 
 
 def staff_page(

@@ -49,6 +49,15 @@ def _flush_versioned(referral: Referral) -> None:
         raise StaleEdit() from exc
 
 
+def _tell_giver(
+    actor: Member, referral: Referral, kind: str, message: str, *, subject: str, change: str
+) -> None:
+    """The receiver's move reaches the giver (a notification of `kind`, by e-mail if they
+    want it) and the listeners of referral changes (`change`)."""
+    notify(referral.giver, kind, message, _link(referral), subject=subject)
+    activity.referral_changed.send(actor, referral=referral, change=change)
+
+
 def _check_version(referral: Referral, version_id) -> None:
     if str(referral.version_id) != str(version_id or ""):
         raise StaleEdit()
@@ -192,14 +201,14 @@ def change_referral_status(
     outcome = to_status.label.lower()
     if to_status == ReferralStatus.WON:
         outcome += f" ({format_money(closed_value_cents)})"
-    notify(
-        referral.giver,
+    _tell_giver(
+        actor,
+        referral,
         "referral_status_changed",
         f"{actor.full_name} updated your referral of {referral.prospect_name}: {outcome}.",
-        _link(referral),
         subject=f"Your referral to {actor.full_name}: {to_status.label.lower()}",
+        change="status",
     )
-    activity.referral_changed.send(actor, referral=referral, change="status")
 
 
 def thank_giver(actor: Member, referral: Referral, note: str) -> None:
@@ -217,14 +226,14 @@ def thank_giver(actor: Member, referral: Referral, note: str) -> None:
         else ""
     )
     excerpt = note if len(note) <= 160 else note[:159].rstrip() + "…"
-    notify(
-        referral.giver,
+    _tell_giver(
+        actor,
+        referral,
         "referral_thanked",
         f"{actor.full_name} thanked you for referring {referral.prospect_name}{won}: “{excerpt}”",
-        _link(referral),
         subject=f"{actor.full_name} says thank you",
+        change="thanked",
     )
-    activity.referral_changed.send(actor, referral=referral, change="thanked")
 
 
 def correct_referral(

@@ -3,13 +3,13 @@ primary contact edits their business's details."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from chamber import authz
 from chamber.authz import require
 from chamber.extensions import csrf, db
-from chamber.flow import finish, finish_create
+from chamber.flow import finish, finish_create_valid, form_page
 from chamber.localtime import chamber_today
 from chamber.members import queries, services
 from chamber.members.forms import (
@@ -22,45 +22,28 @@ from chamber.members.forms import (
     NewBusinessForm,
     PickBusinessForm,
     PictureForm,
-    StaffListForm,
 )
 from chamber.members.models import Business
 from chamber.members.views.people import (
     allow_picture_uploads,
+    managed,
     picture_response,
+    staff_list,
     uploaded_bytes,
 )
-from chamber.paging import requested_page
 
 bp = Blueprint("businesses", __name__)
 
-BUSINESS_STATUS_LABELS = [
-    ("active", "Active members"),
-    ("lapsed", "Lapsed"),
-    ("dropped", "Dropped"),
-    ("all", "All"),
-]
-
 
 def _managed(business_id: int) -> Business:
-    business = db.get_or_404(Business, business_id)
-    require(authz.can_manage_businesses(current_user))
-    return business
+    return managed(Business, business_id, authz.can_manage_businesses)
 
 
 @bp.get("/staff/businesses")
 @login_required
 def manage_list():
     require(authz.can_manage_businesses(current_user))
-    form = StaffListForm(request.args)
-    form.status.choices = BUSINESS_STATUS_LABELS
-    status = form.chosen(queries.BUSINESS_STATUSES, "active")
-    page = queries.staff_business_page(
-        text=form.text,
-        status=status,
-        page=requested_page(),
-        per_page=current_app.config.get("STAFF_ROWS_PER_PAGE", 50),
-    )
+    form, _status, page = staff_list(queries.BUSINESS_STATUSES, queries.staff_business_page)
     return render_template(
         "members/manage/businesses.html",
         page=page,
@@ -74,18 +57,12 @@ def manage_list():
 def manage_new():
     require(authz.can_manage_businesses(current_user))
     form = NewBusinessForm(joined_on=chamber_today())
-    if form.validate_on_submit():
-        done = finish_create(
-            form,
-            lambda: services.create_business(current_user, form.business_data()),
-            success=lambda business: f"{business.name} is added. Invite its people next.",
-            to=lambda business: url_for("businesses.manage_show", business_id=business.id),
-        )
-        if done:
-            return done
-    return render_template("members/manage/business_form.html", form=form, business=None), (
-        400 if form.errors else 200
-    )
+    return finish_create_valid(
+        form,
+        lambda: services.create_business(current_user, form.business_data()),
+        success=lambda business: f"{business.name} is added. Invite its people next.",
+        to=lambda business: url_for("businesses.manage_show", business_id=business.id),
+    ) or form_page("members/manage/business_form.html", form, business=None)
 
 
 def _show_page(business: Business, status_form: BusinessStatusForm, status: int = 200):

@@ -3,8 +3,12 @@ business, make a business's primary contact."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_login import current_user, login_required
+from flask_sqlalchemy.pagination import Pagination
 
 from chamber import authz
 from chamber.authz import require
@@ -29,6 +33,8 @@ from chamber.notifications.forms import email_preferences_form
 from chamber.paging import requested_page
 
 bp = Blueprint("members", __name__)
+
+T = TypeVar("T")
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -157,34 +163,39 @@ def unsubscribe(token: str):
 
 # Staff: people ----------------------------------------------------------------------------
 
-PERSON_STATUS_LABELS = [
-    ("active", "In the member areas"),
-    ("invited", "Invited, no password yet"),
-    ("out", "Out with their business's membership"),
-    ("deactivated", "Deactivated"),
-    ("all", "Everyone"),
-]
+
+def managed(model: type[T], object_id: int, may: Callable[[Member], bool]) -> T:
+    """The loader of staff pages of a person or business: the row (or a 404 page), refused
+    (403) unless the signed-in member `may` (a can_manage_* predicate) manage them."""
+    found = db.get_or_404(model, object_id)
+    require(may(current_user))
+    return found
 
 
 def _person(member_id: int) -> Member:
-    member = db.get_or_404(Member, member_id)
-    require(authz.can_manage_members(current_user))
-    return member
+    return managed(Member, member_id, authz.can_manage_members)
+
+
+def staff_list(statuses: dict[str, str], page_of) -> tuple[StaffListForm, str, Pagination]:
+    """A staff list's search form (from the query string), the status it shows (one of
+    `statuses`, by default "active") and that page of rows (`page_of`: a staff_*_page query)."""
+    form = StaffListForm(request.args)
+    form.status.choices = list(statuses.items())
+    status = form.chosen(statuses, "active")
+    page = page_of(
+        text=form.text,
+        status=status,
+        page=requested_page(),
+        per_page=current_app.config.get("STAFF_ROWS_PER_PAGE", 50),
+    )
+    return form, status, page
 
 
 @bp.get("/staff/members")
 @login_required
 def manage_list():
     require(authz.can_manage_members(current_user))
-    form = StaffListForm(request.args)
-    form.status.choices = PERSON_STATUS_LABELS
-    status = form.chosen(queries.PERSON_STATUSES, "active")
-    page = queries.staff_member_page(
-        text=form.text,
-        status=status,
-        page=requested_page(),
-        per_page=current_app.config.get("STAFF_ROWS_PER_PAGE", 50),
-    )
+    form, status, page = staff_list(queries.PERSON_STATUSES, queries.staff_member_page)
     return render_template("members/manage/list.html", page=page, form=form, status=status)
 
 
@@ -295,14 +306,19 @@ def _deactivated_message(member: Member, outcome: services.ActiveChange) -> str:
     return " ".join(parts)
 
 
+def _finish_edit_button(member: Member, form, act, **options):
+    """`finish()` for a button of a person's staff edit page, back to that page; a post that
+    does not validate shows the page again (400), nothing done."""
+    if not form.validate_on_submit():
+        return _edit_page(member, PersonAdminForm(obj=member), 400)
+    return finish(act, to=url_for("members.manage_edit", member_id=member.id), **options)
+
+
 @bp.post("/staff/members/<int:member_id>/active")
 @login_required
 def manage_set_active(member_id: int):
     member = _person(member_id)
     form = PersonActiveForm()
-    back = url_for("members.manage_edit", member_id=member.id)
-    if not form.validate_on_submit():
-        return _edit_page(member, PersonAdminForm(obj=member), 400)
 
     def success(outcome: services.ActiveChange) -> str:
         if not form.activate:
@@ -314,10 +330,11 @@ def manage_set_active(member_id: int):
             )
         return f"{member.full_name} is reactivated."
 
-    return finish(
+    return _finish_edit_button(
+        member,
+        form,
         lambda: services.set_member_active(current_user, member, form.activate),
         success=success,
-        to=back,
     )
 
 
@@ -351,12 +368,9 @@ def manage_move(member_id: int):
 @login_required
 def manage_make_primary(member_id: int):
     member = _person(member_id)
-    form = ConfirmForm()
-    back = url_for("members.manage_edit", member_id=member.id)
-    if not form.validate_on_submit():
-        return _edit_page(member, PersonAdminForm(obj=member), 400)
-    return finish(
+    return _finish_edit_button(
+        member,
+        ConfirmForm(),
         lambda: services.make_primary_contact(current_user, member),
         success=f"{member.full_name} is now {member.business_name}'s primary contact.",
-        to=back,
     )

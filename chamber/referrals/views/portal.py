@@ -39,20 +39,24 @@ def load_referral(referral_id: int) -> Referral:
 # Lists -----------------------------------------------------------------------------------
 
 
+def _own_list(template: str, page_of):
+    """One of the member's own lists (`page_of`: received_page or given_page), filtered by
+    status."""
+    form = ReferralFilterForm(request.args)
+    page = page_of(current_user, status=form.status_value, page=requested_page())
+    return render_template(template, form=form, page=page)
+
+
 @bp.get("/referrals")
 @login_required
 def received():
-    form = ReferralFilterForm(request.args)
-    page = queries.received_page(current_user, status=form.status_value, page=requested_page())
-    return render_template("referrals/received.html", form=form, page=page)
+    return _own_list("referrals/received.html", queries.received_page)
 
 
 @bp.get("/referrals/given")
 @login_required
 def given():
-    form = ReferralFilterForm(request.args)
-    page = queries.given_page(current_user, status=form.status_value, page=requested_page())
-    return render_template("referrals/given.html", form=form, page=page)
+    return _own_list("referrals/given.html", queries.given_page)
 
 
 # Giving ----------------------------------------------------------------------------------
@@ -74,9 +78,7 @@ def _how_choices(form: GiveReferralForm, receiver: Member | None) -> None:
 
 
 def _pick_page(refusal: str | None = None):
-    return render_pick(
-        "referrals/give.html", current_user, refusal, form=None, receiver=None
-    )
+    return render_pick("referrals/give.html", current_user, refusal, form=None, receiver=None)
 
 
 @bp.route("/referrals/new", methods=["GET", "POST"])
@@ -156,13 +158,7 @@ def work(referral_id: int):
     if form.validate_on_submit():
         done = finish(
             lambda: services.change_referral_status(
-                current_user,
-                referral,
-                ReferralStatus(form.status.data),
-                version_id=form.version_id.data,
-                closed_value_cents=form.closed_value_cents,
-                closed_on=form.closed_on.data,
-                note=form.note.data or "",
+                current_user, referral, note=form.note.data or "", **form.status_change()
             ),
             success=lambda _: f"The referral is now {referral.status.label.lower()}.",
             to=url_for("referrals.show", referral_id=referral.id),

@@ -15,7 +15,7 @@ from chamber.localtime import local_day_bounds
 from chamber.paging import requested_page
 from chamber.referrals import queries, services
 from chamber.referrals.forms import CorrectReferralForm, StaffReferralFilterForm
-from chamber.referrals.models import Referral, ReferralStatus
+from chamber.referrals.models import Referral
 
 bp = Blueprint("referrals_staff", __name__, url_prefix="/staff/referrals")
 
@@ -96,13 +96,7 @@ def correct(referral_id: int):
     if form.validate_on_submit():
         done = finish(
             lambda: services.correct_referral(
-                current_user,
-                referral,
-                ReferralStatus(form.status.data),
-                version_id=form.version_id.data,
-                closed_value_cents=form.closed_value_cents,
-                closed_on=form.closed_on.data,
-                reason=form.reason.data,
+                current_user, referral, reason=form.reason.data, **form.status_change()
             ),
             success="The referral is corrected; the change is in the audit log.",
             to=url_for("referrals.show", referral_id=referral.id),
