@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import sqlalchemy as sa
+from markupsafe import Markup
 
 from chamber.extensions import db
 from chamber.reports import queries
@@ -80,6 +81,25 @@ def light_for(value: Decimal, *, is_new: bool, green_from: int, yellow_from: int
     return Light.RED
 
 
+_LIGHT_HTML = {
+    light: Markup('<span class="light light-{}">{}</span>').format(light.value, light.label)
+    for light in Light
+}
+
+
+@dataclass(frozen=True)
+class LightCell:
+    """The light in the member table: a coloured label on the page, its name in the CSV."""
+
+    light: Light
+
+    def display(self) -> Markup:
+        return _LIGHT_HTML[self.light]
+
+    def __str__(self) -> str:
+        return self.light.label
+
+
 @dataclass
 class EngagementRow:
     member_id: int
@@ -146,6 +166,7 @@ def build_engagement(scope: Scope) -> Engagement:
             "Score",
             "Light",
         ],
+        text_columns=2,
     )
     for index, r in enumerate(rows):
         table.rows.append(
@@ -159,7 +180,7 @@ def build_engagement(scope: Scope) -> Engagement:
                 r.received,
                 Money(r.closed_value),
                 Number(float(r.score), 1),
-                r.light.label,
+                LightCell(r.light),
             ]
         )
         table.links[index] = r.member_id

@@ -29,6 +29,7 @@ def build_network(scope: Scope) -> Network:
         "at_risk",
         "Members with no working tie today (at risk)",
         ["Member", "Business", "Member since"],
+        text_columns=3,
     )
     for index, row in enumerate(lonely):
         at_risk.rows.append([row.full_name, row.business_name, f"{row.joined_on:%d %b %Y}"])
@@ -40,6 +41,7 @@ def build_network(scope: Scope) -> Network:
         "connectors",
         "Connectors: working ties reaching the most committees",
         ["Member", "Business", "Working ties", "Committees reached"],
+        text_columns=2,
     )
     for index, row in enumerate(tie_queries.connectors(scope, today)):
         connectors.rows.append([row.full_name, row.business_name, row.ties, row.committees])

@@ -60,7 +60,9 @@ def _month_label(day: date) -> str:
 
 
 def _people_table(key: str, caption: str, rows, who: str) -> Table:
-    table = Table(key, caption, [who, "Business", "Referrals", "Won", "Closed value"])
+    table = Table(
+        key, caption, [who, "Business", "Referrals", "Won", "Closed value"], text_columns=2
+    )
     for index, row in enumerate(rows):
         table.rows.append(
             [

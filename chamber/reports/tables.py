@@ -82,10 +82,12 @@ def display(cell) -> str:
     """A cell as the page shows it."""
     if cell is None:
         return "—"
-    if hasattr(cell, "display"):
-        return cell.display()
+    if isinstance(cell, str):
+        return cell
     if isinstance(cell, int) and not isinstance(cell, bool):
         return f"{cell:,}"
+    if hasattr(cell, "display"):
+        return cell.display()
     return str(cell)
 
 
@@ -98,7 +100,8 @@ class Table:
     """One table of a report: a caption, column headings and rows of cells.
 
     `links` optionally maps a row index to a member id, so the page can link the first cell
-    to the member's profile (the CSV keeps the name only)."""
+    to the member's profile (the CSV keeps the name only). The first `text_columns` columns
+    are text (left-aligned on the page), the others numbers."""
 
     key: str
     caption: str
@@ -106,6 +109,15 @@ class Table:
     rows: list[list] = field(default_factory=list)
     links: dict[int, int] = field(default_factory=dict)
     note: str = ""
+    text_columns: int = 1
+
+    def display_rows(self) -> Iterable[tuple[int | None, str, list[str], list[str]]]:
+        """Per row as the page shows it: the member its first cell links to (or None), the
+        first cell, the other text cells and the number cells, formatted."""
+        links, text = self.links, self.text_columns
+        for index, row in enumerate(self.rows):
+            cells = [display(cell) for cell in row]
+            yield links.get(index), cells[0], cells[1:text], cells[text:]
 
     def csv_rows(self) -> Iterable[list[str]]:
         return ([csv_cell(cell) for cell in row] for row in self.rows)
