@@ -50,6 +50,16 @@ class TieEntry(Base):
         sa.CheckConstraint("member_a_id < member_b_id", name="ordered_pair"),
         sa.Index("ix_relationship_entries_pair", "member_a_id", "member_b_id"),
         sa.Index("ix_relationship_entries_source_ref", "source", "ref_id"),
+        # Report 4's tie on the day of a referral reads the index alone (reports migration).
+        sa.Index(
+            "ix_relationship_entries_report",
+            "member_a_id",
+            "member_b_id",
+            "happened_on",
+            "source",
+            "mode",
+            "decay_key",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -16,11 +16,10 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 
-from flask_caching import Cache
-
+from chamber.reports.cache import cache
 from chamber.reports.tables import Table
 
-cache = Cache()
+__all__ = ["Chart", "Series", "cache", "render_svg"]
 
 SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'"
 PALETTE = ["#1f6f5c", "#c2702a", "#5b7fb0", "#8a5a00", "#7a4e9b"]

@@ -110,14 +110,20 @@ class Table:
     links: dict[int, int] = field(default_factory=dict)
     note: str = ""
     text_columns: int = 1
+    _shown: list | None = field(default=None, init=False, repr=False, compare=False)
 
-    def display_rows(self) -> Iterable[tuple[int | None, str, list[str], list[str]]]:
+    def display_rows(self) -> list[tuple[int | None, str, list[str], list[str]]]:
         """Per row as the page shows it: the member its first cell links to (or None), the
-        first cell, the other text cells and the number cells, formatted."""
-        links, text = self.links, self.text_columns
-        for index, row in enumerate(self.rows):
-            cells = [display(cell) for cell in row]
-            yield links.get(index), cells[0], cells[1:text], cells[text:]
+        first cell, the other text cells and the number cells, formatted. Formatted once: a
+        cached report is drawn again from the same strings."""
+        if self._shown is None or len(self._shown) != len(self.rows):
+            links, text = self.links, self.text_columns
+            shown = []
+            for index, row in enumerate(self.rows):
+                cells = [display(cell) for cell in row]
+                shown.append((links.get(index), cells[0], cells[1:text], cells[text:]))
+            self._shown = shown
+        return self._shown
 
     def csv_rows(self) -> Iterable[list[str]]:
         return ([csv_cell(cell) for cell in row] for row in self.rows)

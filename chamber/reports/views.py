@@ -8,7 +8,7 @@ and build the report from the same function, so they always agree.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -112,6 +112,22 @@ REPORTS = {
 }
 
 
+def built_report(report: ReportKind, scope: Scope):
+    """The report's figures for this scope: built, or from the cache when nothing a report
+    reads has changed since (the key holds the data version counter and today's date).
+
+    The version is read before the figures: a change committed in between can only make the
+    cached figures newer than their key, never older, so no reader is shown stale numbers."""
+    key = f"{report.slug}:{scope.key}:{chamber_today()}:{queries.data_version()}"
+    built = charts.cache.built.get(key)
+    if built is None:
+        built = report.build(scope)
+        # Kept without the scope: it holds this request's session's rows (committee, member).
+        charts.cache.built.set(key, replace(built, scope=None))
+        return built
+    return replace(built, scope=scope)
+
+
 def _report_or_404(slug: str) -> ReportKind:
     report = REPORTS.get(slug)
     if report is None:
@@ -189,7 +205,7 @@ def show(slug: str):
         form.last.data = scope.last
     form.committee.choices = _committee_choices(scope)
     form.committee.data = str(scope.committee.id) if scope.committee else ""
-    built = report.build(scope)
+    built = built_report(report, scope)
     return render_template(
         f"reports/{report.slug.replace('-', '_')}.html",
         report=report,
@@ -207,7 +223,7 @@ def csv(slug: str):
     report = _report_or_404(slug)
     scope, _ = load_scope(report)
     require(authz.can_view_report(current_user, report.slug, scope))
-    built = report.build(scope)
+    built = built_report(report, scope)
     filename = f"{report.slug}-{scope.key}.csv"
     if report.slug == "givers-gain":
         return csv_response(filename, CSV_COLUMNS, built.csv_rows())
@@ -224,7 +240,7 @@ def chart(slug: str, chart: str):
     key = f"report-chart:{report.slug}:{chart}:{scope.key}:{queries.data_version()}"
     svg = charts.cache.get(key)
     if svg is None:
-        drawn = {c.name: c for c in report.build(scope).charts}
+        drawn = {c.name: c for c in built_report(report, scope).charts}
         if chart not in drawn:
             abort(404)
         svg = charts.render_svg(drawn[chart])

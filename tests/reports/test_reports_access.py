@@ -261,3 +261,34 @@ def test_thresholds_page_is_staff_only_and_audited(client, login, post, cast, wo
     assert entries[0].actor_id == staff.id
     assert entries[0].before == {"green_from": 30, "yellow_from": 10}
     assert entries[0].after == {"green_from": 3, "yellow_from": 1}
+
+
+@pytest.mark.parametrize("slug", PAGES)
+def test_built_report_is_kept_until_the_data_changes(
+    client, login, cast, world, count_queries, slug
+):
+    """A report's figures are kept between views (fewer statements the second time) and
+    never outlive a change: after one, the page and the CSV hold what a fresh build holds."""
+    staff, lead, member, _outsider, mine, _theirs = cast
+    login(staff)
+    before = client.get(f"/reports/{slug}.csv").data
+    with count_queries() as cold:
+        client.get(f"/reports/{slug}?first={today() - timedelta(days=30)}")
+    with count_queries() as warm:
+        client.get(f"/reports/{slug}?first={today() - timedelta(days=30)}")
+    assert warm.count < cold.count
+    # A change for every report: a member (network, engagement, givers gain), their hours
+    # (committee health) and a referral with a shared committee (summary, 2, 4).
+    newcomer = world.member("Nell Newcomer")
+    world.contribution(newcomer, mine, 5, today() - timedelta(days=3))
+    world.referral(
+        newcomer, lead, today() - timedelta(days=1), status=ReferralStatus.WON, value_cents=123_45
+    )
+    after = client.get(f"/reports/{slug}.csv").data
+    assert after != before
+    page = client.get(f"/reports/{slug}").get_data(as_text=True)
+    from chamber.reports.charts import cache
+
+    cache.clear()  # what a build from scratch shows
+    assert client.get(f"/reports/{slug}.csv").data == after
+    assert client.get(f"/reports/{slug}").get_data(as_text=True) == page
