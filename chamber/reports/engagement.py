@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from chamber.extensions import db
 from chamber.reports import queries
-from chamber.reports.charts import Chart, Series
+from chamber.reports.charts import Chart, table_chart
 from chamber.reports.models import DEFAULT_GREEN_FROM, DEFAULT_YELLOW_FROM, EngagementThresholds
 from chamber.reports.scope import Scope
 from chamber.reports.tables import Hours, Money, Number, Table
@@ -186,16 +186,14 @@ def build_engagement(scope: Scope) -> Engagement:
         table.links[index] = r.member_id
     lights = Table("lights", "Members by light", ["Light", "Members"])
     lights.rows = [[light.label, sum(1 for r in rows if r.light is light)] for light in Light]
-    chart = Chart(
+    chart = table_chart(
+        lights,
+        {"Members": 1},
         name="lights",
         title="Members by traffic light",
         description=f"Green from a score of {green_from}, yellow from {yellow_from}, red below; "
         "grey for members who joined during the range.",
-        kind="bar",
-        categories=[row[0] for row in lights.rows],
-        series=[Series("Members", [row[1] for row in lights.rows])],
         y_label="Members",
-        table=lights,
         colors=[LIGHT_COLOURS[light] for light in Light],
     )
     return Engagement(scope, green_from, yellow_from, rows, [lights, table], [chart])

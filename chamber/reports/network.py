@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from chamber.localtime import chamber_today
 from chamber.reports import tie_queries
-from chamber.reports.charts import Chart, Series
-from chamber.reports.scope import Scope, month_starts
+from chamber.reports.charts import Chart, table_chart
+from chamber.reports.scope import Scope, month_labels, month_starts
 from chamber.reports.tables import Number, Ratio, Table
 
 AT_RISK_SHOWN = 100
@@ -80,15 +80,14 @@ def build_network(scope: Scope) -> Network:
         ["Members with no working tie", total],
         ["New ties in the range", sum(row[1] for row in per_month.rows)],
     ]
-    chart = Chart(
+    chart = table_chart(
+        per_month,
+        {"New ties": 1},
+        categories=month_labels(months),
         name="formed",
         title="New ties per month",
         description="Pairs of members whose first time together (shared work, meetings, "
         "one-to-ones or referrals) fell in each month.",
-        kind="bar",
-        categories=[f"{m:%b %y}" for m in months],
-        series=[Series("New ties", [row[1] for row in per_month.rows])],
         y_label="Ties",
-        table=per_month,
     )
     return Network(scope, total, [summary, at_risk, connectors, balance, per_month], [chart])

@@ -26,56 +26,68 @@ class Money:
 
 
 @dataclass(frozen=True)
-class Hours:
-    value: Decimal
-
-    def display(self) -> str:
-        return format_hours(self.value)
-
-    def __str__(self) -> str:
-        return format_hours(self.value).replace(",", "")
-
-
-@dataclass(frozen=True)
-class Ratio:
-    """A share or rate; None when there is nothing to divide by ("—" on the page, empty in CSV)."""
+class _Figure:
+    """A figure that may be missing: "—" on the page and empty in the CSV when it is None,
+    otherwise as `shown` / `written` put it."""
 
     value: float | None
 
+    def shown(self, value: float) -> str:
+        return self.written(value)
+
+    def written(self, value: float) -> str:
+        raise NotImplementedError
+
     def display(self) -> str:
-        return "—" if self.value is None else f"{self.value * 100:.1f}%"
+        return "—" if self.value is None else self.shown(self.value)
 
     def __str__(self) -> str:
-        return "" if self.value is None else f"{self.value * 100:.1f}%"
+        return "" if self.value is None else self.written(self.value)
 
 
 @dataclass(frozen=True)
-class Number:
-    """A mean, a score or a coefficient, shown with fixed decimals; None is "—"."""
+class Hours(_Figure):
+    """Hours as people read them: "1,234.5" on the page, 1234.5 in the CSV."""
 
-    value: float | None
+    value: Decimal | None
+
+    def shown(self, value: Decimal) -> str:
+        return format_hours(value)
+
+    def written(self, value: Decimal) -> str:
+        return format_hours(value).replace(",", "")
+
+
+@dataclass(frozen=True)
+class Ratio(_Figure):
+    """A share or rate, as a percentage (None when there is nothing to divide by)."""
+
+    def written(self, value: float) -> str:
+        return f"{value * 100:.1f}%"
+
+
+@dataclass(frozen=True)
+class Number(_Figure):
+    """A mean, a score or a coefficient, with fixed decimals."""
+
     decimals: int = 2
 
-    def display(self) -> str:
-        return "—" if self.value is None else f"{self.value:,.{self.decimals}f}"
+    def shown(self, value: float) -> str:
+        return f"{value:,.{self.decimals}f}"
 
-    def __str__(self) -> str:
-        return "" if self.value is None else f"{self.value:.{self.decimals}f}"
+    def written(self, value: float) -> str:
+        return f"{value:.{self.decimals}f}"
 
 
 @dataclass(frozen=True)
-class PValue:
+class PValue(_Figure):
     """A p-value: four decimals, and "< 0.0001" rather than a misleading 0.0000."""
 
-    value: float | None
+    def shown(self, value: float) -> str:
+        return "< 0.0001" if value < 0.0001 else f"{value:.4f}"
 
-    def display(self) -> str:
-        if self.value is None:
-            return "—"
-        return "< 0.0001" if self.value < 0.0001 else f"{self.value:.4f}"
-
-    def __str__(self) -> str:
-        return "" if self.value is None else f"{self.value:.6g}"
+    def written(self, value: float) -> str:
+        return f"{value:.6g}"
 
 
 def display(cell) -> str:

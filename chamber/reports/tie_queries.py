@@ -23,7 +23,13 @@ from chamber.relationships.engine import weights
 from chamber.relationships.models import Tie, TieEntry, TieMode, TieSource
 from chamber.relationships.queries import working_floor
 from chamber.relationships.strength import EPOCH
-from chamber.reports.queries import attributed_referrals, days_between, referrals_in
+from chamber.reports.queries import (
+    attributed_referrals,
+    days_between,
+    people,
+    referrals_in,
+    report_committees,
+)
 from chamber.reports.scope import Scope, ScopeKind, month_bucket
 
 WORK_SOURCES = (TieSource.SHIFT, TieSource.PROJECT, TieSource.MEETING)
@@ -160,10 +166,7 @@ def members_at_risk(scope: Scope, today: date, limit: int = 100) -> tuple[int, l
     lonely = sa.and_(*_population(scope), ~as_first.exists(), ~as_second.exists())
     total = db.session.scalar(sa.select(sa.func.count()).select_from(Member).where(lonely))
     rows = db.session.execute(
-        sa.select(Member.id, Member.full_name, Member.business_name, Member.joined_on)
-        .where(lonely)
-        .order_by(Member.full_name, Member.id)
-        .limit(limit)
+        people(Member.joined_on).where(lonely).order_by(Member.full_name, Member.id).limit(limit)
     )
     return total, list(rows)
 
@@ -207,13 +210,7 @@ def connectors(scope: Scope, today: date, limit: int = 10) -> list[sa.Row]:
     committees = sa.func.coalesce(reached.c.committees, 0)
     return list(
         db.session.execute(
-            sa.select(
-                Member.id,
-                Member.full_name,
-                Member.business_name,
-                ties.c.ties,
-                committees.label("committees"),
-            )
+            people(ties.c.ties, committees.label("committees"))
             .join(ties, ties.c.member_id == Member.id)
             .outerjoin(reached, reached.c.member_id == Member.id)
             .where(*_population(scope))
@@ -241,13 +238,10 @@ def committee_balance(scope: Scope) -> list[sa.Row]:
             sa.and_(second.member_id == Tie.member_b_id, second.committee_id == first.committee_id),
         )
         .join(Committee, Committee.id == first.committee_id)
+        .where(report_committees(scope))
         .group_by(Committee.id, Committee.name)
         .order_by(Committee.name)
     )
-    if scope.kind is ScopeKind.COMMITTEE:
-        query = query.where(Committee.id == scope.committee.id)
-    else:
-        query = query.where(Committee.is_archived.is_(False))
     return list(db.session.execute(query))
 
 

@@ -171,6 +171,15 @@ def load_scope(report: ReportKind) -> tuple[Scope, ReportFilterForm]:
     return Scope(ScopeKind.MEMBER, first, last, member=current_user), form
 
 
+def _viewable(slug: str) -> tuple[ReportKind, Scope, ReportFilterForm]:
+    """The report, the scope the URL asks for and its filter form, once the viewer may see
+    them (page, CSV and charts alike)."""
+    report = _report_or_404(slug)
+    scope, form = load_scope(report)
+    require(authz.can_view_report(current_user, report.slug, scope))
+    return report, scope, form
+
+
 def _committee_choices(scope: Scope) -> list[tuple[str, str]]:
     """The committee filter: staff pick any active committee (or the whole chamber), a lead
     their own committees."""
@@ -180,24 +189,25 @@ def _committee_choices(scope: Scope) -> list[tuple[str, str]]:
     return [(str(c.id), c.name) for c in _led_committees(current_user)]
 
 
+def _page(template: str, **context) -> str:
+    """A page of reports/: each lists the reports and may state the engagement weights."""
+    return render_template(
+        f"reports/{template}.html", reports=REPORTS, weight_text=WEIGHT_TEXT, **context
+    )
+
+
 @bp.get("/reports/")
 @login_required
 def index():
     require(authz.can_view_reports(current_user))
-    return render_template(
-        "reports/index.html",
-        reports=REPORTS,
-        led=_led_committees(current_user),
-        member_reports=authz.MEMBER_REPORTS,
-    )
+    led = _led_committees(current_user)
+    return _page("index", led=led, member_reports=authz.MEMBER_REPORTS)
 
 
 @bp.get("/reports/<slug>")
 @login_required
 def show(slug: str):
-    report = _report_or_404(slug)
-    scope, form = load_scope(report)
-    require(authz.can_view_report(current_user, report.slug, scope))
+    report, scope, form = _viewable(slug)
     # The fields show the range in force (the default one when none was asked for).
     if not form.first.errors:
         form.first.data = scope.first
@@ -206,23 +216,13 @@ def show(slug: str):
     form.committee.choices = _committee_choices(scope)
     form.committee.data = str(scope.committee.id) if scope.committee else ""
     built = built_report(report, scope)
-    return render_template(
-        f"reports/{report.slug.replace('-', '_')}.html",
-        report=report,
-        reports=REPORTS,
-        scope=scope,
-        form=form,
-        built=built,
-        weight_text=WEIGHT_TEXT,
-    )
+    return _page(report.slug.replace("-", "_"), report=report, scope=scope, form=form, built=built)
 
 
 @bp.get("/reports/<slug>.csv")
 @login_required
 def csv(slug: str):
-    report = _report_or_404(slug)
-    scope, _ = load_scope(report)
-    require(authz.can_view_report(current_user, report.slug, scope))
+    report, scope, _ = _viewable(slug)
     built = built_report(report, scope)
     filename = f"{report.slug}-{scope.key}.csv"
     if report.slug == "givers-gain":
@@ -234,9 +234,7 @@ def csv(slug: str):
 @bp.get("/reports/<slug>/<chart>.svg")
 @login_required
 def chart(slug: str, chart: str):
-    report = _report_or_404(slug)
-    scope, _ = load_scope(report)
-    require(authz.can_view_report(current_user, report.slug, scope))
+    report, scope, _ = _viewable(slug)
     key = f"report-chart:{report.slug}:{chart}:{scope.key}:{queries.data_version()}"
     svg = charts.cache.get(key)
     if svg is None:
@@ -279,9 +277,7 @@ def thresholds():
             return done
     history = queries.threshold_history()
     status = 400 if request.method == "POST" else 200
-    return render_template(
-        "reports/thresholds.html", form=form, history=history, weight_text=WEIGHT_TEXT
-    ), status
+    return _page("thresholds", form=form, history=history), status
 
 
 @bp.app_template_filter("report_cell")
