@@ -94,8 +94,9 @@ class Tie(Base):
     __tablename__ = "relationship_ties"
     __table_args__ = (
         sa.CheckConstraint("member_a_id < member_b_id", name="ordered_pair"),
-        sa.Index("ix_relationship_ties_a_score", "member_a_id", "score_log2"),
-        sa.Index("ix_relationship_ties_b_score", "member_b_id", "score_log2"),
+        # With the partner: report 5's connectors read the working ties from the index alone.
+        sa.Index("ix_relationship_ties_a_score", "member_a_id", "score_log2", "member_b_id"),
+        sa.Index("ix_relationship_ties_b_score", "member_b_id", "score_log2", "member_a_id"),
     )
 
     member_a_id: Mapped[int] = mapped_column(sa.ForeignKey("members.id"), primary_key=True)
