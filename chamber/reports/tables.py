@@ -7,6 +7,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from markupsafe import Markup, escape
+
 from chamber.formatting import format_hours, format_money
 
 
@@ -122,20 +124,37 @@ class Table:
     links: dict[int, int] = field(default_factory=dict)
     note: str = ""
     text_columns: int = 1
-    _shown: list | None = field(default=None, init=False, repr=False, compare=False)
+    _html: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def display_rows(self) -> list[tuple[int | None, str, list[str], list[str]]]:
         """Per row as the page shows it: the member its first cell links to (or None), the
-        first cell, the other text cells and the number cells, formatted. Formatted once: a
-        cached report is drawn again from the same strings."""
-        if self._shown is None or len(self._shown) != len(self.rows):
-            links, text = self.links, self.text_columns
-            shown = []
-            for index, row in enumerate(self.rows):
-                cells = [display(cell) for cell in row]
-                shown.append((links.get(index), cells[0], cells[1:text], cells[text:]))
-            self._shown = shown
-        return self._shown
+        first cell, the other text cells and the number cells, formatted."""
+        links, text = self.links, self.text_columns
+        shown = []
+        for index, row in enumerate(self.rows):
+            cells = [display(cell) for cell in row]
+            shown.append((links.get(index), cells[0], cells[1:text], cells[text:]))
+        return shown
+
+    def html_rows(self, member_href: str, *, link_first: bool = True) -> Markup:
+        """The table's body rows as HTML, every cell escaped; a first cell with a member links
+        to `member_href` + id. Made once per table and link form: a kept report is drawn
+        again from the same text (a member table has some 40,000 cells)."""
+        key = (member_href, link_first)
+        if key not in self._html:
+            parts = []
+            for link, first, texts, numbers in self.display_rows():
+                head = escape(first)
+                if link_first and link is not None:
+                    head = f'<a href="{escape(member_href)}{link}">{head}</a>'
+                parts.append(f'<tr><th scope="row">{head}</th>')
+                parts.extend(f"<td>{escape(cell)}</td>" for cell in texts)
+                parts.extend(f'<td class="num">{escape(cell)}</td>' for cell in numbers)
+                parts.append("</tr>\n")
+            # Safe: every cell above went through escape() (a Markup cell, such as the
+            # engagement light, is HTML of our own).
+            self._html[key] = Markup("".join(parts))  # noqa: S704
+        return self._html[key]
 
     def csv_rows(self) -> Iterable[list[str]]:
         return ([csv_cell(cell) for cell in row] for row in self.rows)
