@@ -55,14 +55,14 @@ def _days_between_sqlite(element, compiler, **kw):
     )
 
 
-def _won_value():
-    return sa.func.coalesce(
-        sa.func.sum(sa.case((Referral.status == WON, Referral.closed_value_cents), else_=0)), 0
-    )
+def won_value(status=Referral.status, value=Referral.closed_value_cents):
+    """The closed value of the won referrals among a group's rows (0 when none)."""
+    return sa.func.coalesce(sa.func.sum(sa.case((status == WON, value), else_=0)), 0)
 
 
-def _won_count():
-    return sa.func.coalesce(sa.func.sum(sa.case((Referral.status == WON, 1), else_=0)), 0)
+def won_count(status=Referral.status):
+    """How many of a group's referrals are won."""
+    return sa.func.coalesce(sa.func.sum(sa.case((status == WON, 1), else_=0)), 0)
 
 
 def people(*figures) -> sa.Select:
@@ -112,7 +112,7 @@ def monthly_referrals(scope: Scope) -> dict[str, tuple[int, int, int]]:
     """Per month given (ISO first day): (given, won, closed value in cents)."""
     month = month_bucket(Referral.given_on, scope.first, scope.last).label("month")
     rows = db.session.execute(
-        sa.select(month, sa.func.count(), _won_count(), _won_value())
+        sa.select(month, sa.func.count(), won_count(), won_value())
         .where(*referrals_in(scope))
         .group_by(month)
     )
@@ -128,9 +128,9 @@ def top_people(scope: Scope, side: str, limit: int = 10) -> list[sa.Row]:
     if scope.kind is ScopeKind.COMMITTEE:
         conditions.append(scope.covers(column))
     counted = sa.func.count().label("referrals")
-    value = _won_value().label("closed_value")
+    value = won_value().label("closed_value")
     grouped = (
-        sa.select(column.label("member_id"), counted, _won_count().label("won"), value)
+        sa.select(column.label("member_id"), counted, won_count().label("won"), value)
         .where(*conditions)
         .group_by(column)
         .order_by(counted.desc(), value.desc(), column)
@@ -158,8 +158,8 @@ def top_businesses(scope: Scope, side: str, limit: int = 10) -> list[sa.Row]:
         sa.select(
             column.label("member_id"),
             sa.func.count().label("referrals"),
-            _won_count().label("won"),
-            _won_value().label("closed_value"),
+            won_count().label("won"),
+            won_value().label("closed_value"),
         )
         .where(*conditions)
         .group_by(column)
@@ -258,7 +258,6 @@ def referrals_by_committee(scope: Scope) -> list[sa.Row]:
     """Per attributed committee (None: no tie found): committee id and name, referrals, named
     through how-we-know, through shared work, won, closed value."""
     attributed = attributed_referrals(scope)
-    won = attributed.c.status == WON
     return list(
         db.session.execute(
             sa.select(
@@ -269,10 +268,10 @@ def referrals_by_committee(scope: Scope) -> list[sa.Row]:
                 sa.func.sum(sa.case((attributed.c.how == "shared work", 1), else_=0)).label(
                     "shared"
                 ),
-                sa.func.sum(sa.case((won, 1), else_=0)).label("won"),
-                sa.func.coalesce(
-                    sa.func.sum(sa.case((won, attributed.c.closed_value_cents), else_=0)), 0
-                ).label("closed_value"),
+                won_count(attributed.c.status).label("won"),
+                won_value(attributed.c.status, attributed.c.closed_value_cents).label(
+                    "closed_value"
+                ),
             )
             .outerjoin(Committee, Committee.id == attributed.c.committee_id)
             .group_by(attributed.c.committee_id, Committee.name)
@@ -306,7 +305,7 @@ def _received_by_member(scope: Scope) -> sa.Subquery:
         sa.select(
             Referral.receiver_id.label("member_id"),
             sa.func.count().label("received"),
-            _won_value().label("closed_value"),
+            won_value().label("closed_value"),
         )
         .where(scope.in_range(Referral.given_on))
         .group_by(Referral.receiver_id)

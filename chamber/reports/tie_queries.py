@@ -18,7 +18,7 @@ from sqlalchemy.orm import aliased
 from chamber.committees.models import Committee, CommitteeMembership
 from chamber.extensions import db
 from chamber.members.models import Member
-from chamber.referrals.models import Referral, ReferralStatus
+from chamber.referrals.models import Referral
 from chamber.relationships.engine import weights
 from chamber.relationships.models import Tie, TieEntry, TieMode, TieSource
 from chamber.relationships.queries import working_floor
@@ -29,12 +29,13 @@ from chamber.reports.queries import (
     people,
     referrals_in,
     report_committees,
+    won_count,
+    won_value,
 )
 from chamber.reports.scope import Scope, ScopeKind, month_bucket
 
 WORK_SOURCES = (TieSource.SHIFT, TieSource.PROJECT, TieSource.MEETING)
 TIE_SOURCES = (*WORK_SOURCES, TieSource.ONE_TO_ONE)
-WON = ReferralStatus.WON
 
 
 def thresholds() -> tuple[float, float]:
@@ -122,7 +123,6 @@ def referrals_by_committee_and_tie(scope: Scope) -> list[sa.Row]:
     attributed = attributed_referrals(scope)
     band = _band(tie.c.strength, working, strong).label("band")
     mode = _mode(tie).label("mode")
-    won = tie.c.status == WON
     return list(
         db.session.execute(
             sa.select(
@@ -131,10 +131,8 @@ def referrals_by_committee_and_tie(scope: Scope) -> list[sa.Row]:
                 band,
                 mode,
                 sa.func.count().label("referrals"),
-                sa.func.sum(sa.case((won, 1), else_=0)).label("won"),
-                sa.func.coalesce(
-                    sa.func.sum(sa.case((won, tie.c.closed_value_cents), else_=0)), 0
-                ).label("closed_value"),
+                won_count(tie.c.status).label("won"),
+                won_value(tie.c.status, tie.c.closed_value_cents).label("closed_value"),
             )
             .select_from(tie)
             .join(attributed, attributed.c.referral_id == tie.c.referral_id)
