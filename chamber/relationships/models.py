@@ -50,6 +50,16 @@ class TieEntry(Base):
         sa.CheckConstraint("member_a_id < member_b_id", name="ordered_pair"),
         sa.Index("ix_relationship_entries_pair", "member_a_id", "member_b_id"),
         sa.Index("ix_relationship_entries_source_ref", "source", "ref_id"),
+        # Report 4's tie on the day of a referral reads the index alone (reports migration).
+        sa.Index(
+            "ix_relationship_entries_report",
+            "member_a_id",
+            "member_b_id",
+            "happened_on",
+            "source",
+            "mode",
+            "decay_key",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -84,8 +94,9 @@ class Tie(Base):
     __tablename__ = "relationship_ties"
     __table_args__ = (
         sa.CheckConstraint("member_a_id < member_b_id", name="ordered_pair"),
-        sa.Index("ix_relationship_ties_a_score", "member_a_id", "score_log2"),
-        sa.Index("ix_relationship_ties_b_score", "member_b_id", "score_log2"),
+        # With the partner: report 5's connectors read the working ties from the index alone.
+        sa.Index("ix_relationship_ties_a_score", "member_a_id", "score_log2", "member_b_id"),
+        sa.Index("ix_relationship_ties_b_score", "member_b_id", "score_log2", "member_a_id"),
     )
 
     member_a_id: Mapped[int] = mapped_column(sa.ForeignKey("members.id"), primary_key=True)

@@ -16,11 +16,10 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 
-from flask_caching import Cache
+from chamber.reports.cache import cache
+from chamber.reports.tables import Money, Table
 
-from chamber.reports.tables import Table
-
-cache = Cache()
+__all__ = ["Chart", "Series", "cache", "plotted", "render_svg", "table_chart"]
 
 SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'"
 PALETTE = ["#1f6f5c", "#c2702a", "#5b7fb0", "#8a5a00", "#7a4e9b"]
@@ -49,7 +48,7 @@ class Chart:
     name: str
     title: str
     description: str
-    kind: str  # "bar", "line" or "scatter"
+    kind: str = "bar"  # "bar", "line" or "scatter"
     categories: list[str] = field(default_factory=list)
     series: list[Series] = field(default_factory=list)
     points: list[tuple[float, float]] = field(default_factory=list)
@@ -64,6 +63,33 @@ class Chart:
         if self.kind == "scatter":
             return not self.points
         return not self.categories or not any(any(s.values) for s in self.series)
+
+
+def plotted(cell) -> float:
+    """A table cell as the number a chart draws: a count as it is, money in dollars, a share,
+    a mean or hours by its value (a missing one as 0)."""
+    if isinstance(cell, Money):
+        return cell.cents / 100
+    return float(getattr(cell, "value", cell) or 0)
+
+
+def table_chart(
+    table: Table,
+    columns: dict[str, int],
+    *,
+    categories: list[str] | None = None,
+    rows: list[list] | None = None,
+    **chart,
+) -> Chart:
+    """A chart of some columns of a table (series label -> column index), one category per
+    row (by default the row's first cell): the chart and its table cannot disagree."""
+    rows = table.rows if rows is None else rows
+    return Chart(
+        categories=[row[0] for row in rows] if categories is None else categories,
+        series=[Series(label, [plotted(row[i]) for row in rows]) for label, i in columns.items()],
+        table=table,
+        **chart,
+    )
 
 
 def render_svg(chart: Chart) -> bytes:

@@ -9,8 +9,8 @@ from decimal import Decimal
 
 from chamber.enums import WorkMode
 from chamber.reports import queries
-from chamber.reports.charts import Chart, Series
-from chamber.reports.scope import Scope, month_starts
+from chamber.reports.charts import Chart, table_chart
+from chamber.reports.scope import Scope, month_labels, month_starts
 from chamber.reports.tables import Hours, Money, Ratio, Table
 
 UNATTRIBUTED = "No shared committee"
@@ -54,16 +54,16 @@ def build_by_committee(scope: Scope) -> ByCommittee:
             ]
         )
     chart_rows = table.rows[:15]
-    chart = Chart(
+    chart = table_chart(
+        table,
+        {"Closed value ($)": 5},
+        rows=chart_rows,
+        categories=[row[0][:18] for row in chart_rows],
         name="committees",
         title="Closed value by committee",
         description="Business won from referrals, by the committee where giver and receiver "
         "know each other from (at most the 15 largest).",
-        kind="bar",
-        categories=[row[0][:18] for row in chart_rows],
-        series=[Series("Closed value ($)", [row[5].cents / 100 for row in chart_rows])],
         y_label="Dollars",
-        table=table,
     )
     return ByCommittee(scope, [table], [chart])
 
@@ -157,28 +157,27 @@ def build_committee_health(scope: Scope) -> CommitteeHealth:
                 Hours(month_hours[key]),
             ]
         )
-    attendance_chart = Chart(
+    attendance_chart = table_chart(
+        trend,
+        {"Attendance rate": 1},
+        categories=month_labels(months),
         name="attendance",
         title="Attendance rate by month",
         description="Members present (in person or online) among those expected at the "
         "committee meetings of each month; excused absences are not expected.",
         kind="line",
-        categories=[f"{m:%b %y}" for m in months],
-        series=[Series("Attendance rate", [row[1].value or 0 for row in trend.rows])],
         y_label="Present",
         percent=True,
-        table=trend,
     )
-    hours_chart = Chart(
+    hours_chart = table_chart(
+        trend,
+        {"Hours": 2},
+        categories=month_labels(months),
         name="hours",
         title="Approved hours by month",
         description="Hours of approved contributions to the committees, by the month the "
         "work was done.",
-        kind="bar",
-        categories=[f"{m:%b %y}" for m in months],
-        series=[Series("Hours", [float(row[2].value) for row in trend.rows])],
         y_label="Hours",
-        table=trend,
     )
     return CommitteeHealth(scope, [table, trend], [attendance_chart, hours_chart])
 

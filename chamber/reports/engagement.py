@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import sqlalchemy as sa
+from markupsafe import Markup
 
 from chamber.extensions import db
 from chamber.reports import queries
-from chamber.reports.charts import Chart, Series
+from chamber.reports.charts import Chart, table_chart
 from chamber.reports.models import DEFAULT_GREEN_FROM, DEFAULT_YELLOW_FROM, EngagementThresholds
 from chamber.reports.scope import Scope
 from chamber.reports.tables import Hours, Money, Number, Table
@@ -80,6 +81,25 @@ def light_for(value: Decimal, *, is_new: bool, green_from: int, yellow_from: int
     return Light.RED
 
 
+_LIGHT_HTML = {
+    light: Markup('<span class="light light-{}">{}</span>').format(light.value, light.label)
+    for light in Light
+}
+
+
+@dataclass(frozen=True)
+class LightCell:
+    """The light in the member table: a coloured label on the page, its name in the CSV."""
+
+    light: Light
+
+    def display(self) -> Markup:
+        return _LIGHT_HTML[self.light]
+
+    def __str__(self) -> str:
+        return self.light.label
+
+
 @dataclass
 class EngagementRow:
     member_id: int
@@ -146,6 +166,7 @@ def build_engagement(scope: Scope) -> Engagement:
             "Score",
             "Light",
         ],
+        text_columns=2,
     )
     for index, r in enumerate(rows):
         table.rows.append(
@@ -159,22 +180,20 @@ def build_engagement(scope: Scope) -> Engagement:
                 r.received,
                 Money(r.closed_value),
                 Number(float(r.score), 1),
-                r.light.label,
+                LightCell(r.light),
             ]
         )
         table.links[index] = r.member_id
     lights = Table("lights", "Members by light", ["Light", "Members"])
     lights.rows = [[light.label, sum(1 for r in rows if r.light is light)] for light in Light]
-    chart = Chart(
+    chart = table_chart(
+        lights,
+        {"Members": 1},
         name="lights",
         title="Members by traffic light",
         description=f"Green from a score of {green_from}, yellow from {yellow_from}, red below; "
         "grey for members who joined during the range.",
-        kind="bar",
-        categories=[row[0] for row in lights.rows],
-        series=[Series("Members", [row[1] for row in lights.rows])],
         y_label="Members",
-        table=lights,
         colors=[LIGHT_COLOURS[light] for light in Light],
     )
     return Engagement(scope, green_from, yellow_from, rows, [lights, table], [chart])

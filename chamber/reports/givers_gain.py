@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from chamber.reports import queries
-from chamber.reports.charts import Chart, Series
+from chamber.reports.charts import Chart, table_chart
 from chamber.reports.scope import Scope
 from chamber.reports.tables import Hours, Money, Number, PValue, Table
 
@@ -148,19 +148,14 @@ def build_givers_gain(scope: Scope) -> GiversGain:
         )
         member_table.links[index] = m.member_id
 
-    bar = Chart(
+    bar = table_chart(
+        quartiles,
+        {"Received": 4, "Given": 6},
         name="quartiles",
         title="Mean referrals received per quartile of hours",
         description="Members grouped from Q1 (fewest approved hours) to Q4 (most); bars show "
         "the mean number of referrals received and given per member.",
-        kind="bar",
-        categories=[f"Q{q}" for q in QUARTILES],
-        series=[
-            Series("Received", [row[4].value or 0 for row in quartiles.rows]),
-            Series("Given", [row[6].value or 0 for row in quartiles.rows]),
-        ],
         y_label="Mean referrals per member",
-        table=quartiles,
     )
     scatter = Chart(
         name="scatter",

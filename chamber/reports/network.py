@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from chamber.localtime import chamber_today
 from chamber.reports import tie_queries
-from chamber.reports.charts import Chart, Series
-from chamber.reports.scope import Scope, month_starts
+from chamber.reports.charts import Chart, table_chart
+from chamber.reports.scope import Scope, month_labels, month_starts
 from chamber.reports.tables import Number, Ratio, Table
 
 AT_RISK_SHOWN = 100
@@ -29,6 +29,7 @@ def build_network(scope: Scope) -> Network:
         "at_risk",
         "Members with no working tie today (at risk)",
         ["Member", "Business", "Member since"],
+        text_columns=3,
     )
     for index, row in enumerate(lonely):
         at_risk.rows.append([row.full_name, row.business_name, f"{row.joined_on:%d %b %Y}"])
@@ -40,6 +41,7 @@ def build_network(scope: Scope) -> Network:
         "connectors",
         "Connectors: working ties reaching the most committees",
         ["Member", "Business", "Working ties", "Committees reached"],
+        text_columns=2,
     )
     for index, row in enumerate(tie_queries.connectors(scope, today)):
         connectors.rows.append([row.full_name, row.business_name, row.ties, row.committees])
@@ -78,15 +80,14 @@ def build_network(scope: Scope) -> Network:
         ["Members with no working tie", total],
         ["New ties in the range", sum(row[1] for row in per_month.rows)],
     ]
-    chart = Chart(
+    chart = table_chart(
+        per_month,
+        {"New ties": 1},
+        categories=month_labels(months),
         name="formed",
         title="New ties per month",
         description="Pairs of members whose first time together (shared work, meetings, "
         "one-to-ones or referrals) fell in each month.",
-        kind="bar",
-        categories=[f"{m:%b %y}" for m in months],
-        series=[Series("New ties", [row[1] for row in per_month.rows])],
         y_label="Ties",
-        table=per_month,
     )
     return Network(scope, total, [summary, at_risk, connectors, balance, per_month], [chart])

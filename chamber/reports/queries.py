@@ -55,14 +55,20 @@ def _days_between_sqlite(element, compiler, **kw):
     )
 
 
-def _won_value():
-    return sa.func.coalesce(
-        sa.func.sum(sa.case((Referral.status == WON, Referral.closed_value_cents), else_=0)), 0
-    )
+def won_value(status=Referral.status, value=Referral.closed_value_cents):
+    """The closed value of the won referrals among a group's rows (0 when none)."""
+    return sa.func.coalesce(sa.func.sum(sa.case((status == WON, value), else_=0)), 0)
 
 
-def _won_count():
-    return sa.func.coalesce(sa.func.sum(sa.case((Referral.status == WON, 1), else_=0)), 0)
+def won_count(status=Referral.status):
+    """How many of a group's referrals are won."""
+    return sa.func.coalesce(sa.func.sum(sa.case((status == WON, 1), else_=0)), 0)
+
+
+def people(*figures) -> sa.Select:
+    """A table of members: id, name and business (their profile link and who they are),
+    then the figures."""
+    return sa.select(Member.id, Member.full_name, Member.business_name, *figures)
 
 
 def referrals_in(scope: Scope) -> list[sa.ColumnElement[bool]]:
@@ -106,7 +112,7 @@ def monthly_referrals(scope: Scope) -> dict[str, tuple[int, int, int]]:
     """Per month given (ISO first day): (given, won, closed value in cents)."""
     month = month_bucket(Referral.given_on, scope.first, scope.last).label("month")
     rows = db.session.execute(
-        sa.select(month, sa.func.count(), _won_count(), _won_value())
+        sa.select(month, sa.func.count(), won_count(), won_value())
         .where(*referrals_in(scope))
         .group_by(month)
     )
@@ -122,9 +128,9 @@ def top_people(scope: Scope, side: str, limit: int = 10) -> list[sa.Row]:
     if scope.kind is ScopeKind.COMMITTEE:
         conditions.append(scope.covers(column))
     counted = sa.func.count().label("referrals")
-    value = _won_value().label("closed_value")
+    value = won_value().label("closed_value")
     grouped = (
-        sa.select(column.label("member_id"), counted, _won_count().label("won"), value)
+        sa.select(column.label("member_id"), counted, won_count().label("won"), value)
         .where(*conditions)
         .group_by(column)
         .order_by(counted.desc(), value.desc(), column)
@@ -133,14 +139,7 @@ def top_people(scope: Scope, side: str, limit: int = 10) -> list[sa.Row]:
     )
     return list(
         db.session.execute(
-            sa.select(
-                Member.id,
-                Member.full_name,
-                Member.business_name,
-                grouped.c.referrals,
-                grouped.c.won,
-                grouped.c.closed_value,
-            )
+            people(grouped.c.referrals, grouped.c.won, grouped.c.closed_value)
             .join(grouped, grouped.c.member_id == Member.id)
             .order_by(grouped.c.referrals.desc(), grouped.c.closed_value.desc(), Member.id)
         )
@@ -159,8 +158,8 @@ def top_businesses(scope: Scope, side: str, limit: int = 10) -> list[sa.Row]:
         sa.select(
             column.label("member_id"),
             sa.func.count().label("referrals"),
-            _won_count().label("won"),
-            _won_value().label("closed_value"),
+            won_count().label("won"),
+            won_value().label("closed_value"),
         )
         .where(*conditions)
         .group_by(column)
@@ -259,7 +258,6 @@ def referrals_by_committee(scope: Scope) -> list[sa.Row]:
     """Per attributed committee (None: no tie found): committee id and name, referrals, named
     through how-we-know, through shared work, won, closed value."""
     attributed = attributed_referrals(scope)
-    won = attributed.c.status == WON
     return list(
         db.session.execute(
             sa.select(
@@ -270,10 +268,10 @@ def referrals_by_committee(scope: Scope) -> list[sa.Row]:
                 sa.func.sum(sa.case((attributed.c.how == "shared work", 1), else_=0)).label(
                     "shared"
                 ),
-                sa.func.sum(sa.case((won, 1), else_=0)).label("won"),
-                sa.func.coalesce(
-                    sa.func.sum(sa.case((won, attributed.c.closed_value_cents), else_=0)), 0
-                ).label("closed_value"),
+                won_count(attributed.c.status).label("won"),
+                won_value(attributed.c.status, attributed.c.closed_value_cents).label(
+                    "closed_value"
+                ),
             )
             .outerjoin(Committee, Committee.id == attributed.c.committee_id)
             .group_by(attributed.c.committee_id, Committee.name)
@@ -307,7 +305,7 @@ def _received_by_member(scope: Scope) -> sa.Subquery:
         sa.select(
             Referral.receiver_id.label("member_id"),
             sa.func.count().label("received"),
-            _won_value().label("closed_value"),
+            won_value().label("closed_value"),
         )
         .where(scope.in_range(Referral.given_on))
         .group_by(Referral.receiver_id)
@@ -324,31 +322,45 @@ def _given_by_member(scope: Scope) -> sa.Subquery:
     )
 
 
-def givers_gain_rows(scope: Scope) -> list[sa.Row]:
-    """Per member of the cohort (members for 6 months or more): id, name, approved hours in
-    the range, referrals received and their won value, referrals given."""
+def _member_rows(
+    scope: Scope, leading: list, figures: dict[str, sa.ColumnElement], *, months: int | None
+) -> sa.Select:
+    """One row per member of the cohort: the `leading` member columns, then each named
+    figure (0 for a member without any), from per-member subqueries joined by member_id."""
+    query = sa.select(
+        *leading, *(sa.func.coalesce(column, 0).label(name) for name, column in figures.items())
+    )
+    joined = []
+    for column in figures.values():
+        subquery = column.table
+        if subquery not in joined:
+            joined.append(subquery)
+            query = query.outerjoin(subquery, subquery.c.member_id == Member.id)
+    return query.where(*_cohort_conditions(scope, months=months))
+
+
+def _referral_figures(scope: Scope) -> dict[str, sa.ColumnElement]:
+    """Approved hours, referrals given and received, closed value received, per member."""
     hours, received, given = (
         _hours_by_member(scope),
         _received_by_member(scope),
         _given_by_member(scope),
     )
-    return list(
-        db.session.execute(
-            sa.select(
-                Member.id,
-                Member.full_name,
-                sa.func.coalesce(hours.c.hours, 0).label("hours"),
-                sa.func.coalesce(received.c.received, 0).label("received"),
-                sa.func.coalesce(received.c.closed_value, 0).label("closed_value"),
-                sa.func.coalesce(given.c.given, 0).label("given"),
-            )
-            .outerjoin(hours, hours.c.member_id == Member.id)
-            .outerjoin(received, received.c.member_id == Member.id)
-            .outerjoin(given, given.c.member_id == Member.id)
-            .where(*_cohort_conditions(scope, months=COHORT_MONTHS))
-            .order_by(Member.id)
-        )
+    return {
+        "hours": hours.c.hours,
+        "given": given.c.given,
+        "received": received.c.received,
+        "closed_value": received.c.closed_value,
+    }
+
+
+def givers_gain_rows(scope: Scope) -> list[sa.Row]:
+    """Per member of the cohort (members for 6 months or more): id, name, approved hours in
+    the range, referrals received and their won value, referrals given."""
+    query = _member_rows(
+        scope, [Member.id, Member.full_name], _referral_figures(scope), months=COHORT_MONTHS
     )
+    return list(db.session.execute(query.order_by(Member.id)))
 
 
 def engagement_rows(scope: Scope) -> list[sa.Row]:
@@ -362,47 +374,27 @@ def engagement_rows(scope: Scope) -> list[sa.Row]:
         .group_by(Attendance.member_id)
         .subquery("attended")
     )
+    confirmed = [OneToOne.status == OneToOneStatus.CONFIRMED, scope.in_range(OneToOne.met_on)]
     sides = sa.union_all(
-        sa.select(OneToOne.logged_by_id.label("member_id")).where(
-            OneToOne.status == OneToOneStatus.CONFIRMED, scope.in_range(OneToOne.met_on)
-        ),
-        sa.select(OneToOne.partner_id.label("member_id")).where(
-            OneToOne.status == OneToOneStatus.CONFIRMED, scope.in_range(OneToOne.met_on)
-        ),
+        sa.select(OneToOne.logged_by_id.label("member_id")).where(*confirmed),
+        sa.select(OneToOne.partner_id.label("member_id")).where(*confirmed),
     ).subquery("sides")
     one_to_ones = (
         sa.select(sides.c.member_id, sa.func.count().label("one_to_ones"))
         .group_by(sides.c.member_id)
         .subquery("one_to_ones")
     )
-    hours, received, given = (
-        _hours_by_member(scope),
-        _received_by_member(scope),
-        _given_by_member(scope),
+    query = _member_rows(
+        scope,
+        [Member.id, Member.full_name, Member.business_name, Member.joined_on],
+        {
+            "meetings": attended.c.meetings,
+            "one_to_ones": one_to_ones.c.one_to_ones,
+            **_referral_figures(scope),
+        },
+        months=None,
     )
-    return list(
-        db.session.execute(
-            sa.select(
-                Member.id,
-                Member.full_name,
-                Member.business_name,
-                Member.joined_on,
-                sa.func.coalesce(attended.c.meetings, 0).label("meetings"),
-                sa.func.coalesce(hours.c.hours, 0).label("hours"),
-                sa.func.coalesce(one_to_ones.c.one_to_ones, 0).label("one_to_ones"),
-                sa.func.coalesce(given.c.given, 0).label("given"),
-                sa.func.coalesce(received.c.received, 0).label("received"),
-                sa.func.coalesce(received.c.closed_value, 0).label("closed_value"),
-            )
-            .outerjoin(attended, attended.c.member_id == Member.id)
-            .outerjoin(hours, hours.c.member_id == Member.id)
-            .outerjoin(one_to_ones, one_to_ones.c.member_id == Member.id)
-            .outerjoin(received, received.c.member_id == Member.id)
-            .outerjoin(given, given.c.member_id == Member.id)
-            .where(*_cohort_conditions(scope, months=None))
-            .order_by(Member.full_name, Member.id)
-        )
-    )
+    return list(db.session.execute(query.order_by(Member.full_name, Member.id)))
 
 
 # Report 7: committee health
@@ -424,13 +416,17 @@ def health_committees(scope: Scope) -> list[sa.Row]:
             sa.func.coalesce(active.c.active_members, 0).label("active_members"),
         )
         .outerjoin(active, active.c.committee_id == Committee.id)
+        .where(report_committees(scope))
         .order_by(Committee.name)
     )
-    if scope.kind is ScopeKind.COMMITTEE:
-        query = query.where(Committee.id == scope.committee.id)
-    else:
-        query = query.where(Committee.is_archived.is_(False))
     return list(db.session.execute(query))
+
+
+def report_committees(scope: Scope) -> sa.ColumnElement[bool]:
+    """The committees a per-committee table lists: the scope's committee, or every active one."""
+    if scope.kind is ScopeKind.COMMITTEE:
+        return Committee.id == scope.committee.id
+    return Committee.is_archived.is_(False)
 
 
 def _committee_filter(scope: Scope, column) -> list[sa.ColumnElement[bool]]:

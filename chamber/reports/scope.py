@@ -113,6 +113,11 @@ def month_starts(first: date, last: date) -> list[date]:
     return months
 
 
+def month_labels(months: list[date]) -> list[str]:
+    """Short month names for a chart's axis ("Jan 26")."""
+    return [f"{month:%b %y}" for month in months]
+
+
 def month_bucket(column, first: date, last: date, bound=None) -> sa.ColumnElement:
     """The month (its first day's ISO text) of a row, as a CASE over the range's month
     boundaries: the same SQL on SQLite and PostgreSQL, no date functions needed.

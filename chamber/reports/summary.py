@@ -8,8 +8,8 @@ from datetime import date
 
 from chamber.referrals.models import ReferralStatus
 from chamber.reports import queries
-from chamber.reports.charts import Chart, Series
-from chamber.reports.scope import Scope, ScopeKind, month_starts
+from chamber.reports.charts import Chart, table_chart
+from chamber.reports.scope import Scope, ScopeKind, month_labels, month_starts
 from chamber.reports.tables import Money, Number, Ratio, Table
 
 
@@ -60,7 +60,9 @@ def _month_label(day: date) -> str:
 
 
 def _people_table(key: str, caption: str, rows, who: str) -> Table:
-    table = Table(key, caption, [who, "Business", "Referrals", "Won", "Closed value"])
+    table = Table(
+        key, caption, [who, "Business", "Referrals", "Won", "Closed value"], text_columns=2
+    )
     for index, row in enumerate(rows):
         table.rows.append(
             [
@@ -123,34 +125,28 @@ def build_summary(scope: Scope) -> Summary:
     for month in months:
         given, won, value = monthly.get(month.isoformat(), (0, 0, 0))
         trend.rows.append([_month_label(month), given, won, Money(value)])
-    trend_chart = Chart(
+    trend_chart = table_chart(
+        trend,
+        {"Given": 1, "Won": 2},
+        categories=month_labels(months),
         name="trend",
         title="Referrals given and won, by month given",
         description="Bars per month: referrals given in that month, and how many of them "
         "have been won since.",
-        kind="bar",
-        categories=[f"{m:%b %y}" for m in months],
-        series=[
-            Series("Given", [row[1] for row in trend.rows]),
-            Series("Won", [row[2] for row in trend.rows]),
-        ],
         y_label="Referrals",
-        table=trend,
     )
 
     funnel = Table("funnel", "By status today", ["Status", "Referrals", "Closed value"])
     for status in ReferralStatus:
         number, value = by_status.get(status, (0, 0))
         funnel.rows.append([status.label, number, Money(value)])
-    funnel_chart = Chart(
+    funnel_chart = table_chart(
+        funnel,
+        {"Referrals": 1},
         name="funnel",
         title="Where the referrals stand today",
         description="Referrals given in the range by their current step in the pipeline.",
-        kind="bar",
-        categories=[status.label for status in ReferralStatus],
-        series=[Series("Referrals", [row[1] for row in funnel.rows])],
         y_label="Referrals",
-        table=funnel,
     )
 
     if scope.kind is ScopeKind.MEMBER:

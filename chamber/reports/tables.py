@@ -7,6 +7,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from markupsafe import Markup, escape
+
 from chamber.formatting import format_hours, format_money
 
 
@@ -26,66 +28,80 @@ class Money:
 
 
 @dataclass(frozen=True)
-class Hours:
-    value: Decimal
-
-    def display(self) -> str:
-        return format_hours(self.value)
-
-    def __str__(self) -> str:
-        return format_hours(self.value).replace(",", "")
-
-
-@dataclass(frozen=True)
-class Ratio:
-    """A share or rate; None when there is nothing to divide by ("—" on the page, empty in CSV)."""
+class _Figure:
+    """A figure that may be missing: "—" on the page and empty in the CSV when it is None,
+    otherwise as `shown` / `written` put it."""
 
     value: float | None
 
+    def shown(self, value: float) -> str:
+        return self.written(value)
+
+    def written(self, value: float) -> str:
+        raise NotImplementedError
+
     def display(self) -> str:
-        return "—" if self.value is None else f"{self.value * 100:.1f}%"
+        return "—" if self.value is None else self.shown(self.value)
 
     def __str__(self) -> str:
-        return "" if self.value is None else f"{self.value * 100:.1f}%"
+        return "" if self.value is None else self.written(self.value)
 
 
 @dataclass(frozen=True)
-class Number:
-    """A mean, a score or a coefficient, shown with fixed decimals; None is "—"."""
+class Hours(_Figure):
+    """Hours as people read them: "1,234.5" on the page, 1234.5 in the CSV."""
 
-    value: float | None
+    value: Decimal | None
+
+    def shown(self, value: Decimal) -> str:
+        return format_hours(value)
+
+    def written(self, value: Decimal) -> str:
+        return format_hours(value).replace(",", "")
+
+
+@dataclass(frozen=True)
+class Ratio(_Figure):
+    """A share or rate, as a percentage (None when there is nothing to divide by)."""
+
+    def written(self, value: float) -> str:
+        return f"{value * 100:.1f}%"
+
+
+@dataclass(frozen=True)
+class Number(_Figure):
+    """A mean, a score or a coefficient, with fixed decimals."""
+
     decimals: int = 2
 
-    def display(self) -> str:
-        return "—" if self.value is None else f"{self.value:,.{self.decimals}f}"
+    def shown(self, value: float) -> str:
+        return f"{value:,.{self.decimals}f}"
 
-    def __str__(self) -> str:
-        return "" if self.value is None else f"{self.value:.{self.decimals}f}"
+    def written(self, value: float) -> str:
+        return f"{value:.{self.decimals}f}"
 
 
 @dataclass(frozen=True)
-class PValue:
+class PValue(_Figure):
     """A p-value: four decimals, and "< 0.0001" rather than a misleading 0.0000."""
 
-    value: float | None
+    def shown(self, value: float) -> str:
+        return "< 0.0001" if value < 0.0001 else f"{value:.4f}"
 
-    def display(self) -> str:
-        if self.value is None:
-            return "—"
-        return "< 0.0001" if self.value < 0.0001 else f"{self.value:.4f}"
-
-    def __str__(self) -> str:
-        return "" if self.value is None else f"{self.value:.6g}"
+    def written(self, value: float) -> str:
+        return f"{value:.6g}"
 
 
 def display(cell) -> str:
     """A cell as the page shows it."""
     if cell is None:
         return "—"
-    if hasattr(cell, "display"):
-        return cell.display()
+    if isinstance(cell, str):
+        return cell
     if isinstance(cell, int) and not isinstance(cell, bool):
         return f"{cell:,}"
+    if hasattr(cell, "display"):
+        return cell.display()
     return str(cell)
 
 
@@ -98,7 +114,8 @@ class Table:
     """One table of a report: a caption, column headings and rows of cells.
 
     `links` optionally maps a row index to a member id, so the page can link the first cell
-    to the member's profile (the CSV keeps the name only)."""
+    to the member's profile (the CSV keeps the name only). The first `text_columns` columns
+    are text (left-aligned on the page), the others numbers."""
 
     key: str
     caption: str
@@ -106,6 +123,38 @@ class Table:
     rows: list[list] = field(default_factory=list)
     links: dict[int, int] = field(default_factory=dict)
     note: str = ""
+    text_columns: int = 1
+    _html: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def display_rows(self) -> list[tuple[int | None, str, list[str], list[str]]]:
+        """Per row as the page shows it: the member its first cell links to (or None), the
+        first cell, the other text cells and the number cells, formatted."""
+        links, text = self.links, self.text_columns
+        shown = []
+        for index, row in enumerate(self.rows):
+            cells = [display(cell) for cell in row]
+            shown.append((links.get(index), cells[0], cells[1:text], cells[text:]))
+        return shown
+
+    def html_rows(self, member_href: str, *, link_first: bool = True) -> Markup:
+        """The table's body rows as HTML, every cell escaped; a first cell with a member links
+        to `member_href` + id. Made once per table and link form: a kept report is drawn
+        again from the same text (a member table has some 40,000 cells)."""
+        key = (member_href, link_first)
+        if key not in self._html:
+            parts = []
+            for link, first, texts, numbers in self.display_rows():
+                head = escape(first)
+                if link_first and link is not None:
+                    head = f'<a href="{escape(member_href)}{link}">{head}</a>'
+                parts.append(f'<tr><th scope="row">{head}</th>')
+                parts.extend(f"<td>{escape(cell)}</td>" for cell in texts)
+                parts.extend(f'<td class="num">{escape(cell)}</td>' for cell in numbers)
+                parts.append("</tr>\n")
+            # Safe: every cell above went through escape() (a Markup cell, such as the
+            # engagement light, is HTML of our own).
+            self._html[key] = Markup("".join(parts))  # noqa: S704
+        return self._html[key]
 
     def csv_rows(self) -> Iterable[list[str]]:
         return ([csv_cell(cell) for cell in row] for row in self.rows)

@@ -18,17 +18,24 @@ from sqlalchemy.orm import aliased
 from chamber.committees.models import Committee, CommitteeMembership
 from chamber.extensions import db
 from chamber.members.models import Member
-from chamber.referrals.models import Referral, ReferralStatus
+from chamber.referrals.models import Referral
 from chamber.relationships.engine import weights
 from chamber.relationships.models import Tie, TieEntry, TieMode, TieSource
 from chamber.relationships.queries import working_floor
 from chamber.relationships.strength import EPOCH
-from chamber.reports.queries import attributed_referrals, days_between, referrals_in
+from chamber.reports.queries import (
+    attributed_referrals,
+    days_between,
+    people,
+    referrals_in,
+    report_committees,
+    won_count,
+    won_value,
+)
 from chamber.reports.scope import Scope, ScopeKind, month_bucket
 
 WORK_SOURCES = (TieSource.SHIFT, TieSource.PROJECT, TieSource.MEETING)
 TIE_SOURCES = (*WORK_SOURCES, TieSource.ONE_TO_ONE)
-WON = ReferralStatus.WON
 
 
 def thresholds() -> tuple[float, float]:
@@ -116,7 +123,6 @@ def referrals_by_committee_and_tie(scope: Scope) -> list[sa.Row]:
     attributed = attributed_referrals(scope)
     band = _band(tie.c.strength, working, strong).label("band")
     mode = _mode(tie).label("mode")
-    won = tie.c.status == WON
     return list(
         db.session.execute(
             sa.select(
@@ -125,10 +131,8 @@ def referrals_by_committee_and_tie(scope: Scope) -> list[sa.Row]:
                 band,
                 mode,
                 sa.func.count().label("referrals"),
-                sa.func.sum(sa.case((won, 1), else_=0)).label("won"),
-                sa.func.coalesce(
-                    sa.func.sum(sa.case((won, tie.c.closed_value_cents), else_=0)), 0
-                ).label("closed_value"),
+                won_count(tie.c.status).label("won"),
+                won_value(tie.c.status, tie.c.closed_value_cents).label("closed_value"),
             )
             .select_from(tie)
             .join(attributed, attributed.c.referral_id == tie.c.referral_id)
@@ -160,10 +164,7 @@ def members_at_risk(scope: Scope, today: date, limit: int = 100) -> tuple[int, l
     lonely = sa.and_(*_population(scope), ~as_first.exists(), ~as_second.exists())
     total = db.session.scalar(sa.select(sa.func.count()).select_from(Member).where(lonely))
     rows = db.session.execute(
-        sa.select(Member.id, Member.full_name, Member.business_name, Member.joined_on)
-        .where(lonely)
-        .order_by(Member.full_name, Member.id)
-        .limit(limit)
+        people(Member.joined_on).where(lonely).order_by(Member.full_name, Member.id).limit(limit)
     )
     return total, list(rows)
 
@@ -207,13 +208,7 @@ def connectors(scope: Scope, today: date, limit: int = 10) -> list[sa.Row]:
     committees = sa.func.coalesce(reached.c.committees, 0)
     return list(
         db.session.execute(
-            sa.select(
-                Member.id,
-                Member.full_name,
-                Member.business_name,
-                ties.c.ties,
-                committees.label("committees"),
-            )
+            people(ties.c.ties, committees.label("committees"))
             .join(ties, ties.c.member_id == Member.id)
             .outerjoin(reached, reached.c.member_id == Member.id)
             .where(*_population(scope))
@@ -241,13 +236,10 @@ def committee_balance(scope: Scope) -> list[sa.Row]:
             sa.and_(second.member_id == Tie.member_b_id, second.committee_id == first.committee_id),
         )
         .join(Committee, Committee.id == first.committee_id)
+        .where(report_committees(scope))
         .group_by(Committee.id, Committee.name)
         .order_by(Committee.name)
     )
-    if scope.kind is ScopeKind.COMMITTEE:
-        query = query.where(Committee.id == scope.committee.id)
-    else:
-        query = query.where(Committee.is_archived.is_(False))
     return list(db.session.execute(query))
 
 

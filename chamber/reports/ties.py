@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from chamber.reports import tie_queries
-from chamber.reports.charts import Chart, Series
+from chamber.reports.charts import Chart, table_chart
 from chamber.reports.committees import UNATTRIBUTED
 from chamber.reports.scope import Scope
 from chamber.reports.tables import Money, Ratio, Table
@@ -137,18 +137,14 @@ def build_ties(scope: Scope) -> Ties:
             ]
         )
 
-    chart = Chart(
+    chart = table_chart(
+        bands,
+        {"Referrals": 1, "Won": 3},
+        categories=["None", "Below working", "Working", "Strong"],
         name="bands",
         title="Referrals by the tie between giver and receiver on the day",
         description="How many referrals passed between people with no time together, a "
         "little, a working tie or a strong tie (shared work and one-to-ones before the day).",
-        kind="bar",
-        categories=["None", "Below working", "Working", "Strong"],
-        series=[
-            Series("Referrals", [row[1] for row in bands.rows]),
-            Series("Won", [row[3] for row in bands.rows]),
-        ],
         y_label="Referrals",
-        table=bands,
     )
     return Ties(scope, working_min, strong_min, [split, bands, modes, committees], [chart])

@@ -8,7 +8,7 @@ and build the report from the same function, so they always agree.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -112,6 +112,22 @@ REPORTS = {
 }
 
 
+def built_report(report: ReportKind, scope: Scope):
+    """The report's figures for this scope: built, or from the cache when nothing a report
+    reads has changed since (the key holds the data version counter and today's date).
+
+    The version is read before the figures: a change committed in between can only make the
+    cached figures newer than their key, never older, so no reader is shown stale numbers."""
+    key = f"{report.slug}:{scope.key}:{chamber_today()}:{queries.data_version()}"
+    built = charts.cache.built.get(key)
+    if built is None:
+        built = report.build(scope)
+        # Kept without the scope: it holds this request's session's rows (committee, member).
+        charts.cache.built.set(key, replace(built, scope=None))
+        return built
+    return replace(built, scope=scope)
+
+
 def _report_or_404(slug: str) -> ReportKind:
     report = REPORTS.get(slug)
     if report is None:
@@ -155,6 +171,15 @@ def load_scope(report: ReportKind) -> tuple[Scope, ReportFilterForm]:
     return Scope(ScopeKind.MEMBER, first, last, member=current_user), form
 
 
+def _viewable(slug: str) -> tuple[ReportKind, Scope, ReportFilterForm]:
+    """The report, the scope the URL asks for and its filter form, once the viewer may see
+    them (page, CSV and charts alike)."""
+    report = _report_or_404(slug)
+    scope, form = load_scope(report)
+    require(authz.can_view_report(current_user, report.slug, scope))
+    return report, scope, form
+
+
 def _committee_choices(scope: Scope) -> list[tuple[str, str]]:
     """The committee filter: staff pick any active committee (or the whole chamber), a lead
     their own committees."""
@@ -164,24 +189,25 @@ def _committee_choices(scope: Scope) -> list[tuple[str, str]]:
     return [(str(c.id), c.name) for c in _led_committees(current_user)]
 
 
+def _page(template: str, **context) -> str:
+    """A page of reports/: each lists the reports and may state the engagement weights."""
+    return render_template(
+        f"reports/{template}.html", reports=REPORTS, weight_text=WEIGHT_TEXT, **context
+    )
+
+
 @bp.get("/reports/")
 @login_required
 def index():
     require(authz.can_view_reports(current_user))
-    return render_template(
-        "reports/index.html",
-        reports=REPORTS,
-        led=_led_committees(current_user),
-        member_reports=authz.MEMBER_REPORTS,
-    )
+    led = _led_committees(current_user)
+    return _page("index", led=led, member_reports=authz.MEMBER_REPORTS)
 
 
 @bp.get("/reports/<slug>")
 @login_required
 def show(slug: str):
-    report = _report_or_404(slug)
-    scope, form = load_scope(report)
-    require(authz.can_view_report(current_user, report.slug, scope))
+    report, scope, form = _viewable(slug)
     # The fields show the range in force (the default one when none was asked for).
     if not form.first.errors:
         form.first.data = scope.first
@@ -189,25 +215,15 @@ def show(slug: str):
         form.last.data = scope.last
     form.committee.choices = _committee_choices(scope)
     form.committee.data = str(scope.committee.id) if scope.committee else ""
-    built = report.build(scope)
-    return render_template(
-        f"reports/{report.slug.replace('-', '_')}.html",
-        report=report,
-        reports=REPORTS,
-        scope=scope,
-        form=form,
-        built=built,
-        weight_text=WEIGHT_TEXT,
-    )
+    built = built_report(report, scope)
+    return _page(report.slug.replace("-", "_"), report=report, scope=scope, form=form, built=built)
 
 
 @bp.get("/reports/<slug>.csv")
 @login_required
 def csv(slug: str):
-    report = _report_or_404(slug)
-    scope, _ = load_scope(report)
-    require(authz.can_view_report(current_user, report.slug, scope))
-    built = report.build(scope)
+    report, scope, _ = _viewable(slug)
+    built = built_report(report, scope)
     filename = f"{report.slug}-{scope.key}.csv"
     if report.slug == "givers-gain":
         return csv_response(filename, CSV_COLUMNS, built.csv_rows())
@@ -218,13 +234,11 @@ def csv(slug: str):
 @bp.get("/reports/<slug>/<chart>.svg")
 @login_required
 def chart(slug: str, chart: str):
-    report = _report_or_404(slug)
-    scope, _ = load_scope(report)
-    require(authz.can_view_report(current_user, report.slug, scope))
+    report, scope, _ = _viewable(slug)
     key = f"report-chart:{report.slug}:{chart}:{scope.key}:{queries.data_version()}"
     svg = charts.cache.get(key)
     if svg is None:
-        drawn = {c.name: c for c in report.build(scope).charts}
+        drawn = {c.name: c for c in built_report(report, scope).charts}
         if chart not in drawn:
             abort(404)
         svg = charts.render_svg(drawn[chart])
@@ -263,9 +277,7 @@ def thresholds():
             return done
     history = queries.threshold_history()
     status = 400 if request.method == "POST" else 200
-    return render_template(
-        "reports/thresholds.html", form=form, history=history, weight_text=WEIGHT_TEXT
-    ), status
+    return _page("thresholds", form=form, history=history), status
 
 
 @bp.app_template_filter("report_cell")

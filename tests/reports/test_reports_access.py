@@ -3,6 +3,7 @@ prospect details never appear; charts are SVG images under their own CSP; CSV is
 
 from __future__ import annotations
 
+import difflib
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import sqlalchemy as sa
 from chamber.audit.models import AuditEntry
 from chamber.extensions import db
 from chamber.referrals.models import ReferralStatus
+from chamber.reports.cache import cache as report_cache
 from tests.reports.conftest import read_csv, today
 
 PAGES = [
@@ -261,3 +263,38 @@ def test_thresholds_page_is_staff_only_and_audited(client, login, post, cast, wo
     assert entries[0].actor_id == staff.id
     assert entries[0].before == {"green_from": 30, "yellow_from": 10}
     assert entries[0].after == {"green_from": 3, "yellow_from": 1}
+
+
+@pytest.mark.parametrize("slug", PAGES)
+def test_built_report_is_kept_until_the_data_changes(
+    client, login, cast, world, count_queries, slug
+):
+    """A report's figures are kept between views (fewer statements the second time) and
+    never outlive a change: after one, the page and the CSV hold what a fresh build holds."""
+    staff, lead, member, _outsider, mine, _theirs = cast
+    login(staff)
+    before = client.get(f"/reports/{slug}.csv").data
+    with count_queries() as cold:
+        client.get(f"/reports/{slug}?first={today() - timedelta(days=30)}")
+    with count_queries() as warm:
+        client.get(f"/reports/{slug}?first={today() - timedelta(days=30)}")
+    assert warm.count < cold.count
+    # A change for every report: a member (network, engagement, givers gain), their hours
+    # (committee health) and a referral with a shared committee (summary, 2, 4).
+    newcomer = world.member("Nell Newcomer")
+    world.contribution(newcomer, mine, 5, today() - timedelta(days=3))
+    world.referral(
+        newcomer, lead, today() - timedelta(days=1), status=ReferralStatus.WON, value_cents=123_45
+    )
+    after = client.get(f"/reports/{slug}.csv").data
+    assert after != before
+    page = _report_part(client.get(f"/reports/{slug}"))
+    report_cache.clear()  # what a build from scratch shows
+    assert client.get(f"/reports/{slug}.csv").data == after
+    fresh = _report_part(client.get(f"/reports/{slug}"))
+    assert fresh == page, "\n".join(difflib.unified_diff(page.split("\n"), fresh.split("\n")))
+
+
+def _report_part(response) -> str:
+    """The report itself (its heading, filters, tables and charts), not the site's frame."""
+    return response.get_data(as_text=True).split('class="page-head report-head"', 1)[1]
