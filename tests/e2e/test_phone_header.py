@@ -6,7 +6,7 @@ began below the first quarter of the screen. Now the links sit behind a "Menu" d
 <details>, no script) and the header is one row.
 
 The bound: no larger share of the screen than the header takes on a desktop (112 of 800 px,
-14 %), so 15 % of 844 px = 126 px. One row is 57 px today; the bound leaves room for a longer
+14 %), so 15 % of 844 px = 127 px. One row is 57 px today; the bound leaves room for a longer
 chamber name wrapping onto a third line, and fails as soon as the links spill into rows again.
 
 Every link and button the header and the staff pages' bar offer on a desktop must be reachable
@@ -28,7 +28,7 @@ from tests.e2e.support import (
     sign_in,
 )
 
-MOST_HEADER_PX = round(0.15 * PHONE["height"])  # 126 px
+MOST_HEADER_PX = round(0.15 * PHONE["height"])  # 127 px
 PAGES = {
     "anonymous": ["/", "/login"],
     "member": ["/dashboard", "/work"],
