@@ -137,7 +137,8 @@ _PHONE_CHECK = """() => {
         const head = element.closest('thead');
         if (head && getComputedStyle(head).position === 'absolute') continue;  // cards
         const rects = element.getClientRects();
-        if (!rects.length) continue;  // not rendered (a closed <details>, display: none)
+        if (!rects.length) continue;  // not rendered (display: none)
+        if (!element.checkVisibility()) continue;  // a closed <details> (content-visibility)
         const style = getComputedStyle(element);
         if (style.visibility === 'hidden') continue;
         const box = element.getBoundingClientRect();

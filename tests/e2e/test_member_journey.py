@@ -104,6 +104,7 @@ def _profile_with_an_introducer(page) -> str:
     chain offers to ask someone for an introduction); return that member's name."""
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Members").click()
     links = page.locator(".member-grid a.member-name")
+    expect(links.first).to_be_visible()  # the directory has loaded (all_inner_texts won't wait)
     names = links.all_inner_texts()
     hrefs = [links.nth(i).get_attribute("href") for i in range(len(names))]
     for name, href in zip(names, hrefs, strict=True):
