@@ -138,6 +138,18 @@ def appoint(actor: Member, committee: Committee, member: Member, role: Committee
     activity.membership_changed.send(actor, membership=membership, change=change)
 
 
+def appoint_chosen(
+    actor: Member, committee: Committee, member_id: int, role: CommitteeRole
+) -> Member:
+    """`appoint()` the member staff chose in the search; refused by the field when the id
+    names no member (one merged or deleted since the search)."""
+    member = db.session.get(Member, member_id)
+    if member is None:
+        raise Conflict("No such member: search again by name.", field="member")
+    appoint(actor, committee, member, role)
+    return member
+
+
 def remove_from_committee(actor: Member, committee: Committee, member: Member) -> None:
     membership = _end_membership(
         actor, committee, member, not_on=f"{member.full_name} is not on this committee."
