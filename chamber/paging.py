@@ -3,7 +3,7 @@ matches of a search fetched one over the limit."""
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 from flask import request
 
@@ -18,7 +18,14 @@ def requested_page() -> int:
     return min(max(page, 1), MAX_PAGE)
 
 
-def first_of(rows: list[T], limit: int) -> tuple[list[T], bool]:
-    """The first `limit` of rows a query fetched `limit` + 1 of, and whether there are more
-    (the page then says to narrow the search)."""
-    return rows[:limit], len(rows) > limit
+class Shortlist(NamedTuple, Generic[T]):
+    """The first matches of a search, and whether there are more (the page then says to
+    narrow it)."""
+
+    rows: list[T]
+    more: bool
+
+
+def first_of(rows: list[T], limit: int) -> Shortlist[T]:
+    """The first `limit` of rows a query fetched `limit` + 1 of, and whether there are more."""
+    return Shortlist(rows[:limit], len(rows) > limit)

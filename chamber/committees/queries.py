@@ -15,6 +15,7 @@ from chamber.committees.models import (
     JoinRequest,
     JoinRequestStatus,
 )
+from chamber.db import grouped
 from chamber.extensions import db
 from chamber.members.models import Member
 
@@ -123,15 +124,13 @@ def pending_join_request_counts(committee_ids: list[int]) -> dict[int, int]:
     """Waiting join requests per committee, in one grouped query."""
     if not committee_ids:
         return {}
-    rows = db.session.execute(
-        sa.select(JoinRequest.committee_id, sa.func.count())
-        .where(
-            JoinRequest.committee_id.in_(committee_ids),
-            JoinRequest.status == JoinRequestStatus.PENDING,
-        )
-        .group_by(JoinRequest.committee_id)
+    return grouped(
+        db.session,
+        JoinRequest.committee_id,
+        sa.func.count(),
+        JoinRequest.committee_id.in_(committee_ids),
+        JoinRequest.status == JoinRequestStatus.PENDING,
     )
-    return {committee_id: count for committee_id, count in rows}
 
 
 # People and their committees (the member layer below cannot read committees) -------------

@@ -124,7 +124,6 @@ def _render_roster(committee: Committee, appoint_form: AppointForm | None = None
     found: list = []
     if search.text and authz.can_manage_committees(current_user):
         found = picker.find_members(search.text)
-    matches, more_matches = first_of(found, picker.PICK_MATCHES)
     roster = queries.roster(committee)
     return render_template(
         "committees/manage/roster.html",
@@ -135,8 +134,7 @@ def _render_roster(committee: Committee, appoint_form: AppointForm | None = None
         appoint_form=appoint_form or AppointForm(),
         role_form=RoleForm(),
         search=search,
-        matches=matches,
-        more_matches=more_matches,
+        matches=first_of(found, picker.PICK_MATCHES),
     )
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from chamber.committees.models import Committee, CommitteeMembership
 from chamber.contributions.models import Contribution, ContributionStatus
+from chamber.db import grouped
 from chamber.enums import WorkMode
 from chamber.extensions import db
 from chamber.localtime import chamber_today
@@ -118,17 +119,22 @@ def member_totals(member: Member, today: date) -> HourTotals:
 
 
 def approved_hours_by_mode(member: Member, since: date) -> dict[WorkMode, Decimal]:
-    rows = db.session.execute(
-        sa.select(Contribution.mode, sa.func.sum(Contribution.hours))
-        .where(
-            Contribution.member_id == member.id,
-            Contribution.status == ContributionStatus.APPROVED,
-            Contribution.contributed_on >= since,
-            Contribution.hours.is_not(None),
-        )
-        .group_by(Contribution.mode)
+    """The member's approved hours since a day, by mode."""
+    return _approved_hours_by_mode(Contribution.member_id == member.id, since)
+
+
+def _approved_hours_by_mode(whose, since: date) -> dict[WorkMode, Decimal]:
+    """Approved hours since a day, by mode, of the contributions `whose` selects."""
+    hours_by_mode = grouped(
+        db.session,
+        Contribution.mode,
+        sa.func.sum(Contribution.hours),
+        whose,
+        Contribution.status == ContributionStatus.APPROVED,
+        Contribution.contributed_on >= since,
+        Contribution.hours.is_not(None),
     )
-    return {mode: Decimal(hours or 0) for mode, hours in rows}
+    return {mode: Decimal(hours or 0) for mode, hours in hours_by_mode.items()}
 
 
 def contribution_years(member: Member) -> list[int]:
@@ -200,30 +206,18 @@ def pending_counts(committee_ids: list[int]) -> dict[int, int]:
     """Waiting contributions per committee, one grouped query."""
     if not committee_ids:
         return {}
-    rows = db.session.execute(
-        sa.select(Contribution.committee_id, sa.func.count())
-        .where(
-            Contribution.committee_id.in_(committee_ids),
-            Contribution.status == ContributionStatus.PENDING,
-        )
-        .group_by(Contribution.committee_id)
+    return grouped(
+        db.session,
+        Contribution.committee_id,
+        sa.func.count(),
+        Contribution.committee_id.in_(committee_ids),
+        Contribution.status == ContributionStatus.PENDING,
     )
-    return dict(rows.all())
 
 
 def committee_hours(committee: Committee, since: date) -> dict[WorkMode, Decimal]:
     """Approved hours of the committee since a day, by mode."""
-    rows = db.session.execute(
-        sa.select(Contribution.mode, sa.func.sum(Contribution.hours))
-        .where(
-            Contribution.committee_id == committee.id,
-            Contribution.status == ContributionStatus.APPROVED,
-            Contribution.contributed_on >= since,
-            Contribution.hours.is_not(None),
-        )
-        .group_by(Contribution.mode)
-    )
-    return {mode: Decimal(hours or 0) for mode, hours in rows}
+    return _approved_hours_by_mode(Contribution.committee_id == committee.id, since)
 
 
 def hours_by_member(committee: Committee, first: date, last: date) -> list[sa.Row]:

@@ -13,7 +13,7 @@ from chamber import authz
 from chamber.authz import require
 from chamber.committees.models import Committee, CommitteeMembership
 from chamber.committees.queries import load_committee
-from chamber.db import utcnow
+from chamber.db import grouped, utcnow
 from chamber.extensions import db
 from chamber.members.models import Member
 from chamber.projects.models import Project, ProjectStatus, Shift, ShiftSignup, SignupStatus
@@ -149,12 +149,10 @@ def committee_projects(committee: Committee) -> list[tuple[Project, int, int]]:
 
 
 def project_status_counts(committee: Committee) -> dict[ProjectStatus, int]:
-    rows = db.session.execute(
-        sa.select(Project.status, sa.func.count())
-        .where(Project.committee_id == committee.id)
-        .group_by(Project.status)
+    """How many of the committee's projects are in each status."""
+    return grouped(
+        db.session, Project.status, sa.func.count(), Project.committee_id == committee.id
     )
-    return dict(rows.all())
 
 
 def shift_signups(shift: Shift) -> list[ShiftSignup]:
