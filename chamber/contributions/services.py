@@ -84,20 +84,25 @@ def _check_fields(member: Member, data: dict) -> tuple[Committee, Project | None
     return committee, project
 
 
+#: The columns a member fills in as the form gives them (description may be left out).
+_AS_GIVEN = ("kind", "hours", "contributed_on", "mode", "value_cents")
+
+
+def _checked_values(member: Member, data: dict) -> dict:
+    """A contribution's columns from the form's data, once the chamber's rules accept it."""
+    committee, project = _check_fields(member, data)
+    return {
+        "committee_id": committee.id,
+        "project_id": project.id if project else None,
+        "description": data.get("description") or "",
+        **{column: data[column] for column in _AS_GIVEN},
+    }
+
+
 def log_contribution(member: Member, data: dict) -> Contribution:
     """A member records work; it waits for a lead's approval before it counts."""
-    committee, project = _check_fields(member, data)
     contribution = Contribution(
-        member_id=member.id,
-        committee_id=committee.id,
-        project_id=project.id if project else None,
-        kind=data["kind"],
-        hours=data["hours"],
-        contributed_on=data["contributed_on"],
-        description=data.get("description") or "",
-        mode=data["mode"],
-        value_cents=data["value_cents"],
-        status=ContributionStatus.PENDING,
+        member_id=member.id, status=ContributionStatus.PENDING, **_checked_values(member, data)
     )
     db.session.add(contribution)
     db.session.flush()
@@ -108,24 +113,14 @@ def update_contribution(member: Member, contribution: Contribution, data: dict) 
     """Edit while pending; a decision taken meanwhile wins and the edit is refused."""
     if contribution.member_id != member.id:
         raise NotAllowed("Only the member who logged this contribution may edit it.")
-    committee, project = _check_fields(member, data)
+    values = _checked_values(member, data)
     change_once(
         sa.update(Contribution)
         .where(
             Contribution.id == contribution.id,
             Contribution.status == ContributionStatus.PENDING,
         )
-        .values(
-            committee_id=committee.id,
-            project_id=project.id if project else None,
-            kind=data["kind"],
-            hours=data["hours"],
-            contributed_on=data["contributed_on"],
-            description=data.get("description") or "",
-            mode=data["mode"],
-            value_cents=data["value_cents"],
-            updated_at=utcnow(),
-        ),
+        .values(**values, updated_at=utcnow()),
         "A lead has already decided on this contribution; it can't be changed.",
     )
     db.session.refresh(contribution)
