@@ -21,6 +21,7 @@ from chamber.committees.models import (
     JoinRequest,
     JoinRequestStatus,
 )
+from chamber.committees.queries import counts_per_committee
 from chamber.contributions.models import Contribution, ContributionStatus
 from chamber.extensions import db
 from chamber.localtime import chamber_today, local_day_bounds, to_local
@@ -56,22 +57,12 @@ class Digest:
         return sum(w.join_requests for w in self.committees)
 
 
-def _counts(model, status_column, status) -> dict[int, int]:
-    return dict(
-        db.session.execute(
-            sa.select(model.committee_id, sa.func.count())
-            .where(status_column == status)
-            .group_by(model.committee_id)
-        ).all()
-    )
-
-
 def waiting_digests() -> list[Digest]:
     """Per active lead or chair, the active committees they lead where something waits, with
     every pending contribution and join request counted (three statements, whatever the
     number of leads and committees)."""
-    contributions = _counts(Contribution, Contribution.status, ContributionStatus.PENDING)
-    waiting_requests = _counts(JoinRequest, JoinRequest.status, JoinRequestStatus.PENDING)
+    contributions = counts_per_committee(Contribution, ContributionStatus.PENDING)
+    waiting_requests = counts_per_committee(JoinRequest, JoinRequestStatus.PENDING)
     busy = set(contributions) | set(waiting_requests)
     if not busy:
         return []

@@ -11,6 +11,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import joinedload
 
 from chamber.committees.models import Committee, CommitteeMembership
+from chamber.committees.queries import counts_per_committee
 from chamber.contributions.models import Contribution, ContributionStatus
 from chamber.db import grouped
 from chamber.enums import WorkMode
@@ -204,15 +205,7 @@ def recent_decisions(committee: Committee, limit: int = 10) -> list[Contribution
 
 def pending_counts(committee_ids: list[int]) -> dict[int, int]:
     """Waiting contributions per committee, one grouped query."""
-    if not committee_ids:
-        return {}
-    return grouped(
-        db.session,
-        Contribution.committee_id,
-        sa.func.count(),
-        Contribution.committee_id.in_(committee_ids),
-        Contribution.status == ContributionStatus.PENDING,
-    )
+    return counts_per_committee(Contribution, ContributionStatus.PENDING, committee_ids)
 
 
 def committee_hours(committee: Committee, since: date) -> dict[WorkMode, Decimal]:
