@@ -7,6 +7,7 @@ its e-mail's unsubscribe link; run the commands from cron or a timer once a day:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -142,15 +143,6 @@ def send_lead_digests() -> int:
     return queued
 
 
-@click.command("send-lead-digests")
-@with_appcontext
-def send_lead_digests_command() -> None:
-    """Queue the leads' daily digest (then `flask deliver-mail` sends it)."""
-    count = send_lead_digests()
-    db.session.commit()
-    click.echo(f"{count} digest{'s' if count != 1 else ''} queued.")
-
-
 # Members' reminders the day before ---------------------------------------------------------
 
 REMINDER = "reminder"
@@ -241,10 +233,28 @@ def send_reminders() -> int:
     return queued
 
 
-@click.command("send-reminders")
-@with_appcontext
-def send_reminders_command() -> None:
-    """Queue tomorrow's shift and meeting reminders (then `flask deliver-mail` sends them)."""
-    count = send_reminders()
-    db.session.commit()
-    click.echo(f"{count} reminder{'s' if count != 1 else ''} queued.")
+def _queue_command(name: str, queue: Callable[[], int], noun: str, help_text: str):
+    """A flask command that queues mail with `queue`, commits once and says how many."""
+
+    @click.command(name, help=help_text)
+    @with_appcontext
+    def command() -> None:
+        count = queue()
+        db.session.commit()
+        click.echo(f"{count} {noun}{'s' if count != 1 else ''} queued.")
+
+    return command
+
+
+send_lead_digests_command = _queue_command(
+    "send-lead-digests",
+    send_lead_digests,
+    "digest",
+    "Queue the leads' daily digest (then `flask deliver-mail` sends it).",
+)
+send_reminders_command = _queue_command(
+    "send-reminders",
+    send_reminders,
+    "reminder",
+    "Queue tomorrow's shift and meeting reminders (then `flask deliver-mail` sends them).",
+)
