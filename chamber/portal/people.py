@@ -28,7 +28,7 @@ from chamber.members.forms import (
     InviteToBusinessForm,
 )
 from chamber.members.models import Business, Member
-from chamber.paging import first_of, requested_page
+from chamber.paging import requested_page
 from chamber.portal import history, privacy
 from chamber.referrals import queries as referral_queries
 from chamber.relationships import chain as relationship_chain
@@ -88,16 +88,13 @@ def directory():
         page=requested_page(),
         per_page=current_app.config["MEMBERS_PER_PAGE"],
     )
-    businesses, more_businesses = first_of(
-        member_queries.business_matches(form.text) if form.text else [],
-        member_queries.BUSINESS_MATCHES,
-    )
+    businesses = member_queries.business_matches(form.text) if form.text else []
     return render_template(
         "portal/people/directory.html",
         form=form,
         page=page,
-        businesses=businesses,
-        more_businesses=more_businesses,
+        businesses=businesses[: member_queries.BUSINESS_MATCHES],
+        more_businesses=len(businesses) > member_queries.BUSINESS_MATCHES,
     )
 
 
