@@ -36,6 +36,13 @@ def like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
+def grouped(session: Session | scoped_session, key, aggregate, *criteria) -> dict:
+    """`aggregate` (a count, a sum) per value of `key` over the rows matching `criteria`, in
+    one grouped statement; a value no row has is absent."""
+    statement = sa.select(key, aggregate).where(*criteria).group_by(key)
+    return dict(session.execute(statement).all())
+
+
 class Base(DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
 

@@ -96,6 +96,19 @@ def finish_valid(form, act: Callable[[], T], **options: Any) -> Response | None:
     return finish(act, form=form, **options)
 
 
+def finish_edit(form, record, act: Callable[[], T], **options: Any) -> Response | None:
+    """`finish_valid()` for an edit form that carries the version it was read at
+    (`version_id`): refused, the form comes back with the version `record` has now, so that
+    saving it again is a deliberate choice over the other change. A form that does not
+    validate keeps the version it was read at."""
+    if not form.validate_on_submit():
+        return None
+    done = finish(act, form=form, **options)
+    if done is None:
+        form.version_id.data = record.version_id  # the next save is a deliberate one
+    return done
+
+
 def finish_create_valid(form, create: Callable[[], T], **options: Any) -> Response | None:
     """`finish_create()` once `form` validates; None while it does not."""
     if not form.validate_on_submit():

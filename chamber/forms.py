@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import enum
 import re
 import uuid
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, IntegerField, RadioField
+from wtforms import DateTimeLocalField, IntegerField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
 from chamber.enums import WorkMode
@@ -321,4 +322,27 @@ class TimeSpanForm(ChamberForm):
         return {
             "starts_at": local_to_utc(self.starts_at.data),
             "ends_at": local_to_utc(self.ends_at.data),
+        }
+
+
+class CalendarEntryForm(TimeSpanForm):
+    """Something members come to (a meeting, a shift): a title, when, how (a `mode` field of
+    `modes`, in person or online) and where. `fill_from()` shows a stored one,
+    `entry_data()` gives its columns back."""
+
+    modes: type[enum.Enum] = WorkMode
+    title = StringField("Title", validators=[DataRequired(), Length(max=160), plain_text])
+    place = StringField("Place or link", validators=[Optional(), Length(max=200), plain_text])
+
+    def fill_from(self, entry) -> None:
+        self.title.data, self.place.data = entry.title, entry.place
+        self.mode.data = entry.mode.value
+        self.fill_span(entry)
+
+    def entry_data(self) -> dict:
+        return {
+            "title": self.title.data,
+            **self.span(),
+            "mode": self.modes(self.mode.data),
+            "place": self.place.data or "",
         }

@@ -92,3 +92,23 @@ def change_once(statement, conflict: str) -> None:
     result = db.session.execute(statement.execution_options(synchronize_session=False))
     if result.rowcount != 1:
         raise Conflict(conflict)
+
+
+def update_once(row, while_status, conflict: str, /, **values) -> None:
+    """Set `values` on `row` only while its `status` is still `while_status` (a decision, an
+    edit of what waits for one), then read it back; refused with `conflict` when it moved on
+    meanwhile (`change_once`)."""
+    model = type(row)
+    change_once(
+        sa.update(model).where(model.id == row.id, model.status == while_status).values(**values),
+        conflict,
+    )
+    db.session.refresh(row)
+
+
+def delete_once(row, while_status, conflict: str) -> None:
+    """Delete `row` only while its `status` is still `while_status` (taking back what waits
+    for a decision); refused with `conflict` when it moved on meanwhile."""
+    model = type(row)
+    change_once(sa.delete(model).where(model.id == row.id, model.status == while_status), conflict)
+    db.session.expunge(row)

@@ -16,6 +16,7 @@ from chamber.extensions import db
 from chamber.forms import member_id
 from chamber.members.forms import MemberSearchForm
 from chamber.members.models import Member
+from chamber.paging import first_of
 
 #: How many people a member picker lists at most: colleagues shown first, search matches.
 PICK_COLLEAGUES = 30
@@ -88,15 +89,9 @@ class MemberPick:
 def member_pick(member: Member, text: str | None) -> MemberPick:
     """The picker for giving a referral or logging a one-to-one: two statements at most,
     whatever the size of the chamber."""
-    colleagues = pick_colleagues(member)
-    matches = pick_matches(member, text) if text else []
-    return MemberPick(
-        colleagues=colleagues[:PICK_COLLEAGUES],
-        more_colleagues=len(colleagues) > PICK_COLLEAGUES,
-        text=text,
-        matches=matches[:PICK_MATCHES],
-        more_matches=len(matches) > PICK_MATCHES,
-    )
+    colleagues, more_colleagues = first_of(pick_colleagues(member), PICK_COLLEAGUES)
+    matches, more_matches = first_of(pick_matches(member, text) if text else [], PICK_MATCHES)
+    return MemberPick(colleagues, more_colleagues, text, matches, more_matches)
 
 
 def picked_member(viewer: Member, raw_id, *, missing: str, yourself: str):

@@ -15,6 +15,7 @@ from chamber.committees.models import (
     JoinRequest,
     JoinRequestStatus,
 )
+from chamber.db import grouped
 from chamber.extensions import db
 from chamber.members.models import Member
 
@@ -121,17 +122,19 @@ def led_committees(member: Member) -> list[Committee]:
 
 def pending_join_request_counts(committee_ids: list[int]) -> dict[int, int]:
     """Waiting join requests per committee, in one grouped query."""
-    if not committee_ids:
-        return {}
-    rows = db.session.execute(
-        sa.select(JoinRequest.committee_id, sa.func.count())
-        .where(
-            JoinRequest.committee_id.in_(committee_ids),
-            JoinRequest.status == JoinRequestStatus.PENDING,
-        )
-        .group_by(JoinRequest.committee_id)
-    )
-    return {committee_id: count for committee_id, count in rows}
+    return counts_per_committee(JoinRequest, JoinRequestStatus.PENDING, committee_ids)
+
+
+def counts_per_committee(model, status, committee_ids: list[int] | None = None) -> dict[int, int]:
+    """How many rows of `model` (join requests, contributions: rows of a committee with a
+    status) in `status` each committee has, among `committee_ids` or of every committee; one
+    grouped statement."""
+    criteria = [model.status == status]
+    if committee_ids is not None:
+        if not committee_ids:
+            return {}
+        criteria.append(model.committee_id.in_(committee_ids))
+    return grouped(db.session, model.committee_id, sa.func.count(), *criteria)
 
 
 # People and their committees (the member layer below cannot read committees) -------------

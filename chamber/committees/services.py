@@ -21,7 +21,7 @@ from chamber.exceptions import Conflict, NotAllowed, StaleEdit
 from chamber.extensions import db
 from chamber.members.models import Member
 from chamber.notifications.services import notify, path_for
-from chamber.once import change_once
+from chamber.once import update_once
 
 
 def slugify(text: str) -> str:
@@ -138,6 +138,18 @@ def appoint(actor: Member, committee: Committee, member: Member, role: Committee
     activity.membership_changed.send(actor, membership=membership, change=change)
 
 
+def appoint_chosen(
+    actor: Member, committee: Committee, member_id: int, role: CommitteeRole
+) -> Member:
+    """`appoint()` the member staff chose in the search; refused by the field when the id
+    names no member (one merged or deleted since the search)."""
+    member = db.session.get(Member, member_id)
+    if member is None:
+        raise Conflict("No such member: search again by name.", field="member")
+    appoint(actor, committee, member, role)
+    return member
+
+
 def remove_from_committee(actor: Member, committee: Committee, member: Member) -> None:
     membership = _end_membership(
         actor, committee, member, not_on=f"{member.full_name} is not on this committee."
@@ -239,14 +251,14 @@ def decide_join_request(actor: Member, join_request: JoinRequest, approve: bool)
     """Approve or decline once: a concurrent second decision is refused, not applied twice."""
     if join_request.member_id == actor.id and not actor.is_staff:
         raise NotAllowed("Another lead decides on your own request.")
-    status = JoinRequestStatus.APPROVED if approve else JoinRequestStatus.DECLINED
-    change_once(
-        sa.update(JoinRequest)
-        .where(JoinRequest.id == join_request.id, JoinRequest.status == JoinRequestStatus.PENDING)
-        .values(status=status, decided_at=utcnow(), decided_by_id=actor.id),
+    update_once(
+        join_request,
+        JoinRequestStatus.PENDING,
         "This request was already decided.",
+        status=JoinRequestStatus.APPROVED if approve else JoinRequestStatus.DECLINED,
+        decided_at=utcnow(),
+        decided_by_id=actor.id,
     )
-    db.session.refresh(join_request)
     committee, member = join_request.committee, join_request.member
     if approve and get_membership(committee, member) is None:
         membership = CommitteeMembership(committee=committee, member=member)
@@ -255,7 +267,7 @@ def decide_join_request(actor: Member, join_request: JoinRequest, approve: bool)
         activity.membership_changed.send(actor, membership=membership, change="joined")
     record_audit(
         actor,
-        f"committee.join_{status.value}",
+        f"committee.join_{join_request.status.value}",
         join_request,
         summary=f"{member.full_name} → {committee.name}",
     )

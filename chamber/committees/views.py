@@ -22,9 +22,17 @@ from chamber.committees.forms import (
 )
 from chamber.committees.models import Committee, CommitteeRole
 from chamber.extensions import db
-from chamber.flow import finish, finish_buttons, finish_create_valid, form_page
+from chamber.flow import (
+    finish,
+    finish_buttons,
+    finish_create_valid,
+    finish_edit,
+    finish_valid,
+    form_page,
+)
 from chamber.members.forms import MemberSearchForm
 from chamber.members.models import Member
+from chamber.paging import first_of
 
 bp = Blueprint("committees", __name__)
 
@@ -113,9 +121,9 @@ def _render_roster(committee: Committee, appoint_form: AppointForm | None = None
     """The roster; for staff, a search by name (GET ?q=) lists members to appoint, each with
     a role to choose and one button (no e-mail address to type, no 5,000-row select)."""
     search = MemberSearchForm(request.args)
-    matches: list = []
+    found: list = []
     if search.text and authz.can_manage_committees(current_user):
-        matches = picker.find_members(search.text)
+        found = picker.find_members(search.text)
     roster = queries.roster(committee)
     return render_template(
         "committees/manage/roster.html",
@@ -126,8 +134,7 @@ def _render_roster(committee: Committee, appoint_form: AppointForm | None = None
         appoint_form=appoint_form or AppointForm(),
         role_form=RoleForm(),
         search=search,
-        matches=matches[: picker.PICK_MATCHES],
-        more_matches=len(matches) > picker.PICK_MATCHES,
+        matches=first_of(found, picker.PICK_MATCHES),
     )
 
 
@@ -176,21 +183,14 @@ def _staff_committee_member(slug: str, member_id: int) -> tuple[Committee, Membe
 def manage_appoint(slug: str):
     committee = _staff_committee(slug)
     form = AppointForm()
-    if form.validate_on_submit():
-        role = CommitteeRole(form.role.data)
-        member = db.session.get(Member, form.member.data)
-        if member is None:
-            form.member.errors = ["No such member: search again by name."]
-        else:
-            done = finish(
-                lambda: services.appoint(current_user, committee, member, role),
-                success=f"{member.full_name} is {role.value} of {committee.name}.",
-                to=_roster_url(committee),
-                form=form,
-            )
-            if done:
-                return done
-    return _render_roster(committee, form), 400
+    return finish_valid(
+        form,
+        lambda: services.appoint_chosen(
+            current_user, committee, form.member.data, CommitteeRole(form.role.data)
+        ),
+        success=lambda member: f"{member.full_name} is {form.role.data} of {committee.name}.",
+        to=_roster_url(committee),
+    ) or (_render_roster(committee, form), 400)
 
 
 @bp.post("/committees/<slug>/manage/roster/<int:member_id>/role")
@@ -239,19 +239,15 @@ def manage_create():
 def manage_edit(slug: str):
     committee = _staff_committee(slug)
     form = CommitteeForm(obj=committee)
-    if form.validate_on_submit():
-        done = finish(
-            lambda: services.update_committee(
-                current_user, committee, form.committee_data(), form.version_id.data
-            ),
-            success=f"{form.name.data} is saved.",
-            to=lambda _: _committee_url(committee),
-            form=form,
-        )
-        if done:
-            return done
-        form.version_id.data = committee.version_id  # the next save is a deliberate one
-    return form_page("committees/manage/edit.html", form, committee=committee)
+    return finish_edit(
+        form,
+        committee,
+        lambda: services.update_committee(
+            current_user, committee, form.committee_data(), form.version_id.data
+        ),
+        success=f"{form.name.data} is saved.",
+        to=lambda _: _committee_url(committee),
+    ) or form_page("committees/manage/edit.html", form, committee=committee)
 
 
 @bp.post("/staff/committees/<slug>/archive")

@@ -7,6 +7,7 @@ its e-mail's unsubscribe link; run the commands from cron or a timer once a day:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -21,6 +22,7 @@ from chamber.committees.models import (
     JoinRequest,
     JoinRequestStatus,
 )
+from chamber.committees.queries import counts_per_committee
 from chamber.contributions.models import Contribution, ContributionStatus
 from chamber.extensions import db
 from chamber.localtime import chamber_today, local_day_bounds, to_local
@@ -56,22 +58,12 @@ class Digest:
         return sum(w.join_requests for w in self.committees)
 
 
-def _counts(model, status_column, status) -> dict[int, int]:
-    return dict(
-        db.session.execute(
-            sa.select(model.committee_id, sa.func.count())
-            .where(status_column == status)
-            .group_by(model.committee_id)
-        ).all()
-    )
-
-
 def waiting_digests() -> list[Digest]:
     """Per active lead or chair, the active committees they lead where something waits, with
     every pending contribution and join request counted (three statements, whatever the
     number of leads and committees)."""
-    contributions = _counts(Contribution, Contribution.status, ContributionStatus.PENDING)
-    waiting_requests = _counts(JoinRequest, JoinRequest.status, JoinRequestStatus.PENDING)
+    contributions = counts_per_committee(Contribution, ContributionStatus.PENDING)
+    waiting_requests = counts_per_committee(JoinRequest, JoinRequestStatus.PENDING)
     busy = set(contributions) | set(waiting_requests)
     if not busy:
         return []
@@ -149,15 +141,6 @@ def send_lead_digests() -> int:
         )
         queued += 1
     return queued
-
-
-@click.command("send-lead-digests")
-@with_appcontext
-def send_lead_digests_command() -> None:
-    """Queue the leads' daily digest (then `flask deliver-mail` sends it)."""
-    count = send_lead_digests()
-    db.session.commit()
-    click.echo(f"{count} digest{'s' if count != 1 else ''} queued.")
 
 
 # Members' reminders the day before ---------------------------------------------------------
@@ -250,10 +233,28 @@ def send_reminders() -> int:
     return queued
 
 
-@click.command("send-reminders")
-@with_appcontext
-def send_reminders_command() -> None:
-    """Queue tomorrow's shift and meeting reminders (then `flask deliver-mail` sends them)."""
-    count = send_reminders()
-    db.session.commit()
-    click.echo(f"{count} reminder{'s' if count != 1 else ''} queued.")
+def _queue_command(name: str, queue: Callable[[], int], noun: str, help_text: str):
+    """A flask command that queues mail with `queue`, commits once and says how many."""
+
+    @click.command(name, help=help_text)
+    @with_appcontext
+    def command() -> None:
+        count = queue()
+        db.session.commit()
+        click.echo(f"{count} {noun}{'s' if count != 1 else ''} queued.")
+
+    return command
+
+
+send_lead_digests_command = _queue_command(
+    "send-lead-digests",
+    send_lead_digests,
+    "digest",
+    "Queue the leads' daily digest (then `flask deliver-mail` sends it).",
+)
+send_reminders_command = _queue_command(
+    "send-reminders",
+    send_reminders,
+    "reminder",
+    "Queue tomorrow's shift and meeting reminders (then `flask deliver-mail` sends them).",
+)

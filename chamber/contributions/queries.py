@@ -11,7 +11,9 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import joinedload
 
 from chamber.committees.models import Committee, CommitteeMembership
+from chamber.committees.queries import counts_per_committee
 from chamber.contributions.models import Contribution, ContributionStatus
+from chamber.db import grouped
 from chamber.enums import WorkMode
 from chamber.extensions import db
 from chamber.localtime import chamber_today
@@ -118,17 +120,22 @@ def member_totals(member: Member, today: date) -> HourTotals:
 
 
 def approved_hours_by_mode(member: Member, since: date) -> dict[WorkMode, Decimal]:
-    rows = db.session.execute(
-        sa.select(Contribution.mode, sa.func.sum(Contribution.hours))
-        .where(
-            Contribution.member_id == member.id,
-            Contribution.status == ContributionStatus.APPROVED,
-            Contribution.contributed_on >= since,
-            Contribution.hours.is_not(None),
-        )
-        .group_by(Contribution.mode)
+    """The member's approved hours since a day, by mode."""
+    return _approved_hours_by_mode(Contribution.member_id == member.id, since)
+
+
+def _approved_hours_by_mode(whose, since: date) -> dict[WorkMode, Decimal]:
+    """Approved hours since a day, by mode, of the contributions `whose` selects."""
+    hours_by_mode = grouped(
+        db.session,
+        Contribution.mode,
+        sa.func.sum(Contribution.hours),
+        whose,
+        Contribution.status == ContributionStatus.APPROVED,
+        Contribution.contributed_on >= since,
+        Contribution.hours.is_not(None),
     )
-    return {mode: Decimal(hours or 0) for mode, hours in rows}
+    return {mode: Decimal(hours or 0) for mode, hours in hours_by_mode.items()}
 
 
 def contribution_years(member: Member) -> list[int]:
@@ -198,32 +205,12 @@ def recent_decisions(committee: Committee, limit: int = 10) -> list[Contribution
 
 def pending_counts(committee_ids: list[int]) -> dict[int, int]:
     """Waiting contributions per committee, one grouped query."""
-    if not committee_ids:
-        return {}
-    rows = db.session.execute(
-        sa.select(Contribution.committee_id, sa.func.count())
-        .where(
-            Contribution.committee_id.in_(committee_ids),
-            Contribution.status == ContributionStatus.PENDING,
-        )
-        .group_by(Contribution.committee_id)
-    )
-    return dict(rows.all())
+    return counts_per_committee(Contribution, ContributionStatus.PENDING, committee_ids)
 
 
 def committee_hours(committee: Committee, since: date) -> dict[WorkMode, Decimal]:
     """Approved hours of the committee since a day, by mode."""
-    rows = db.session.execute(
-        sa.select(Contribution.mode, sa.func.sum(Contribution.hours))
-        .where(
-            Contribution.committee_id == committee.id,
-            Contribution.status == ContributionStatus.APPROVED,
-            Contribution.contributed_on >= since,
-            Contribution.hours.is_not(None),
-        )
-        .group_by(Contribution.mode)
-    )
-    return {mode: Decimal(hours or 0) for mode, hours in rows}
+    return _approved_hours_by_mode(Contribution.committee_id == committee.id, since)
 
 
 def hours_by_member(committee: Committee, first: date, last: date) -> list[sa.Row]:

@@ -18,7 +18,7 @@ from chamber.formatting import format_hours, format_money
 from chamber.localtime import check_work_day, utc_to_local
 from chamber.members.models import Member
 from chamber.notifications.services import notify, path_for, register_kind
-from chamber.once import change_once
+from chamber.once import delete_once, update_once
 from chamber.projects import services as project_services
 from chamber.projects.models import Project, ProjectStatus, Shift, ShiftSignup, SignupStatus
 
@@ -84,65 +84,57 @@ def _check_fields(member: Member, data: dict) -> tuple[Committee, Project | None
     return committee, project
 
 
+#: The columns a member fills in as the form gives them (description may be left out).
+_AS_GIVEN = ("kind", "hours", "contributed_on", "mode", "value_cents")
+
+
+def _checked_values(member: Member, data: dict) -> dict:
+    """A contribution's columns from the form's data, once the chamber's rules accept it."""
+    committee, project = _check_fields(member, data)
+    return {
+        "committee_id": committee.id,
+        "project_id": project.id if project else None,
+        "description": data.get("description") or "",
+        **{column: data[column] for column in _AS_GIVEN},
+    }
+
+
 def log_contribution(member: Member, data: dict) -> Contribution:
     """A member records work; it waits for a lead's approval before it counts."""
-    committee, project = _check_fields(member, data)
     contribution = Contribution(
-        member_id=member.id,
-        committee_id=committee.id,
-        project_id=project.id if project else None,
-        kind=data["kind"],
-        hours=data["hours"],
-        contributed_on=data["contributed_on"],
-        description=data.get("description") or "",
-        mode=data["mode"],
-        value_cents=data["value_cents"],
-        status=ContributionStatus.PENDING,
+        member_id=member.id, status=ContributionStatus.PENDING, **_checked_values(member, data)
     )
     db.session.add(contribution)
     db.session.flush()
     return contribution
 
 
+def _check_logged_by(member: Member, contribution: Contribution, change: str) -> None:
+    """Only the member who logged a contribution may edit or withdraw it."""
+    if contribution.member_id != member.id:
+        raise NotAllowed(f"Only the member who logged this contribution may {change} it.")
+
+
 def update_contribution(member: Member, contribution: Contribution, data: dict) -> None:
     """Edit while pending; a decision taken meanwhile wins and the edit is refused."""
-    if contribution.member_id != member.id:
-        raise NotAllowed("Only the member who logged this contribution may edit it.")
-    committee, project = _check_fields(member, data)
-    change_once(
-        sa.update(Contribution)
-        .where(
-            Contribution.id == contribution.id,
-            Contribution.status == ContributionStatus.PENDING,
-        )
-        .values(
-            committee_id=committee.id,
-            project_id=project.id if project else None,
-            kind=data["kind"],
-            hours=data["hours"],
-            contributed_on=data["contributed_on"],
-            description=data.get("description") or "",
-            mode=data["mode"],
-            value_cents=data["value_cents"],
-            updated_at=utcnow(),
-        ),
+    _check_logged_by(member, contribution, "edit")
+    update_once(
+        contribution,
+        ContributionStatus.PENDING,
         "A lead has already decided on this contribution; it can't be changed.",
+        **_checked_values(member, data),
+        updated_at=utcnow(),
     )
-    db.session.refresh(contribution)
 
 
 def withdraw_contribution(member: Member, contribution: Contribution) -> None:
     """Take back a contribution that is still waiting for a decision."""
-    if contribution.member_id != member.id:
-        raise NotAllowed("Only the member who logged this contribution may withdraw it.")
-    change_once(
-        sa.delete(Contribution).where(
-            Contribution.id == contribution.id,
-            Contribution.status == ContributionStatus.PENDING,
-        ),
+    _check_logged_by(member, contribution, "withdraw")
+    delete_once(
+        contribution,
+        ContributionStatus.PENDING,
         "A lead has already decided on this contribution; it can't be withdrawn.",
     )
-    db.session.expunge(contribution)
 
 
 def decide_contribution(
@@ -154,17 +146,15 @@ def decide_contribution(
     note = (note or "").strip()
     if not approve and not note:
         raise ChamberError("Tell the member why the contribution is rejected.", field="note")
-    status = ContributionStatus.APPROVED if approve else ContributionStatus.REJECTED
-    change_once(
-        sa.update(Contribution)
-        .where(
-            Contribution.id == contribution.id,
-            Contribution.status == ContributionStatus.PENDING,
-        )
-        .values(status=status, reviewer_id=actor.id, reviewed_at=utcnow(), review_note=note),
+    update_once(
+        contribution,
+        ContributionStatus.PENDING,
         "This contribution was already decided.",
+        status=ContributionStatus.APPROVED if approve else ContributionStatus.REJECTED,
+        reviewer_id=actor.id,
+        reviewed_at=utcnow(),
+        review_note=note,
     )
-    db.session.refresh(contribution)
     _after_decision(actor, contribution)
 
 

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from chamber import authz
 from chamber.authz import require
-from chamber.committees.queries import load_committee
+from chamber.committees.queries import load_committee, load_led_committee
 from chamber.contributions import queries, services
 from chamber.contributions.forms import (
     ContributionForm,
@@ -21,7 +21,7 @@ from chamber.csvexport import csv_filename, csv_response
 from chamber.db import utcnow
 from chamber.enums import WorkMode
 from chamber.extensions import db
-from chamber.flow import finish, finish_create
+from chamber.flow import finish, finish_create_valid, finish_valid, form_page
 from chamber.formatting import format_hours, format_money
 from chamber.forms import select_choices
 from chamber.localtime import chamber_today
@@ -81,18 +81,13 @@ def log():
     if not form.committee_id.choices:
         flash("Join a committee first: contributions are logged for a committee.", "info")
         return redirect(url_for("committees.index"))
-    if form.validate_on_submit():
-        done = finish_create(
-            form,
-            lambda: services.log_contribution(member, form.contribution_data()),
-            success="Thank you! Your contribution is waiting for a lead's approval.",
-            to=lambda _contribution: url_for("contributions.history"),
-            already="You had already sent this contribution; it is in your list.",
-        )
-        if done:
-            return done
-    status = 400 if form.is_submitted() else 200
-    return render_template("contributions/form.html", form=form, contribution=None), status
+    return finish_create_valid(
+        form,
+        lambda: services.log_contribution(member, form.contribution_data()),
+        success="Thank you! Your contribution is waiting for a lead's approval.",
+        to=lambda _contribution: url_for("contributions.history"),
+        already="You had already sent this contribution; it is in your list.",
+    ) or form_page("contributions/form.html", form, contribution=None)
 
 
 @bp.route("/work/<int:contribution_id>/edit", methods=["GET", "POST"])
@@ -105,17 +100,12 @@ def edit(contribution_id: int):
         return redirect(url_for("contributions.history"))
     member = current_user._get_current_object()
     form = _contribution_form(member, contribution)
-    if form.validate_on_submit():
-        done = finish(
-            lambda: services.update_contribution(member, contribution, form.contribution_data()),
-            success="Your contribution is saved.",
-            to=url_for("contributions.history"),
-            form=form,
-        )
-        if done:
-            return done
-    status = 400 if form.is_submitted() else 200
-    return render_template("contributions/form.html", form=form, contribution=contribution), status
+    return finish_valid(
+        form,
+        lambda: services.update_contribution(member, contribution, form.contribution_data()),
+        success="Your contribution is saved.",
+        to=url_for("contributions.history"),
+    ) or form_page("contributions/form.html", form, contribution=contribution)
 
 
 @bp.post("/work/<int:contribution_id>/withdraw")
@@ -152,8 +142,7 @@ def _render_queue(committee, form: DecisionForm, status: int = 200):
 @bp.get("/committees/<slug>/manage/approvals")
 @login_required
 def manage_queue(slug: str):
-    committee = load_committee(slug)
-    require(authz.can_lead_committee(current_user, committee))
+    committee = load_led_committee(slug, current_user)
     return _render_queue(committee, DecisionForm())
 
 
@@ -174,8 +163,7 @@ def _decided_message(outcome: services.BatchOutcome) -> str:
 @bp.post("/committees/<slug>/manage/approvals")
 @login_required
 def manage_decide(slug: str):
-    committee = load_committee(slug)
-    require(authz.can_lead_committee(current_user, committee))
+    committee = load_led_committee(slug, current_user)
     form = DecisionForm()
     if form.validate_on_submit():
         outcome = services.BatchOutcome(approved=form.approves)
@@ -199,8 +187,7 @@ def manage_decide(slug: str):
 @login_required
 def manage_hours(slug: str):
     """The hours CSV's page: choose the period, then download."""
-    committee = load_committee(slug)
-    require(authz.can_lead_committee(current_user, committee))
+    committee = load_led_committee(slug, current_user)
     form = HoursReportForm(request.args)
     if request.args:
         form.validate()
@@ -215,8 +202,7 @@ def manage_hours(slug: str):
 @bp.get("/committees/<slug>/manage/hours.csv")
 @login_required
 def manage_hours_csv(slug: str):
-    committee = load_committee(slug)
-    require(authz.can_lead_committee(current_user, committee))
+    committee = load_led_committee(slug, current_user)
     form = HoursReportForm(request.args)
     if not form.validate():
         return render_template(
@@ -263,25 +249,17 @@ def manage_shift_attendance(slug: str, shift_id: int):
     require(authz.can_lead_committee(current_user, committee))
     signups = project_queries.shift_signups(shift)
     form = SignupMarksForm.for_rows([s.id for s in signups if s.status in MARK_CHOICES])
-    if form.validate_on_submit():
-        done = finish(
-            lambda: services.record_shift_attendance(current_user, shift, form.marks()),
-            success=lambda changed: f"Attendance saved ({changed} changed).",
-            to=request.path,
-            form=form,
-        )
-        if done:
-            return done
-    status = 400 if form.is_submitted() else 200
-    return (
-        render_template(
-            "projects/manage/signups.html",
-            committee=committee,
-            shift=shift,
-            signups=signups,
-            form=form,
-            choices=MARK_CHOICES,
-            is_started=shift.starts_at <= utcnow(),
-        ),
-        status,
+    return finish_valid(
+        form,
+        lambda: services.record_shift_attendance(current_user, shift, form.marks()),
+        success=lambda changed: f"Attendance saved ({changed} changed).",
+        to=request.path,
+    ) or form_page(
+        "projects/manage/signups.html",
+        form,
+        committee=committee,
+        shift=shift,
+        signups=signups,
+        choices=MARK_CHOICES,
+        is_started=shift.starts_at <= utcnow(),
     )

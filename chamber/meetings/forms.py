@@ -6,9 +6,9 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from chamber.forms import (
+    CalendarEntryForm,
     ChamberForm,
     MarkSheetForm,
-    TimeSpanForm,
     enum_choices,
     plain_text,
 )
@@ -18,8 +18,8 @@ from chamber.once import FormTokenField
 MODE_CHOICES = enum_choices(MeetingMode)
 
 
-class MeetingForm(TimeSpanForm):
-    title = StringField("Title", validators=[DataRequired(), Length(max=160), plain_text])
+class MeetingForm(CalendarEntryForm):
+    modes = MeetingMode
     mode = SelectField("How we meet", choices=MODE_CHOICES, default=MeetingMode.IN_PERSON.value)
     place = StringField(
         "Place or link",
@@ -30,22 +30,11 @@ class MeetingForm(TimeSpanForm):
 
     def fill_from(self, meeting) -> None:
         """Show a stored meeting in local time."""
-        self.title.data, self.place.data, self.agenda.data = (
-            meeting.title,
-            meeting.place,
-            meeting.agenda,
-        )
-        self.mode.data = meeting.mode.value
-        self.fill_span(meeting)
+        super().fill_from(meeting)
+        self.agenda.data = meeting.agenda
 
     def meeting_data(self) -> dict:
-        return {
-            "title": self.title.data,
-            **self.span(),
-            "mode": MeetingMode(self.mode.data),
-            "place": self.place.data or "",
-            "agenda": self.agenda.data or "",
-        }
+        return {**self.entry_data(), "agenda": self.agenda.data or ""}
 
 
 class NewMeetingForm(MeetingForm):

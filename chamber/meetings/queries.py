@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from chamber.committees.models import Committee, CommitteeMembership
 from chamber.committees.picker import name_matches
-from chamber.db import utcnow
+from chamber.db import grouped, utcnow
 from chamber.extensions import db
 from chamber.meetings.models import (
     PRESENT,
@@ -68,12 +68,10 @@ def attendance_history(member: Member, page: int = 1, per_page: int = 20) -> Pag
 
 
 def attendance_summary(member: Member) -> dict[AttendanceStatus, int]:
-    rows = db.session.execute(
-        sa.select(Attendance.status, sa.func.count())
-        .where(Attendance.member_id == member.id)
-        .group_by(Attendance.status)
+    """How often the member was marked each way."""
+    return grouped(
+        db.session, Attendance.status, sa.func.count(), Attendance.member_id == member.id
     )
-    return dict(rows.all())
 
 
 @dataclass

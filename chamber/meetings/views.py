@@ -113,24 +113,32 @@ def meeting_ics(meeting_id: int):
 # Calendar feeds --------------------------------------------------------------------------
 
 
+def _change_feed(act, success: str, category: str = "success"):
+    """Give the member a new calendar address or turn theirs off, then back to it."""
+    return finish(
+        lambda: act(current_user),
+        success=success,
+        category=category,
+        to=url_for("meetings.index") + "#calendar",
+    )
+
+
 @bp.post("/meetings/calendar")
 @login_required
 def create_feed():
-    return finish(
-        lambda: services.create_calendar_feed(current_user),
-        success="Your private calendar address is ready. Any older address stopped working.",
-        to=url_for("meetings.index") + "#calendar",
+    return _change_feed(
+        services.create_calendar_feed,
+        "Your private calendar address is ready. Any older address stopped working.",
     )
 
 
 @bp.post("/meetings/calendar/revoke")
 @login_required
 def revoke_feed():
-    return finish(
-        lambda: services.revoke_calendar_feed(current_user),
-        success="Your calendar address is turned off; calendars using it stop updating.",
-        category="info",
-        to=url_for("meetings.index") + "#calendar",
+    return _change_feed(
+        services.revoke_calendar_feed,
+        "Your calendar address is turned off; calendars using it stop updating.",
+        "info",
     )
 
 

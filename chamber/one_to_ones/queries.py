@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import joinedload
 
+from chamber.db import grouped
 from chamber.enums import WorkMode
 from chamber.extensions import db
 from chamber.members.models import Member
@@ -61,13 +62,13 @@ def pending_count(member: Member) -> int:
 
 
 def confirmed_by_mode(member: Member, since: date) -> dict[WorkMode, int]:
-    rows = db.session.execute(
-        sa.select(OneToOne.mode, sa.func.count())
-        .where(
-            sa.or_(OneToOne.logged_by_id == member.id, OneToOne.partner_id == member.id),
-            OneToOne.status == OneToOneStatus.CONFIRMED,
-            OneToOne.met_on >= since,
-        )
-        .group_by(OneToOne.mode)
+    """The member's confirmed one-to-ones since a day (logged by them or by the other), by
+    mode."""
+    return grouped(
+        db.session,
+        OneToOne.mode,
+        sa.func.count(),
+        sa.or_(OneToOne.logged_by_id == member.id, OneToOne.partner_id == member.id),
+        OneToOne.status == OneToOneStatus.CONFIRMED,
+        OneToOne.met_on >= since,
     )
-    return dict(rows.all())

@@ -11,7 +11,7 @@ from chamber.extensions import db
 from chamber.localtime import check_work_day
 from chamber.members.models import Member
 from chamber.notifications.services import notify, path_for, register_kind
-from chamber.once import change_once
+from chamber.once import delete_once, update_once
 from chamber.one_to_ones.models import OneToOne, OneToOneStatus
 
 register_kind("one_to_one", "A member logged a one-to-one with me to confirm")
@@ -67,14 +67,13 @@ def respond_to_one_to_one(member: Member, one_to_one: OneToOne, confirm: bool) -
     """The other person confirms or declines, once."""
     if one_to_one.partner_id != member.id:
         raise NotAllowed("Only the member who was met confirms a one-to-one.")
-    status = OneToOneStatus.CONFIRMED if confirm else OneToOneStatus.DECLINED
-    change_once(
-        sa.update(OneToOne)
-        .where(OneToOne.id == one_to_one.id, OneToOne.status == OneToOneStatus.PENDING)
-        .values(status=status, responded_at=utcnow()),
+    update_once(
+        one_to_one,
+        OneToOneStatus.PENDING,
         "This one-to-one was already answered.",
+        status=OneToOneStatus.CONFIRMED if confirm else OneToOneStatus.DECLINED,
+        responded_at=utcnow(),
     )
-    db.session.refresh(one_to_one)
     verdict = "confirmed" if confirm else "declined"
     notify(
         one_to_one.logged_by,
@@ -91,10 +90,4 @@ def withdraw_one_to_one(member: Member, one_to_one: OneToOne) -> None:
     """The member who logged it takes it back while it waits."""
     if one_to_one.logged_by_id != member.id:
         raise NotAllowed("Only the member who logged this one-to-one may withdraw it.")
-    change_once(
-        sa.delete(OneToOne).where(
-            OneToOne.id == one_to_one.id, OneToOne.status == OneToOneStatus.PENDING
-        ),
-        "This one-to-one was already answered.",
-    )
-    db.session.expunge(one_to_one)
+    delete_once(one_to_one, OneToOneStatus.PENDING, "This one-to-one was already answered.")

@@ -56,8 +56,7 @@ def healthz():
 @login_required
 def committee_dashboard(slug: str):
     """The lead's overview: pending approvals, roster, attendance, hours, projects."""
-    committee = committee_queries.load_committee(slug)
-    require(authz.can_lead_committee(current_user, committee))
+    committee = committee_queries.load_led_committee(slug, current_user)
     return render_template(
         "committees/manage/dashboard.html",
         committee=committee,

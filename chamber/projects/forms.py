@@ -19,12 +19,11 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from chamber.enums import WorkMode
 from chamber.forms import (
     MODE_CHOICES,
+    CalendarEntryForm,
     ChamberForm,
     MarkSheetForm,
-    TimeSpanForm,
     enum_choices,
     plain_text,
     sensible_year,
@@ -59,10 +58,8 @@ class NewProjectForm(ProjectForm):
     form_token = FormTokenField()
 
 
-class ShiftForm(TimeSpanForm):
-    title = StringField("Title", validators=[DataRequired(), Length(max=160), plain_text])
+class ShiftForm(CalendarEntryForm):
     mode = SelectField("In person or online", choices=MODE_CHOICES)
-    place = StringField("Place or link", validators=[Optional(), Length(max=200), plain_text])
     slots = IntegerField(
         "Volunteers needed",
         validators=[
@@ -77,16 +74,12 @@ class ShiftForm(TimeSpanForm):
     )
 
     def fill_from(self, shift) -> None:
-        self.title.data, self.place.data, self.slots.data = shift.title, shift.place, shift.slots
-        self.mode.data = shift.mode.value
-        self.fill_span(shift)
+        super().fill_from(shift)
+        self.slots.data = shift.slots
 
     def shift_data(self) -> dict:
         return {
-            "title": self.title.data,
-            **self.span(),
-            "mode": WorkMode(self.mode.data),
-            "place": self.place.data or "",
+            **self.entry_data(),
             "slots": self.slots.data,
             "confirm_clash": bool(self.confirm_clash.data),
         }

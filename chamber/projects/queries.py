@@ -13,7 +13,7 @@ from chamber import authz
 from chamber.authz import require
 from chamber.committees.models import Committee, CommitteeMembership
 from chamber.committees.queries import load_committee
-from chamber.db import utcnow
+from chamber.db import grouped, utcnow
 from chamber.extensions import db
 from chamber.members.models import Member
 from chamber.projects.models import Project, ProjectStatus, Shift, ShiftSignup, SignupStatus
@@ -149,12 +149,10 @@ def committee_projects(committee: Committee) -> list[tuple[Project, int, int]]:
 
 
 def project_status_counts(committee: Committee) -> dict[ProjectStatus, int]:
-    rows = db.session.execute(
-        sa.select(Project.status, sa.func.count())
-        .where(Project.committee_id == committee.id)
-        .group_by(Project.status)
+    """How many of the committee's projects are in each status."""
+    return grouped(
+        db.session, Project.status, sa.func.count(), Project.committee_id == committee.id
     )
-    return dict(rows.all())
 
 
 def shift_signups(shift: Shift) -> list[ShiftSignup]:
@@ -218,33 +216,34 @@ def open_shifts_for(member: Member, limit: int = 5) -> list[ShiftRow]:
 
 
 def feed_shifts(member: Member) -> list[Shift]:
+    """The member's calendar feed: the shifts they are signed up for or attended."""
     return _feed_shifts(
-        sa.select(Shift)
-        .join(ShiftSignup, ShiftSignup.shift_id == Shift.id)
-        .where(
-            ShiftSignup.member_id == member.id,
-            ShiftSignup.status.in_([SignupStatus.SIGNED_UP, SignupStatus.ATTENDED]),
+        Shift.id.in_(
+            sa.select(ShiftSignup.shift_id).where(
+                ShiftSignup.member_id == member.id,
+                ShiftSignup.status.in_([SignupStatus.SIGNED_UP, SignupStatus.ATTENDED]),
+            )
         )
     )
 
 
 def committee_feed_shifts(committee: Committee) -> list[Shift]:
+    """The committee's calendar feed: the shifts of its active and completed projects."""
     return _feed_shifts(
-        sa.select(Shift)
-        .join(Project, Project.id == Shift.project_id)
-        .where(
-            Project.committee_id == committee.id,
-            Project.status.in_([ProjectStatus.ACTIVE, ProjectStatus.COMPLETED]),
-        )
+        Project.committee_id == committee.id,
+        Project.status.in_([ProjectStatus.ACTIVE, ProjectStatus.COMPLETED]),
     )
 
 
-def _feed_shifts(query: sa.Select) -> list[Shift]:
-    """A calendar feed's shifts: from 90 days back onwards, project and committee loaded."""
+def _feed_shifts(*criteria) -> list[Shift]:
+    """A calendar feed's shifts matching `criteria` (on the shift or its project): from 90
+    days back onwards, project and committee loaded."""
     return list(
         db.session.scalars(
-            query.options(joinedload(Shift.project).joinedload(Project.committee))
-            .where(Shift.starts_at >= utcnow() - timedelta(days=90))
+            sa.select(Shift)
+            .join(Project, Project.id == Shift.project_id)
+            .options(joinedload(Shift.project).joinedload(Project.committee))
+            .where(*criteria, Shift.starts_at >= utcnow() - timedelta(days=90))
             .order_by(Shift.starts_at)
         )
     )

@@ -14,7 +14,7 @@ from chamber import authz
 from chamber.authz import require
 from chamber.csvexport import csv_filename, csv_response
 from chamber.extensions import csrf, db
-from chamber.flow import finish
+from chamber.flow import finish, finish_edit, finish_valid
 from chamber.members import queries, services
 from chamber.members.forms import (
     BusinessSearchForm,
@@ -42,16 +42,12 @@ T = TypeVar("T")
 def settings():
     member = current_user._get_current_object()
     form = ProfileForm(obj=member)
-    if form.validate_on_submit():
-        done = finish(
-            lambda: services.update_profile(member, member, form.profile_data()),
-            success="Your profile is saved.",
-            to=url_for("members.settings"),
-            form=form,
-        )
-        if done:
-            return done
-    return _settings_page(member, form, PictureForm())
+    return finish_valid(
+        form,
+        lambda: services.update_profile(member, member, form.profile_data()),
+        success="Your profile is saved.",
+        to=url_for("members.settings"),
+    ) or _settings_page(member, form, PictureForm())
 
 
 def _settings_page(member: Member, form, photo_form):
@@ -263,19 +259,15 @@ def _edit_page(member: Member, form, status: int = 200):
 def manage_edit(member_id: int):
     member = _person(member_id)
     form = PersonAdminForm(obj=member)
-    if form.validate_on_submit():
-        done = finish(
-            lambda: services.update_person(
-                current_user, member, form.admin_data(), form.version_id.data
-            ),
-            success=f"{member.full_name} is saved.",
-            to=url_for("members.manage_edit", member_id=member.id),
-            form=form,
-        )
-        if done:
-            return done
-        form.version_id.data = db.session.get(Member, member_id).version_id  # a deliberate retry
-    return _edit_page(member, form, 400 if form.errors else 200)
+    return finish_edit(
+        form,
+        member,
+        lambda: services.update_person(
+            current_user, member, form.admin_data(), form.version_id.data
+        ),
+        success=f"{member.full_name} is saved.",
+        to=url_for("members.manage_edit", member_id=member.id),
+    ) or _edit_page(member, form, 400 if form.errors else 200)
 
 
 def _deactivated_message(member: Member, outcome: services.ActiveChange) -> str:
