@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -175,24 +176,49 @@ def ties_as_of(member: Member, day: date, limit: int = 50) -> list[tuple[Member,
     return [(people[other], value) for other, value in strengths if other in people]
 
 
-def working_ties_of(member_ids: list[int], floor: float) -> list[tuple[int, int, float]]:
-    """(a, b, score) of every working tie touching any of `member_ids` (no ORM objects)."""
-    if not member_ids:
-        return []
+def _working_tie_rows(
+    member_ids: Collection[int], where, floor: float
+) -> list[tuple[int, int, float]]:
+    """(a, b, score) of the working ties matching `where(chunk)`, for the members in chunks
+    of 500 (a bounded statement size on both databases); plain rows, no ORM objects."""
     rows: list[tuple[int, int, float]] = []
     ids = sorted(set(member_ids))
     for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
         rows.extend(
-            (a, b, score)
-            for a, b, score in db.session.execute(
+            db.session.execute(
                 sa.select(Tie.member_a_id, Tie.member_b_id, Tie.score_log2).where(
-                    sa.or_(Tie.member_a_id.in_(chunk), Tie.member_b_id.in_(chunk)),
-                    Tie.score_log2 >= floor,
+                    where(ids[start : start + 500]), Tie.score_log2 >= floor
                 )
             )
         )
+    return rows
+
+
+def working_ties_of(member_ids: Collection[int], floor: float) -> list[tuple[int, int, float]]:
+    """(a, b, score) of every working tie touching any of `member_ids`."""
+    rows = _working_tie_rows(
+        member_ids,
+        lambda chunk: sa.or_(Tie.member_a_id.in_(chunk), Tie.member_b_id.in_(chunk)),
+        floor,
+    )
     return list(dict.fromkeys(rows))
+
+
+def working_ties_between(
+    left: Collection[int], right: Collection[int], floor: float
+) -> list[tuple[int, int, float]]:
+    """(a, b, score) of every working tie between a member of `left` and one of `right`
+    (two disjoint sets): each pair is looked up in the primary key, so only the ties between
+    the two sets are read, however many ties their members have."""
+    others = sorted(right)
+    return _working_tie_rows(
+        left,
+        lambda chunk: sa.or_(
+            sa.and_(Tie.member_a_id.in_(chunk), Tie.member_b_id.in_(others)),
+            sa.and_(Tie.member_a_id.in_(others), Tie.member_b_id.in_(chunk)),
+        ),
+        floor,
+    )
 
 
 def ties_for_pairs(pairs: list[tuple[int, int]]) -> dict[tuple[int, int], Tie]:
