@@ -222,13 +222,14 @@ def working_ties_between(
 
 
 def ties_for_pairs(pairs: list[tuple[int, int]]) -> dict[tuple[int, int], Tie]:
-    """The ties of the given pairs, members and top project joined (one statement)."""
+    """The ties of the given pairs, members and top project joined (one statement; each pair
+    looked up in the primary key: SQLite scans the table for a row-value IN list)."""
     if not pairs:
         return {}
     ordered = [(min(a, b), max(a, b)) for a, b in pairs]
     ties = db.session.scalars(
         sa.select(Tie)
-        .where(sa.tuple_(Tie.member_a_id, Tie.member_b_id).in_(ordered))
+        .where(sa.or_(*(sa.and_(Tie.member_a_id == a, Tie.member_b_id == b) for a, b in ordered)))
         .options(joinedload(Tie.member_a), joinedload(Tie.member_b), joinedload(Tie.top_project))
     )
     return {(tie.member_a_id, tie.member_b_id): tie for tie in ties}
