@@ -24,6 +24,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from chamber.committees import queries as committee_queries
 from chamber.committees.models import Committee
 from chamber.localtime import chamber_today
 from chamber.members.models import Member
@@ -146,8 +147,11 @@ def connection(viewer: Member, target: Member, today: date) -> Connection:
     size of the chamber), or the committees that would connect them."""
     ids = find_chain(viewer.id, target.id, today) if target.is_active else None
     if not ids:
-        mine = {c.id for c in queries.committees_of(viewer.id)}
-        return Connection(committees=[(c, c.id in mine) for c in queries.committees_of(target.id)])
+        served = committee_queries.memberships_by_member([viewer.id, target.id])
+        mine = {membership.committee_id for membership in served.get(viewer.id, [])}
+        return Connection(
+            committees=[(m.committee, m.committee_id in mine) for m in served.get(target.id, [])]
+        )
     people = queries.members_by_id(ids)
     pairs = list(zip(ids, ids[1:], strict=False))
     ties = queries.ties_for_pairs(pairs)

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import aliased, joinedload
 
+from chamber.committees import queries as committee_queries
 from chamber.committees.models import Committee, CommitteeMembership
 from chamber.extensions import db
 from chamber.members.models import Member
@@ -241,31 +242,14 @@ def members_by_id(ids: list[int]) -> dict[int, Member]:
     return {m.id: m for m in db.session.scalars(sa.select(Member).where(Member.id.in_(ids)))}
 
 
-def committees_of(member_id: int) -> list[Committee]:
-    """The active committees a member serves on, by name."""
-    return list(
-        db.session.scalars(
-            sa.select(Committee)
-            .join(CommitteeMembership, CommitteeMembership.committee_id == Committee.id)
-            .where(CommitteeMembership.member_id == member_id, Committee.is_archived.is_(False))
-            .order_by(Committee.name)
-        )
-    )
-
-
 def committee_people_and_ties(committee: Committee) -> tuple[list[Member], list[Tie]]:
-    """A committee's active members and every tie between two of them (two statements)."""
-    people = list(
-        db.session.scalars(
-            sa.select(Member)
-            .join(CommitteeMembership, CommitteeMembership.member_id == Member.id)
-            .where(CommitteeMembership.committee_id == committee.id, Member.is_active.is_(True))
-            .order_by(Member.full_name, Member.id)
-        )
+    """A committee's active members by name and every tie between two of them (two
+    statements)."""
+    people = sorted(
+        (membership.member for membership in committee_queries.roster(committee)),
+        key=lambda person: (person.full_name, person.id),
     )
-    roster = sa.select(CommitteeMembership.member_id).where(
-        CommitteeMembership.committee_id == committee.id
-    )
+    roster = committee_queries.committee_member_ids(committee.id)
     ties = list(
         db.session.scalars(
             sa.select(Tie)
