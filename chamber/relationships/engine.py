@@ -68,16 +68,13 @@ def _note(*scopes: tuple) -> None:
     db.session.info.setdefault(PENDING, set()).update(scopes)
 
 
-def _on_attendance(_sender, meeting, **_kwargs) -> None:
-    _note(("meeting", meeting.id, None))
+def _noting(kind: str, argument: str):
+    """A receiver noting the scope `kind` of the object the signal passes as `argument`."""
 
+    def receive(_sender, **kwargs) -> None:
+        _note((kind, kwargs[argument].id, None))
 
-def _on_meeting_changed(_sender, meeting, **_kwargs) -> None:
-    _note(("meeting", meeting.id, None))
-
-
-def _on_shift_changed(_sender, shift, **_kwargs) -> None:
-    _note(("shift", shift.id, None))
+    return receive
 
 
 def _on_contribution(_sender, contribution, **_kwargs) -> None:
@@ -87,30 +84,22 @@ def _on_contribution(_sender, contribution, **_kwargs) -> None:
         _note(("project", contribution.project_id, sources.month_of(contribution.contributed_on)))
 
 
-def _on_one_to_one(_sender, one_to_one, **_kwargs) -> None:
-    _note(("one_to_one", one_to_one.id, None))
-
-
-def _on_referral(_sender, referral, **_kwargs) -> None:
-    _note(("referral", referral.id, None))
-
-
-def _on_member_activation(_sender, member, **_kwargs) -> None:
-    _note(("member", member.id, None))
-
-
 def _on_membership(_sender, membership, **_kwargs) -> None:
     # Not a source of time together, but committee pictures show rosters.
     _note(("roster", membership.committee_id, None))
 
 
-activity.attendance_recorded.connect(_on_attendance)
-activity.meeting_changed.connect(_on_meeting_changed)
-activity.shift_changed.connect(_on_shift_changed)
+# Each signal, the scope it touches, and the keyword argument that names it.
+for _signal, _kind, _argument in (
+    (activity.attendance_recorded, "meeting", "meeting"),
+    (activity.meeting_changed, "meeting", "meeting"),
+    (activity.shift_changed, "shift", "shift"),
+    (activity.one_to_one_confirmed, "one_to_one", "one_to_one"),
+    (activity.referral_changed, "referral", "referral"),
+    (activity.member_activation_changed, "member", "member"),
+):
+    _signal.connect(_noting(_kind, _argument), weak=False)
 activity.contribution_decided.connect(_on_contribution)
-activity.one_to_one_confirmed.connect(_on_one_to_one)
-activity.referral_changed.connect(_on_referral)
-activity.member_activation_changed.connect(_on_member_activation)
 activity.membership_changed.connect(_on_membership)
 
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -11,6 +12,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import aliased, joinedload
 
+from chamber.committees import queries as committee_queries
 from chamber.committees.models import Committee, CommitteeMembership
 from chamber.extensions import db
 from chamber.members.models import Member
@@ -175,34 +177,60 @@ def ties_as_of(member: Member, day: date, limit: int = 50) -> list[tuple[Member,
     return [(people[other], value) for other, value in strengths if other in people]
 
 
-def working_ties_of(member_ids: list[int], floor: float) -> list[tuple[int, int, float]]:
-    """(a, b, score) of every working tie touching any of `member_ids` (no ORM objects)."""
-    if not member_ids:
-        return []
+def _working_tie_rows(
+    member_ids: Collection[int], where, floor: float
+) -> list[tuple[int, int, float]]:
+    """(a, b, score) of the working ties matching `where(chunk)`, for the members in chunks
+    of 500 (a bounded statement size on both databases); plain rows, no ORM objects."""
     rows: list[tuple[int, int, float]] = []
     ids = sorted(set(member_ids))
     for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
         rows.extend(
-            (a, b, score)
-            for a, b, score in db.session.execute(
+            db.session.execute(
                 sa.select(Tie.member_a_id, Tie.member_b_id, Tie.score_log2).where(
-                    sa.or_(Tie.member_a_id.in_(chunk), Tie.member_b_id.in_(chunk)),
-                    Tie.score_log2 >= floor,
+                    where(ids[start : start + 500]), Tie.score_log2 >= floor
                 )
             )
         )
+    return rows
+
+
+def working_ties_of(member_ids: Collection[int], floor: float) -> list[tuple[int, int, float]]:
+    """(a, b, score) of every working tie touching any of `member_ids`."""
+    rows = _working_tie_rows(
+        member_ids,
+        lambda chunk: sa.or_(Tie.member_a_id.in_(chunk), Tie.member_b_id.in_(chunk)),
+        floor,
+    )
     return list(dict.fromkeys(rows))
 
 
+def working_ties_between(
+    left: Collection[int], right: Collection[int], floor: float
+) -> list[tuple[int, int, float]]:
+    """(a, b, score) of every working tie between a member of `left` and one of `right`
+    (two disjoint sets): each pair is looked up in the primary key, so only the ties between
+    the two sets are read, however many ties their members have."""
+    others = sorted(right)
+    return _working_tie_rows(
+        left,
+        lambda chunk: sa.or_(
+            sa.and_(Tie.member_a_id.in_(chunk), Tie.member_b_id.in_(others)),
+            sa.and_(Tie.member_a_id.in_(others), Tie.member_b_id.in_(chunk)),
+        ),
+        floor,
+    )
+
+
 def ties_for_pairs(pairs: list[tuple[int, int]]) -> dict[tuple[int, int], Tie]:
-    """The ties of the given pairs, members and top project joined (one statement)."""
+    """The ties of the given pairs, members and top project joined (one statement; each pair
+    looked up in the primary key: SQLite scans the table for a row-value IN list)."""
     if not pairs:
         return {}
     ordered = [(min(a, b), max(a, b)) for a, b in pairs]
     ties = db.session.scalars(
         sa.select(Tie)
-        .where(sa.tuple_(Tie.member_a_id, Tie.member_b_id).in_(ordered))
+        .where(sa.or_(*(sa.and_(Tie.member_a_id == a, Tie.member_b_id == b) for a, b in ordered)))
         .options(joinedload(Tie.member_a), joinedload(Tie.member_b), joinedload(Tie.top_project))
     )
     return {(tie.member_a_id, tie.member_b_id): tie for tie in ties}
@@ -214,31 +242,14 @@ def members_by_id(ids: list[int]) -> dict[int, Member]:
     return {m.id: m for m in db.session.scalars(sa.select(Member).where(Member.id.in_(ids)))}
 
 
-def committees_of(member_id: int) -> list[Committee]:
-    """The active committees a member serves on, by name."""
-    return list(
-        db.session.scalars(
-            sa.select(Committee)
-            .join(CommitteeMembership, CommitteeMembership.committee_id == Committee.id)
-            .where(CommitteeMembership.member_id == member_id, Committee.is_archived.is_(False))
-            .order_by(Committee.name)
-        )
-    )
-
-
 def committee_people_and_ties(committee: Committee) -> tuple[list[Member], list[Tie]]:
-    """A committee's active members and every tie between two of them (two statements)."""
-    people = list(
-        db.session.scalars(
-            sa.select(Member)
-            .join(CommitteeMembership, CommitteeMembership.member_id == Member.id)
-            .where(CommitteeMembership.committee_id == committee.id, Member.is_active.is_(True))
-            .order_by(Member.full_name, Member.id)
-        )
+    """A committee's active members by name and every tie between two of them (two
+    statements)."""
+    people = sorted(
+        (membership.member for membership in committee_queries.roster(committee)),
+        key=lambda person: (person.full_name, person.id),
     )
-    roster = sa.select(CommitteeMembership.member_id).where(
-        CommitteeMembership.committee_id == committee.id
-    )
+    roster = committee_queries.committee_member_ids(committee.id)
     ties = list(
         db.session.scalars(
             sa.select(Tie)

@@ -14,16 +14,20 @@ from chamber.relationships.why import ago, hours_text
 BOOK_AFTER_HOURS = 4.0
 
 
-def profile_path(member_id: int) -> str:
-    """A member's profile: /members/<id> (a fixed point of DESIGN.md)."""
-    return f"/members/{member_id}"
-
-
 @dataclass
 class NextStep:
     text: str
     link: str
     link_label: str
+
+    @classmethod
+    def see(cls, text: str, other: Member) -> NextStep:
+        """A step about another member, linked to their profile (/members/<id>)."""
+        return cls(
+            text,
+            url_for("people.profile", member_id=other.id),
+            f"See {other.full_name.split(' ')[0]}'s profile",
+        )
 
 
 def next_step(
@@ -40,21 +44,19 @@ def next_step(
     for tie in strongest:
         if tie.hours_together >= BOOK_AFTER_HOURS and tie.one_to_ones == 0:
             other = tie.other(member.id)
-            return NextStep(
+            return NextStep.see(
                 f"You have worked {hours_text(tie.hours_together)} h with {other.full_name} "
                 "and never met one-to-one: book one.",
-                profile_path(other.id),
-                f"See {other.full_name.split(' ')[0]}'s profile",
+                other,
             )
     cold = queries.cold_ties(member, today, limit=1)
     if cold:
         tie = cold[0]
         other = tie.other(member.id)
-        return NextStep(
+        return NextStep.see(
             f"You and {other.full_name} worked closely, but not since {ago(tie.last_on, today)}: "
             "get back in touch.",
-            profile_path(other.id),
-            f"See {other.full_name.split(' ')[0]}'s profile",
+            other,
         )
     if not strongest:
         return NextStep(

@@ -15,6 +15,7 @@ from flask_login import current_user, login_required
 
 from chamber import authz
 from chamber.authz import require
+from chamber.committees import queries as committee_queries
 from chamber.committees.models import Committee
 from chamber.extensions import db
 from chamber.flow import finish
@@ -61,7 +62,7 @@ def network():
         as_of=as_of,
         past=queries.ties_as_of(me, as_of) if as_of else None,
         pending_since=queries.pending_since(),
-        committees=queries.committees_of(me.id),
+        committees=[m.committee for m in committee_queries.member_memberships(me)],
         suggestion=next_step(me, today),
     )
 

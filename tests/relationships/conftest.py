@@ -180,12 +180,12 @@ def strength(a, b, day: date | None = None) -> float:
 @pytest.fixture
 def make_tie(app):
     """make_tie(a, b, strength, **columns): a kept tie with `strength` today (for the pages and
-    the chain, which read only the kept rows)."""
+    the chain, which read only the kept rows); committed unless commit=False."""
     from chamber.relationships.engine import weights
     from chamber.relationships.models import Tie
     from chamber.relationships.strength import score_floor
 
-    def make(a, b, strength: float, **columns) -> Tie:
+    def make(a, b, strength: float, commit: bool = True, **columns) -> Tie:
         today = chamber_today()
         first, second = sorted((a.id, b.id))
         values = {
@@ -212,7 +212,8 @@ def make_tie(app):
         } | columns
         tie = Tie(**values)
         db.session.add(tie)
-        db.session.commit()
+        if commit:
+            db.session.commit()
         return tie
 
     return make
