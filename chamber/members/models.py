@@ -122,8 +122,6 @@ class Member(TimestampMixin, Base):
     """A person: represents a member business (or, for staff, none) and signs in."""
 
     __tablename__ = "members"
-    # The member directory: people in the member areas by name, read in index order.
-    __table_args__ = (sa.Index("ix_members_directory", "is_active", "full_name", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Stored lower-cased, so the unique index makes e-mail case-insensitive.
@@ -185,6 +183,8 @@ class Member(TimestampMixin, Base):
             sqlite_where=sa.text("is_primary_contact"),
             postgresql_where=sa.text("is_primary_contact"),
         ),
+        # The member directory: people in the member areas by name, read in index order.
+        sa.Index("ix_members_directory", "is_active", "full_name", "id"),
     )
     __mapper_args__ = {"version_id_col": version_id}
 
