@@ -17,7 +17,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from sqlalchemy.orm import selectinload
 
 from chamber.audit.services import record_audit
 from chamber.auth import attempts, services, sessions, tokens, two_factor
@@ -53,10 +52,11 @@ def keep_link_tokens_out_of_referers(response):
 
 @login_manager.user_loader
 def load_member(session_token: str) -> Member | None:
+    """The signed-in member, every request. Their committee memberships load when a page
+    first asks (the permission predicates; one statement, as an eager load would be), so
+    the pages that never ask do not pay for them."""
     return db.session.scalar(
-        sa.select(Member)
-        .options(selectinload(Member.memberships))
-        .where(Member.session_token == session_token, Member.is_active.is_(True))
+        sa.select(Member).where(Member.session_token == session_token, Member.is_active.is_(True))
     )
 
 

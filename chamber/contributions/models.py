@@ -41,6 +41,8 @@ class Contribution(TimestampMixin, Base):
     __table_args__ = (
         sa.Index("ix_contributions_committee_status", "committee_id", "status"),
         sa.Index("ix_contributions_member_date", "member_id", "contributed_on"),
+        # The approval page's recent decisions: a committee's, newest decision first.
+        sa.Index("ix_contributions_committee_reviewed", "committee_id", "reviewed_at"),
         # Reports (issue 10): approved work over a range of days, every column read in it.
         sa.Index(
             "ix_contributions_report",

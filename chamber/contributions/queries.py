@@ -195,7 +195,10 @@ def recent_decisions(committee: Committee, limit: int = 10) -> list[Contribution
             .where(
                 Contribution.committee_id == committee.id,
                 Contribution.status != ContributionStatus.PENDING,
-                Contribution.shift_signup_id.is_(None),
+                # "+ 0" keeps SQLite off the unique index of shift_signup_id (it takes every
+                # NULL there for one row and sorts the whole table); it walks
+                # ix_contributions_committee_reviewed newest first instead.
+                (Contribution.shift_signup_id + 0).is_(None),
             )
             .order_by(Contribution.reviewed_at.desc())
             .limit(limit)

@@ -183,6 +183,8 @@ class Member(TimestampMixin, Base):
             sqlite_where=sa.text("is_primary_contact"),
             postgresql_where=sa.text("is_primary_contact"),
         ),
+        # The member directory: people in the member areas by name, read in index order.
+        sa.Index("ix_members_directory", "is_active", "full_name", "id"),
     )
     __mapper_args__ = {"version_id_col": version_id}
 

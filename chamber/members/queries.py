@@ -22,6 +22,7 @@ from chamber.members.models import (
     BusinessStatusChange,
     Member,
 )
+from chamber.paging import paginate
 
 
 def _matching(text: str | None, *columns) -> sa.ColumnElement[bool] | None:
@@ -51,21 +52,40 @@ def directory_page(
 ) -> Pagination:
     """People in the member areas matching a search of their name and job title or their
     business's name, industry and city; `member_ids` (a subquery) narrows further, e.g. to
-    one committee. Each card's business is joined in: a count and one page statement."""
-    query = _people_with_business().where(Member.is_active.is_(True))
+    one committee. Plain rows (a card's columns, its business outer-joined in): a count and
+    one page statement, both in the order of ix_members_directory."""
+    filters = [Member.is_active.is_(True)]
     match = _matching(
         text, Member.full_name, Member.job_title, Business.name, Business.category, Business.city
     )
     if match is not None:
-        query = query.where(match)
+        filters.append(match)
     if category:
-        query = query.where(Business.category == category)
+        filters.append(Business.category == category)
     if city:
-        query = query.where(Business.city == city)
+        filters.append(Business.city == city)
     if member_ids is not None:
-        query = query.where(Member.id.in_(member_ids))
-    query = query.order_by(Member.full_name, Member.id)
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+        filters.append(Member.id.in_(member_ids))
+    with_business = Business.id == Member.business_id
+    query = (
+        sa.select(
+            Member.id,
+            Member.full_name,
+            Member.job_title,
+            Member.is_staff,
+            Business.id.label("business_id"),
+            Business.name.label("business_name"),
+            Business.category,
+            Business.city,
+        )
+        .outerjoin(Business, with_business)
+        .where(*filters)
+        .order_by(Member.full_name, Member.id)
+    )
+    count = sa.select(sa.func.count()).select_from(Member)
+    if len(filters) > 1:  # only the search and the filters read the business
+        count = count.outerjoin(Business, with_business)
+    return paginate(query, count.where(*filters), page=page, per_page=per_page, rows=True)
 
 
 #: How many businesses the member directory lists above the people matching a search.
@@ -74,12 +94,13 @@ BUSINESS_MATCHES = 12
 
 def business_matches(text: str, limit: int = BUSINESS_MATCHES) -> list[sa.Row]:
     """Active businesses whose name, industry or city matches, with how many of their people
-    are in the member areas (plain columns, one grouped statement), at most `limit` + 1."""
+    are in the member areas (plain columns, one statement; the people are counted for the
+    businesses listed only), at most `limit` + 1."""
     people = (
-        sa.select(Member.business_id, sa.func.count().label("people"))
-        .where(Member.is_active.is_(True), Member.business_id.is_not(None))
-        .group_by(Member.business_id)
-        .subquery()
+        sa.select(sa.func.count())
+        .where(Member.business_id == Business.id, Member.is_active.is_(True))
+        .correlate(Business)
+        .scalar_subquery()
     )
     query = (
         sa.select(
@@ -87,9 +108,8 @@ def business_matches(text: str, limit: int = BUSINESS_MATCHES) -> list[sa.Row]:
             Business.name,
             Business.category,
             Business.city,
-            sa.func.coalesce(people.c.people, 0).label("people"),
+            people.label("people"),
         )
-        .outerjoin(people, people.c.business_id == Business.id)
         .where(
             Business.status == BusinessStatus.ACTIVE,
             _matching(text, Business.name, Business.category, Business.city),

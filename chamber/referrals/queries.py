@@ -13,6 +13,7 @@ from chamber.contributions.models import Contribution, ContributionStatus
 from chamber.db import like_pattern
 from chamber.extensions import db
 from chamber.members.models import Member
+from chamber.paging import paginate
 from chamber.projects.models import Project
 from chamber.referrals.models import (
     CLOSED_STATUSES,
@@ -75,9 +76,17 @@ def staff_page(
     page: int = 1,
     per_page: int = 50,
 ) -> Pagination:
-    """Every referral for staff, filtered; giver and receiver joined in the same statement."""
-    query = staff_query(status=status, text=text, given_from=given_from, given_before=given_before)
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    """Every referral for staff, filtered; giver and receiver joined in the same statement.
+    The total is counted on the referrals alone (the filters need no join)."""
+    filters = _staff_filters(
+        status=status, text=text, given_from=given_from, given_before=given_before
+    )
+    return paginate(
+        staff_query(status=status, text=text, given_from=given_from, given_before=given_before),
+        sa.select(sa.func.count()).select_from(Referral).where(*filters),
+        page=page,
+        per_page=per_page,
+    )
 
 
 def staff_referrals(**filters) -> list[Referral]:
@@ -85,15 +94,40 @@ def staff_referrals(**filters) -> list[Referral]:
     return list(db.session.scalars(staff_query(**filters)).unique())
 
 
-def staff_query(
+def _staff_filters(
     *,
     status: str | None = None,
     text: str | None = None,
     given_from: datetime | None = None,
     given_before: datetime | None = None,
-) -> sa.Select:
+) -> list[sa.ColumnElement[bool]]:
+    """The staff list's filters on the referrals' own columns: the text matches the giver's
+    or the receiver's name or business (people matched first, by id)."""
+    filters = []
+    if status == "open":
+        filters.append(Referral.status.in_(OPEN_STATUSES))
+    elif status in {s.value for s in ReferralStatus}:
+        filters.append(Referral.status == ReferralStatus(status))
+    if text:
+        pattern = like_pattern(text)
+        people = sa.select(Member.id).where(
+            sa.or_(
+                Member.full_name.ilike(pattern, escape="\\"),
+                Member.business_name.ilike(pattern, escape="\\"),
+            )
+        )
+        filters.append(sa.or_(Referral.giver_id.in_(people), Referral.receiver_id.in_(people)))
+    if given_from is not None:
+        filters.append(Referral.created_at >= given_from)
+    if given_before is not None:
+        filters.append(Referral.created_at < given_before)
+    return filters
+
+
+def staff_query(**filters) -> sa.Select:
+    """The staff list's referrals, newest first, giver, receiver and committee joined in."""
     giver, receiver = aliased(Member), aliased(Member)
-    query = (
+    return (
         sa.select(Referral)
         .join(giver, Referral.giver_id == giver.id)
         .join(receiver, Referral.receiver_id == receiver.id)
@@ -102,29 +136,9 @@ def staff_query(
             contains_eager(Referral.receiver.of_type(receiver)),
             joinedload(Referral.how_committee),
         )
+        .where(*_staff_filters(**filters))
         .order_by(Referral.created_at.desc(), Referral.id.desc())
     )
-    query = _with_status(query, status)
-    if text:
-        pattern = like_pattern(text)
-        query = query.where(
-            sa.or_(
-                *(
-                    column.ilike(pattern, escape="\\")
-                    for column in (
-                        giver.full_name,
-                        giver.business_name,
-                        receiver.full_name,
-                        receiver.business_name,
-                    )
-                )
-            )
-        )
-    if given_from is not None:
-        query = query.where(Referral.created_at >= given_from)
-    if given_before is not None:
-        query = query.where(Referral.created_at < given_before)
-    return query
 
 
 def referral_detail(referral_id: int) -> Referral | None:
