@@ -98,9 +98,9 @@ def _with_counts(query: sa.Select) -> list[MeetingRow]:
             sa.func.sum(sa.case((Attendance.status == AttendanceStatus.ABSENT, 1), else_=0)).label(
                 "absent"
             ),
-            sa.func.sum(
-                sa.case((Attendance.status == AttendanceStatus.EXCUSED, 1), else_=0)
-            ).label("excused"),
+            sa.func.sum(sa.case((Attendance.status == AttendanceStatus.EXCUSED, 1), else_=0)).label(
+                "excused"
+            ),
         )
         .group_by(Attendance.meeting_id)
         .subquery()
@@ -296,7 +296,13 @@ def meeting_people(meeting: Meeting) -> MeetingPeople:
     if meeting.attendance_taken_at is not None:
         attended = list(
             db.session.execute(
-                sa.select(Member.id, Member.full_name, Member.business_name, Attendance.status)
+                sa.select(
+                    Member.id,
+                    Member.full_name,
+                    Member.business_name,
+                    Member.is_active,
+                    Attendance.status,
+                )
                 .join(Attendance, Attendance.member_id == Member.id)
                 .where(Attendance.meeting_id == meeting.id, Attendance.status.in_(PRESENT))
                 .order_by(Member.full_name, Member.id)

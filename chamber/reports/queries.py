@@ -137,6 +137,7 @@ def top_people(scope: Scope, side: str, limit: int = 10) -> list[sa.Row]:
                 Member.id,
                 Member.full_name,
                 Member.business_name,
+                Member.is_active,
                 grouped.c.referrals,
                 grouped.c.won,
                 grouped.c.closed_value,
