@@ -235,6 +235,11 @@ def can_view_all_referrals(member: Member | None) -> bool:
     return is_staff(member)
 
 
+def can_reassign_referrals(member: Member | None) -> bool:
+    """Staff pass an open referral whose receiver left to another member (audited)."""
+    return is_staff(member)
+
+
 # Reports (issue 10): staff see the chamber, a lead their committee's members, everyone
 # their own referral summary, ties and engagement (reports 1, 4 and 6).
 
