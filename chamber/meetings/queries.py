@@ -98,9 +98,9 @@ def _with_counts(query: sa.Select) -> list[MeetingRow]:
             sa.func.sum(sa.case((Attendance.status == AttendanceStatus.ABSENT, 1), else_=0)).label(
                 "absent"
             ),
-            sa.func.sum(sa.case((Attendance.status == AttendanceStatus.EXCUSED, 1), else_=0)).label(
-                "excused"
-            ),
+            sa.func.sum(
+                sa.case((Attendance.status == AttendanceStatus.EXCUSED, 1), else_=0)
+            ).label("excused"),
         )
         .group_by(Attendance.meeting_id)
         .subquery()
