@@ -36,6 +36,11 @@ class StaffFigures:
     def approvals_waiting(self) -> int:
         return sum(n for _name, _slug, n in self.approvals)
 
+    @property
+    def committees_waiting(self) -> int:
+        """Committees with work waiting (chamber events, staff's own queue, aside)."""
+        return sum(1 for _name, slug, _n in self.approvals if slug)
+
 
 def without_working_tie_count(floor: float):
     """How many active members (staff aside) have no working tie: the count of

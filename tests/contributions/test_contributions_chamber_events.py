@@ -188,6 +188,7 @@ def test_staff_approve_in_their_queue_the_member_is_notified_and_the_hours_count
     login(staff)
     dashboard = client.get("/dashboard").text
     assert "Chamber events" in dashboard and "1 to decide" in dashboard
+    assert "waiting across 0 committees and chamber events" in dashboard
     queue = client.get(QUEUE).text
     assert "Spring Gala" in queue and "Ana Ruiz" in queue
     response = _approve_as_staff(client, login, staff, logged)
