@@ -62,12 +62,11 @@ def _month_label(day: date) -> str:
 def _people_table(key: str, caption: str, rows, who: str) -> Table:
     table = Table(key, caption, [who, "Business", "Referrals", "Won", "Closed value"])
     for index, row in enumerate(rows):
-        # A member who left keeps their row, named as such and not linked (their profile is
-        # a 404 for members), as templating.member_link does on every other page.
-        name = row.full_name if row.is_active else f"{row.full_name} (no longer a member)"
+        # A member who left keeps their row (and their name, as in the CSV) but no link:
+        # their profile is a 404 for members.
         table.rows.append(
             [
-                name,
+                row.full_name,
                 row.business_name,
                 row.referrals,
                 int(row.won),
