@@ -47,6 +47,7 @@ def create_app(config: dict | None = None) -> Flask:
     from chamber.auth.two_factor_views import bp as two_factor_bp
     from chamber.auth.views import bp as auth_bp
     from chamber.committees.views import bp as committees_bp
+    from chamber.contributions.event_views import bp as contribution_events_bp
     from chamber.contributions.views import bp as contributions_bp
     from chamber.meetings.views import bp as meetings_bp
     from chamber.members.views.businesses import bp as businesses_bp
@@ -72,6 +73,7 @@ def create_app(config: dict | None = None) -> Flask:
         meetings_bp,
         projects_bp,
         contributions_bp,
+        contribution_events_bp,
         one_to_ones_bp,
         notifications_bp,
         audit_bp,

@@ -143,10 +143,17 @@ def can_log_contribution(member: Member | None, committee: Committee) -> bool:
 
 
 def can_view_contribution(member: Member | None, contribution) -> bool:
-    """The contributor, the committee's leads and staff."""
+    """The contributor, the committee's leads and staff (staff alone for a chamber event)."""
     if not _signed_in(member):
         return False
-    return contribution.member_id == member.id or can_lead_committee(member, contribution.committee)
+    return contribution.member_id == member.id or _decides_on(member, contribution)
+
+
+def _decides_on(member: Member, contribution) -> bool:
+    """Leads decide on their committee's work; staff, who run chamber events, on theirs."""
+    if contribution.committee_id is None:
+        return is_staff(member)
+    return can_lead_committee(member, contribution.committee)
 
 
 def can_edit_contribution(member: Member | None, contribution) -> bool:
@@ -156,6 +163,8 @@ def can_edit_contribution(member: Member | None, contribution) -> bool:
         and member.is_active
         and contribution.member_id == member.id
         and contribution.is_pending
+        # work at a chamber event is withdrawn and logged again, not edited
+        and contribution.committee_id is not None
     )
 
 
@@ -170,7 +179,7 @@ def can_decide_contribution(member: Member | None, contribution) -> bool:
     return (
         _signed_in(member)
         and contribution.member_id != member.id
-        and can_lead_committee(member, contribution.committee)
+        and _decides_on(member, contribution)
     )
 
 
@@ -231,7 +240,17 @@ def can_correct_referral(member: Member | None, referral=None) -> bool:
     return is_staff(member)
 
 
+def can_decide_event_contributions(member: Member | None) -> bool:
+    """Staff run chamber-wide events and approve the work members did at them."""
+    return is_staff(member)
+
+
 def can_view_all_referrals(member: Member | None) -> bool:
+    return is_staff(member)
+
+
+def can_reassign_referrals(member: Member | None) -> bool:
+    """Staff pass an open referral whose receiver left to another member (audited)."""
     return is_staff(member)
 
 

@@ -14,6 +14,7 @@ from chamber.enums import LabelledEnum, WorkMode
 
 if TYPE_CHECKING:
     from chamber.committees.models import Committee
+    from chamber.meetings.models import Meeting
     from chamber.members.models import Member
     from chamber.projects.models import Project, ShiftSignup
 
@@ -62,11 +63,20 @@ class Contribution(TimestampMixin, Base):
             " AND COALESCE(value_cents, 0) > 0)",
             name="hours_or_in_kind_value",
         ),
+        # Work for a committee, or at a chamber-wide event (a meeting without a committee,
+        # run by staff, who approve it): exactly one of the two.
+        sa.CheckConstraint(
+            "(committee_id IS NOT NULL AND meeting_id IS NULL)"
+            " OR (committee_id IS NULL AND meeting_id IS NOT NULL)",
+            name="committee_or_event",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     member_id: Mapped[int] = mapped_column(sa.ForeignKey("members.id"))
-    committee_id: Mapped[int] = mapped_column(sa.ForeignKey("committees.id"))
+    committee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("committees.id"))
+    #: the chamber-wide event the work was done at (then no committee)
+    meeting_id: Mapped[int | None] = mapped_column(sa.ForeignKey("meetings.id"), index=True)
     project_id: Mapped[int | None] = mapped_column(sa.ForeignKey("projects.id"), index=True)
     # Set when the contribution came from an attended shift: unique, so a sign-up turns into
     # at most one contribution however often it is marked.
@@ -89,7 +99,8 @@ class Contribution(TimestampMixin, Base):
     review_note: Mapped[str] = mapped_column(sa.String(500), default="")
 
     member: Mapped[Member] = relationship(foreign_keys=[member_id])
-    committee: Mapped[Committee] = relationship()
+    committee: Mapped[Committee | None] = relationship()
+    meeting: Mapped[Meeting | None] = relationship()
     project: Mapped[Project | None] = relationship()
     shift_signup: Mapped[ShiftSignup | None] = relationship()
     reviewer: Mapped[Member | None] = relationship(foreign_keys=[reviewer_id])
@@ -98,6 +109,18 @@ class Contribution(TimestampMixin, Base):
     def is_gift(self) -> bool:
         """An in-kind gift with a value and no hours (not an older in-kind row with hours)."""
         return self.hours is None
+
+    @property
+    def is_for_event(self) -> bool:
+        """Work at a chamber-wide event (staff decide on it), not for a committee."""
+        return self.meeting_id is not None
+
+    @property
+    def work_for(self) -> str:
+        """What the work was for: the committee's name, or the chamber event's title."""
+        if self.committee is not None:
+            return self.committee.name
+        return self.meeting.title if self.meeting is not None else ""
 
     @property
     def is_pending(self) -> bool:

@@ -36,7 +36,11 @@ def history_page(
     """The member's contributions, newest first; committee and project joined in."""
     query = (
         sa.select(Contribution)
-        .options(joinedload(Contribution.committee), joinedload(Contribution.project))
+        .options(
+            joinedload(Contribution.committee),
+            joinedload(Contribution.project),
+            joinedload(Contribution.meeting),
+        )
         .where(Contribution.member_id == member.id)
     )
     if committee_id:

@@ -172,12 +172,12 @@ def _after_decision(actor: Member, contribution: Contribution) -> None:
         f"contribution.{verdict}",
         contribution,
         summary=f"{contribution.member.full_name}: {amount_text(contribution)} "
-        f"for {contribution.committee.name}",
+        f"for {contribution.work_for}",
         before={"status": "pending"},
         after={"status": verdict, "note": contribution.review_note},
     )
     message = (
-        f"Your {amount_text(contribution)} for {contribution.committee.name} "
+        f"Your {amount_text(contribution)} for {contribution.work_for} "
         f"on {contribution.contributed_on:%d %b %Y} was {verdict}."
     )
     if contribution.review_note:
@@ -187,7 +187,7 @@ def _after_decision(actor: Member, contribution: Contribution) -> None:
         "contribution_decided",
         message,
         path_for("contributions.history", status=verdict),
-        subject=f"Contribution {verdict}: {contribution.committee.name}",
+        subject=f"Contribution {verdict}: {contribution.work_for}",
     )
     activity.contribution_decided.send(actor, contribution=contribution)
 

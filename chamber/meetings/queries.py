@@ -294,7 +294,13 @@ def meeting_people(meeting: Meeting) -> MeetingPeople:
     if meeting.attendance_taken_at is not None:
         attended = list(
             db.session.execute(
-                sa.select(Member.id, Member.full_name, Member.business_name, Attendance.status)
+                sa.select(
+                    Member.id,
+                    Member.full_name,
+                    Member.business_name,
+                    Member.is_active,
+                    Attendance.status,
+                )
                 .join(Attendance, Attendance.member_id == Member.id)
                 .where(Attendance.meeting_id == meeting.id, Attendance.status.in_(PRESENT))
                 .order_by(Member.full_name, Member.id)

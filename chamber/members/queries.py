@@ -73,6 +73,7 @@ def directory_page(
             Member.full_name,
             Member.job_title,
             Member.is_staff,
+            Member.photo_digest,
             Business.id.label("business_id"),
             Business.name.label("business_name"),
             Business.category,

@@ -23,8 +23,9 @@ from chamber.relationships.models import Tie
 class StaffFigures:
     today: date
     month_start: date
-    #: (committee name, slug, contributions waiting for its leads), most waiting first
-    approvals: list[tuple[str, str, int]]
+    #: (committee name, slug, contributions waiting for its leads), most waiting first;
+    #: work at chamber-wide events (staff decide) as ("Chamber events", None, n)
+    approvals: list[tuple[str, str | None, int]]
     invited: int
     without_working_tie: int
     won_this_month: int
@@ -34,6 +35,11 @@ class StaffFigures:
     @property
     def approvals_waiting(self) -> int:
         return sum(n for _name, _slug, n in self.approvals)
+
+    @property
+    def committees_waiting(self) -> int:
+        """Committees with work waiting (chamber events, staff's own queue, aside)."""
+        return sum(1 for _name, slug, _n in self.approvals if slug)
 
 
 def without_working_tie_count(floor: float):
@@ -61,11 +67,16 @@ def staff_figures() -> StaffFigures:
     today = chamber_today()
     month_start = today.replace(day=1)
     approvals = db.session.execute(
-        sa.select(Committee.name, Committee.slug, sa.func.count(Contribution.id))
-        .join(Contribution, Contribution.committee_id == Committee.id)
+        sa.select(
+            sa.func.coalesce(Committee.name, "Chamber events"),
+            Committee.slug,
+            sa.func.count(Contribution.id),
+        )
+        .select_from(Contribution)
+        .outerjoin(Committee, Contribution.committee_id == Committee.id)
         .where(
             Contribution.status == ContributionStatus.PENDING,
-            Committee.is_archived.is_(False),
+            sa.or_(Committee.is_archived.is_(False), Contribution.meeting_id.is_not(None)),
         )
         .group_by(Committee.id, Committee.name, Committee.slug)
         .order_by(sa.func.count(Contribution.id).desc(), Committee.name)

@@ -161,6 +161,14 @@ class CorrectReferralForm(_StatusChangeForm):
     )
 
 
+class ReassignReferralForm(ChamberForm):
+    """Staff pass a referral whose receiver left to the member chosen on the pick step."""
+
+    # Chosen on the pick step; the service checks it is an active member, not the giver.
+    receiver = HiddenField("Pass to", filters=[member_id])
+    version_id = HiddenField()
+
+
 STATUS_FILTER_CHOICES = choices(
     [("", "Every status"), ("open", "Open")] + [(s.value, s.label) for s in ReferralStatus]
 )

@@ -94,6 +94,25 @@ def staff_referrals(**filters) -> list[Referral]:
     return list(db.session.scalars(staff_query(**filters)).unique())
 
 
+def stranded_page(page: int = 1, per_page: int = 50) -> Pagination:
+    """Open referrals whose receiver is no longer a member (handed back to the giver when
+    nobody at the business could take them over), the longest waiting first; giver and
+    receiver joined in the same statement."""
+    giver, receiver = aliased(Member), aliased(Member)
+    query = (
+        sa.select(Referral)
+        .join(giver, Referral.giver_id == giver.id)
+        .join(receiver, Referral.receiver_id == receiver.id)
+        .options(
+            contains_eager(Referral.giver.of_type(giver)),
+            contains_eager(Referral.receiver.of_type(receiver)),
+        )
+        .where(receiver.is_active.is_(False), Referral.status.in_(OPEN_STATUSES))
+        .order_by(Referral.given_on, Referral.id)
+    )
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
 def _staff_filters(
     *,
     status: str | None = None,

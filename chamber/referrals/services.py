@@ -413,3 +413,61 @@ def hand_over_referrals(actor: Member | None, member: Member, **_kwargs) -> list
 
 
 activity.member_activation_changed.connect(hand_over_referrals)
+
+
+def reassign_referral(
+    actor: Member, referral: Referral, receiver: Member | None, *, version_id
+) -> None:
+    """Staff pass an open referral whose receiver is no longer a member (one handed back to
+    its giver, or left with nobody) to another active member. The timeline says so, the
+    change is audited, the new receiver gets it as a new referral (notification and e-mail)
+    and the giver is told who has it now."""
+    if not (actor.is_active and actor.is_staff):
+        raise NotAllowed("Only the chamber's staff reassign referrals.")
+    _check_version(referral, version_id)
+    if not referral.status.is_open:
+        raise Conflict("This referral is closed; there is nothing to pass on.")
+    if referral.receiver.is_active:
+        raise Conflict(
+            f"This referral is already with {referral.receiver.full_name}, an active member."
+        )
+    if receiver is None or not receiver.is_active:
+        raise ChamberError("Choose an active member to pass the referral to.", field="receiver")
+    if receiver.id == referral.giver_id:
+        raise ChamberError(
+            f"{receiver.full_name} gave this referral; choose another member.", field="receiver"
+        )
+    former = referral.receiver
+    referral.receiver = receiver
+    note = (
+        f"{former.full_name} is no longer a member: passed to {receiver.full_name} "
+        "by the chamber's staff."
+    )
+    _add_event(referral, actor, referral.status, referral.status, note)
+    _flush_versioned(referral)
+    record_audit(
+        actor,
+        "referral.reassigned",
+        referral,
+        summary=f"Referral {referral.id}: {note}",
+        before={"receiver": former.full_name},
+        after={"receiver": receiver.full_name},
+    )
+    notify(
+        receiver,
+        "referral_received",
+        f"The chamber's staff passed you the referral of {referral.prospect_name} from "
+        f"{referral.giver.full_name} ({former.full_name} is no longer a member).",
+        _link(referral),
+        subject=f"A referral passed to you: {referral.prospect_name}",
+    )
+    notify(
+        referral.giver,
+        "referral_status_changed",
+        f"Your referral of {referral.prospect_name} is now with {receiver.full_name}"
+        + (f" ({receiver.business_name})" if receiver.business_name else "")
+        + ".",
+        _link(referral),
+        subject=f"Your referral of {referral.prospect_name} has a new receiver",
+    )
+    activity.referral_changed.send(actor, referral=referral, change="receiver")

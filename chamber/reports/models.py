@@ -73,7 +73,7 @@ def committee_work_recomputed() -> sa.Select:
             contributions.c.committee_id,
             sa.func.min(contributions.c.contributed_on).label("since"),
         )
-        .where(contributions.c.status == "approved")
+        .where(contributions.c.status == "approved", contributions.c.committee_id.is_not(None))
         .group_by(contributions.c.member_id, contributions.c.committee_id)
     )
 
@@ -91,10 +91,12 @@ _SQLITE_REFRESH = """
 _WATCHED = "status, member_id, committee_id, contributed_on"
 
 #: Per dialect, the statements that create the triggers (the migration runs the same ones).
+# Work at a chamber-wide event has no committee and no row here: inserts skip it, and the
+# refresh of an update or delete matches nothing for a NULL committee.
 COMMITTEE_WORK_TRIGGERS = {
     "sqlite": [
         """CREATE TRIGGER IF NOT EXISTS report_committee_work_insert AFTER INSERT ON contributions
-        WHEN NEW.status = 'approved'
+        WHEN NEW.status = 'approved' AND NEW.committee_id IS NOT NULL
         BEGIN
             INSERT INTO report_committee_work (member_id, committee_id, since)
             VALUES (NEW.member_id, NEW.committee_id, NEW.contributed_on)
@@ -129,7 +131,7 @@ COMMITTEE_WORK_TRIGGERS = {
         """CREATE OR REPLACE FUNCTION report_committee_work_sync() RETURNS trigger AS $$
         BEGIN
             IF TG_OP = 'INSERT' THEN
-                IF NEW.status = 'approved' THEN
+                IF NEW.status = 'approved' AND NEW.committee_id IS NOT NULL THEN
                     INSERT INTO report_committee_work (member_id, committee_id, since)
                     VALUES (NEW.member_id, NEW.committee_id, NEW.contributed_on)
                     ON CONFLICT (member_id, committee_id)

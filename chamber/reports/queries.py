@@ -139,7 +139,7 @@ def top_people(scope: Scope, side: str, limit: int = 10) -> list[sa.Row]:
     )
     return list(
         db.session.execute(
-            people(grouped.c.referrals, grouped.c.won, grouped.c.closed_value)
+            people(grouped.c.referrals, grouped.c.won, grouped.c.closed_value, Member.is_active)
             .join(grouped, grouped.c.member_id == Member.id)
             .order_by(grouped.c.referrals.desc(), grouped.c.closed_value.desc(), Member.id)
         )

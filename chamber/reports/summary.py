@@ -64,6 +64,8 @@ def _people_table(key: str, caption: str, rows, who: str) -> Table:
         key, caption, [who, "Business", "Referrals", "Won", "Closed value"], text_columns=2
     )
     for index, row in enumerate(rows):
+        # A member who left keeps their row (and their name, as in the CSV) but no link:
+        # their profile is a 404 for members.
         table.rows.append(
             [
                 row.full_name,
@@ -73,7 +75,8 @@ def _people_table(key: str, caption: str, rows, who: str) -> Table:
                 Money(int(row.closed_value)),
             ]
         )
-        table.links[index] = row.id
+        if row.is_active:
+            table.links[index] = row.id
     return table
 
 

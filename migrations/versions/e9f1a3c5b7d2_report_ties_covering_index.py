@@ -3,14 +3,14 @@
 report 5's connectors (each side's (member, score) index of the ties also holds the partner)
 
 Revision ID: e9f1a3c5b7d2
-Revises: b3d5f7a9c1e2
+Revises: c5e7a9b1d3f6
 Create Date: 2026-11-23 18:30:00
 
 """
 from alembic import op
 
 revision = "e9f1a3c5b7d2"
-down_revision = "b3d5f7a9c1e2"
+down_revision = "c5e7a9b1d3f6"
 branch_labels = None
 depends_on = None
 
