@@ -10,8 +10,8 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import joinedload
 
 from chamber.contributions.models import Contribution, ContributionStatus
+from chamber.contributions.queries import hours_per_member
 from chamber.db import utcnow
-from chamber.enums import WorkMode
 from chamber.extensions import db
 from chamber.meetings.models import PRESENT, Attendance, Meeting, Rsvp, RsvpAnswer
 from chamber.members.models import Member
@@ -99,29 +99,4 @@ def recent_event_decisions(limit: int = 10) -> list[Contribution]:
 def event_hours_by_member(first: date, last: date) -> list[sa.Row]:
     """Approved work at chamber events per member in a period, in person and online, in SQL;
     in-kind gifts apart (never added to the hours). The columns of a committee's hours CSV."""
-    in_person = sa.case((Contribution.mode == WorkMode.IN_PERSON, Contribution.hours), else_=0)
-    online = sa.case((Contribution.mode == WorkMode.ONLINE, Contribution.hours), else_=0)
-    total = sa.func.coalesce(sa.func.sum(Contribution.hours), 0)
-    return list(
-        db.session.execute(
-            sa.select(
-                Member.full_name,
-                Member.business_name,
-                sa.func.count(Contribution.hours).label("contributions"),
-                sa.func.sum(in_person).label("in_person"),
-                sa.func.sum(online).label("online"),
-                total.label("total"),
-                sa.func.count(Contribution.value_cents).label("gifts"),
-                sa.func.coalesce(sa.func.sum(Contribution.value_cents), 0).label("gift_value"),
-            )
-            .join(Member, Member.id == Contribution.member_id)
-            .where(
-                Contribution.meeting_id.is_not(None),
-                Contribution.status == ContributionStatus.APPROVED,
-                Contribution.contributed_on >= first,
-                Contribution.contributed_on <= last,
-            )
-            .group_by(Member.id, Member.full_name, Member.business_name)
-            .order_by(total.desc(), Member.full_name)
-        )
-    )
+    return hours_per_member(Contribution.meeting_id.is_not(None), first, last)

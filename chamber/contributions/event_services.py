@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from chamber.contributions.event_queries import took_part
 from chamber.contributions.models import Contribution, ContributionStatus
-from chamber.contributions.services import BatchOutcome, check_amounts, decide_contribution
+from chamber.contributions.services import BatchOutcome, check_amounts, decide_in_queue
 from chamber.db import utcnow
 from chamber.exceptions import ChamberError, NotAllowed
 from chamber.extensions import db
@@ -76,29 +76,12 @@ def decide_event_contributions(
     chamber event are skipped and reported (in `outcome`)."""
     if not (actor.is_active and actor.is_staff):
         raise NotAllowed("The chamber's staff decide on work at chamber events.")
-    note = (note or "").strip()
-    if not contribution_ids:
-        raise ChamberError("Tick at least one contribution.", field="contribution_ids")
-    if not approve and not note:
-        raise ChamberError("Tell the members why their contributions are rejected.", field="note")
-    outcome = outcome if outcome is not None else BatchOutcome(approved=approve)
-    found = {
-        contribution.id: contribution
-        for contribution in db.session.scalars(
-            sa.select(Contribution).where(
-                Contribution.id.in_(contribution_ids), Contribution.meeting_id.is_not(None)
-            )
-        )
-    }
-    for contribution_id in dict.fromkeys(contribution_ids):
-        contribution = found.get(contribution_id)
-        if contribution is None:
-            outcome.skipped.append((None, "not in the chamber events' queue"))
-            continue
-        try:
-            decide_contribution(actor, contribution, approve, note)
-        except ChamberError as error:
-            outcome.skipped.append((contribution, error.message))
-        else:
-            outcome.decided.append(contribution)
-    return outcome
+    return decide_in_queue(
+        actor,
+        Contribution.meeting_id.is_not(None),
+        "the chamber events' queue",
+        contribution_ids,
+        approve,
+        note,
+        outcome,
+    )

@@ -12,7 +12,8 @@ from chamber.contributions import event_queries, event_services
 from chamber.contributions.event_forms import EventContributionForm
 from chamber.contributions.forms import DecisionForm, HoursReportForm
 from chamber.contributions.services import BatchOutcome
-from chamber.csvexport import csv_filename, csv_response
+from chamber.contributions.views import hours_csv
+from chamber.csvexport import csv_filename
 from chamber.flow import finish, finish_create
 from chamber.formatting import format_hours, format_money
 from chamber.paging import requested_page
@@ -115,29 +116,4 @@ def staff_hours_csv():
         return redirect(url_for("contribution_events.staff_queue"))
     first, last = form.period()
     rows = event_queries.event_hours_by_member(first, last)
-    return csv_response(
-        csv_filename("chamber-events-hours", first, last),
-        [
-            "Member",
-            "Business",
-            "Contributions in hours",
-            "In person hours",
-            "Online hours",
-            "Total hours",
-            "In-kind gifts",
-            "In-kind value",
-        ],
-        (
-            [
-                row.full_name,
-                row.business_name,
-                row.contributions,
-                format_hours(row.in_person),
-                format_hours(row.online),
-                format_hours(row.total),
-                row.gifts,
-                format_money(row.gift_value),
-            ]
-            for row in rows
-        ),
-    )
+    return hours_csv(csv_filename("chamber-events-hours", first, last), rows)

@@ -223,8 +223,16 @@ def committee_hours(committee: Committee, since: date) -> dict[WorkMode, Decimal
 def hours_by_member(committee: Committee, first: date, last: date) -> list[sa.Row]:
     """Approved hours per member of the committee in a period, in person and online, in SQL;
     in-kind gifts apart (how many, their value): never added to the hours."""
+    return hours_per_member(Contribution.committee_id == committee.id, first, last)
+
+
+def hours_per_member(of: sa.ColumnElement[bool], first: date, last: date) -> list[sa.Row]:
+    """Approved work matching `of` (one committee's, or the chamber events') per member in a
+    period: contributions in hours, in person, online and total hours, in-kind gifts and
+    their value; the most hours first. The columns of the hours CSVs."""
     in_person = sa.case((Contribution.mode == WorkMode.IN_PERSON, Contribution.hours), else_=0)
     online = sa.case((Contribution.mode == WorkMode.ONLINE, Contribution.hours), else_=0)
+    total = sa.func.coalesce(sa.func.sum(Contribution.hours), 0)
     return list(
         db.session.execute(
             sa.select(
@@ -233,18 +241,18 @@ def hours_by_member(committee: Committee, first: date, last: date) -> list[sa.Ro
                 sa.func.count(Contribution.hours).label("contributions"),
                 sa.func.sum(in_person).label("in_person"),
                 sa.func.sum(online).label("online"),
-                sa.func.coalesce(sa.func.sum(Contribution.hours), 0).label("total"),
+                total.label("total"),
                 sa.func.count(Contribution.value_cents).label("gifts"),
                 sa.func.coalesce(sa.func.sum(Contribution.value_cents), 0).label("gift_value"),
             )
             .join(Member, Member.id == Contribution.member_id)
             .where(
-                Contribution.committee_id == committee.id,
+                of,
                 Contribution.status == ContributionStatus.APPROVED,
                 Contribution.contributed_on >= first,
                 Contribution.contributed_on <= last,
             )
             .group_by(Member.id, Member.full_name, Member.business_name)
-            .order_by(sa.func.coalesce(sa.func.sum(Contribution.hours), 0).desc(), Member.full_name)
+            .order_by(total.desc(), Member.full_name)
         )
     )

@@ -209,6 +209,29 @@ def decide_contributions(
 ) -> BatchOutcome:
     """Decide many at once; ones already decided or the actor's own are skipped and reported
     (in `outcome`, when the caller passes one to read even after a refusal)."""
+    return decide_in_queue(
+        actor,
+        Contribution.committee_id == committee.id,
+        "this committee's queue",
+        contribution_ids,
+        approve,
+        note,
+        outcome,
+    )
+
+
+def decide_in_queue(
+    actor: Member,
+    in_queue: sa.ColumnElement[bool],
+    queue_name: str,
+    contribution_ids: list[int],
+    approve: bool,
+    note: str,
+    outcome: BatchOutcome | None,
+) -> BatchOutcome:
+    """Decide the ticked contributions that are in a queue (`in_queue`, e.g. one committee's
+    or the chamber events'): each one not in it, already decided or the actor's own is
+    skipped and reported with why."""
     note = (note or "").strip()
     if not contribution_ids:
         raise ChamberError("Tick at least one contribution.", field="contribution_ids")
@@ -218,16 +241,13 @@ def decide_contributions(
     found = {
         contribution.id: contribution
         for contribution in db.session.scalars(
-            sa.select(Contribution).where(
-                Contribution.id.in_(contribution_ids),
-                Contribution.committee_id == committee.id,
-            )
+            sa.select(Contribution).where(Contribution.id.in_(contribution_ids), in_queue)
         )
     }
     for contribution_id in dict.fromkeys(contribution_ids):
         contribution = found.get(contribution_id)
         if contribution is None:
-            outcome.skipped.append((None, "not in this committee's queue"))
+            outcome.skipped.append((None, f"not in {queue_name}"))
             continue
         try:
             decide_contribution(actor, contribution, approve, note)

@@ -210,8 +210,14 @@ def manage_hours_csv(slug: str):
         ), 400
     first, last = form.period()
     rows = queries.hours_by_member(committee, first, last)
+    return hours_csv(csv_filename(f"{committee.slug}-hours", first, last), rows)
+
+
+def hours_csv(filename: str, rows):
+    """Hours per member as CSV (a committee's, or the chamber events'): the rows of
+    `queries.hours_by_member` or `event_queries.event_hours_by_member`."""
     return csv_response(
-        csv_filename(f"{committee.slug}-hours", first, last),
+        filename,
         [
             "Member",
             "Business",

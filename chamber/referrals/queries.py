@@ -98,6 +98,15 @@ def stranded_page(page: int = 1, per_page: int = 50) -> Pagination:
     """Open referrals whose receiver is no longer a member (handed back to the giver when
     nobody at the business could take them over), the longest waiting first; giver and
     receiver joined in the same statement."""
+    query, _, receiver = with_both_members()
+    query = query.where(receiver.is_active.is_(False), Referral.status.in_(OPEN_STATUSES))
+    query = query.order_by(Referral.given_on, Referral.id)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def with_both_members() -> tuple[sa.Select, type[Member], type[Member]]:
+    """Referrals with their giver and receiver joined in the same statement (loaded into
+    `giver`/`receiver`), and the two aliases to filter on."""
     giver, receiver = aliased(Member), aliased(Member)
     query = (
         sa.select(Referral)
@@ -107,10 +116,8 @@ def stranded_page(page: int = 1, per_page: int = 50) -> Pagination:
             contains_eager(Referral.giver.of_type(giver)),
             contains_eager(Referral.receiver.of_type(receiver)),
         )
-        .where(receiver.is_active.is_(False), Referral.status.in_(OPEN_STATUSES))
-        .order_by(Referral.given_on, Referral.id)
     )
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    return query, giver, receiver
 
 
 def _staff_filters(
@@ -145,16 +152,9 @@ def _staff_filters(
 
 def staff_query(**filters) -> sa.Select:
     """The staff list's referrals, newest first, giver, receiver and committee joined in."""
-    giver, receiver = aliased(Member), aliased(Member)
+    query, _, _ = with_both_members()
     return (
-        sa.select(Referral)
-        .join(giver, Referral.giver_id == giver.id)
-        .join(receiver, Referral.receiver_id == receiver.id)
-        .options(
-            contains_eager(Referral.giver.of_type(giver)),
-            contains_eager(Referral.receiver.of_type(receiver)),
-            joinedload(Referral.how_committee),
-        )
+        query.options(joinedload(Referral.how_committee))
         .where(*_staff_filters(**filters))
         .order_by(Referral.created_at.desc(), Referral.id.desc())
     )
