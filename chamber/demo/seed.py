@@ -100,6 +100,58 @@ COMMITTEE_NAMES = [
     ("Arts & Culture", "Support the artists and venues that make the town worth visiting."),
 ]
 
+# The large demo chamber's further committees: what chambers really run.
+MORE_COMMITTEE_NAMES = [
+    ("Membership Retention", "Call members before renewal and learn why some leave."),
+    ("Business After Hours", "Host the monthly evening mixer at a different member's shop."),
+    ("Holiday Lights", "Light up Main Street in December with the merchants."),
+    ("Farmers Market", "Run the Saturday market and find growers new customers."),
+    ("Scholarship Fund", "Raise and award scholarships for graduating seniors."),
+    ("Leadership Academy", "A year-long course for emerging leaders in town."),
+    ("Ribbon Cuttings", "Celebrate every new business and expansion with a ribbon cutting."),
+    ("Annual Awards Gala", "Plan the dinner that honours the year's best businesses."),
+    ("Golf Outing", "Organise the spring golf tournament that funds our programmes."),
+    ("Parking & Transit", "Work with the city on parking, buses and bike lanes downtown."),
+    ("Public Safety", "Partner with police and fire on safer streets and events."),
+    ("Manufacturing Council", "A voice and a meeting place for the area's makers."),
+    ("Agribusiness", "Link farms, food processors and the businesses that serve them."),
+    ("Real Estate & Development", "Track vacancies and help businesses find the right space."),
+    ("Technology Council", "Help members adopt the tools that save them time."),
+    ("Nonprofit Partners", "Bring charities and businesses together on shared causes."),
+    ("Faith & Community", "Connect congregations and businesses on volunteering days."),
+    ("Veterans in Business", "Support veteran-owned businesses and hiring veterans."),
+    ("Hispanic Business Council", "Bilingual help and connections for Hispanic-owned firms."),
+    ("Minority Business Council", "Open doors to contracts and capital for minority owners."),
+    ("Family Business Forum", "Succession, family and growth: peers who have been there."),
+    ("Entrepreneurs Roundtable", "Founders of young businesses trading advice monthly."),
+    ("Retail Merchants", "Joint promotions and shop-local campaigns for retailers."),
+    ("Restaurant Row", "Food and drink businesses working on events and staffing."),
+    ("Healthcare Council", "Clinics, pharmacies and care providers planning together."),
+    ("Trades & Construction", "Apprenticeships and work for local builders and trades."),
+    ("Professional Services", "Accountants, lawyers and advisers sharing know-how."),
+    ("Finance & Banking", "Financial literacy workshops and access to capital."),
+    ("Hospitality Workforce", "Recruit and train staff for hotels and restaurants."),
+    ("Summer Concert Series", "Free Thursday concerts in the park, June to August."),
+    ("Fun Run", "Organise the autumn 5K that raises money for the food bank."),
+    ("Clean Streets", "Monthly litter picks and planters along the high street."),
+    ("Beautification", "Flower baskets, murals and storefront improvement grants."),
+    ("Historic District", "Preserve the old town and its businesses together."),
+    ("Riverfront", "Bring people and business to the river walk."),
+    ("Wayfinding & Signage", "Help visitors find downtown shops and parking."),
+    ("Shop Local Campaign", "Gift cards and promotions that keep spending in town."),
+    ("Marketing & Communications", "Tell the chamber's story in print, online and on radio."),
+    ("Newsletter", "Write and edit the monthly member newsletter."),
+    ("Member Benefits", "Negotiate discounts and services for member businesses."),
+    ("Finance & Audit", "Keep the chamber's own books honest and its budget sound."),
+    ("Bylaws & Governance", "Review the bylaws and run the board elections."),
+    ("Strategic Planning", "Draft the chamber's three-year plan with the board."),
+    ("Diversity & Inclusion", "Make every member welcome and every event accessible."),
+    ("Childcare Solutions", "Work with employers on childcare for their staff."),
+    ("Housing Task Force", "Push for homes that local workers can afford."),
+    ("Broadband Task Force", "Bring fast internet to every business park."),
+    ("Workforce Housing Fund", "Raise money for housing grants for local employees."),
+]
+
 CITIES = ["Riverside", "Millbrook", "Oak Harbor", "Cedar Falls", "Fairview", "Lakeside"]
 
 
@@ -387,14 +439,13 @@ def seed_members(ctx: SeedContext) -> None:
 
 def seed_committees(ctx: SeedContext) -> None:
     """Committees with chairs (some co-chairs), leads and members; a few join requests."""
-    rng, fake = ctx.rng, ctx.fake
+    rng = ctx.rng
     n = SIZES[ctx.size]["committees"]
-    names = list(COMMITTEE_NAMES)
-    while len(names) < n:
-        topic = fake.unique.catch_phrase().split()[-1].capitalize()
-        names.append((f"{topic} Committee {len(names) + 1}", fake.sentence(nb_words=9)))
+    names = (COMMITTEE_NAMES + MORE_COMMITTEE_NAMES)[:n]
+    if len(names) < n:
+        raise ValueError(f"{n} committees asked for, {len(names)} names to give them")
     committee_rows = []
-    for index, (name, mission) in enumerate(names[:n]):
+    for index, (name, mission) in enumerate(names):
         slug = "-".join(name.lower().replace("&", "and").split())
         slug = "".join(ch for ch in slug if ch.isalnum() or ch == "-")
         committee_rows.append(
@@ -415,6 +466,7 @@ def seed_committees(ctx: SeedContext) -> None:
 
     ordinary = [m for m in ctx.member_ids if m not in ctx.demo.values()]
     membership_rows = []
+    joined = dict(db.session.execute(sa.select(Member.id, Member.joined_on)).all())
     for committee_id in ctx.committee_ids:
         size = rng.randint(10, 18) if ctx.size == "small" else rng.randint(25, 90)
         people = rng.sample(ordinary, min(size, len(ordinary)))
@@ -435,7 +487,8 @@ def seed_committees(ctx: SeedContext) -> None:
                     "committee_id": committee_id,
                     "member_id": member_id,
                     "role": role,
-                    "since_on": ctx.random_day(),
+                    # Not before the member joined the chamber (issue 11).
+                    "since_on": ctx.random_day(after=joined[member_id]),
                 }
             )
     # The demo chair chairs the first committee (Community Events); the demo member serves
@@ -452,7 +505,7 @@ def seed_committees(ctx: SeedContext) -> None:
                 "committee_id": committee_id,
                 "member_id": member_id,
                 "role": role,
-                "since_on": ctx.start,
+                "since_on": max(ctx.start, joined[member_id]),
             }
         )
         ctx.rosters[committee_id].insert(0, member_id)

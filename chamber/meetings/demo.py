@@ -25,7 +25,8 @@ PLACES = ["Chamber office, 12 Main Street", "Riverside Library, room B", "Town H
 EVENT_TITLES = ["Business After Hours", "Annual Awards Dinner", "Member Breakfast", "Expo"]
 
 
-# No chamber event on a public holiday or a weekend (issue 11: one fell on 25 December).
+# No meeting or chamber event on a public holiday or a weekend (issue 11: one fell on
+# 25 December).
 HOLIDAYS = {(1, 1), (7, 4), (12, 24), (12, 25), (12, 26), (12, 31)}
 
 
@@ -76,7 +77,7 @@ def seed_meetings(ctx: SeedContext) -> None:
         for committee_id in committees:
             if rng.random() > chance:
                 continue
-            day = first + timedelta(days=rng.randint(0, 27))
+            day = event_day(first + timedelta(days=rng.randint(0, 27)))
             rows.append(
                 _meeting_row(
                     ctx,

@@ -71,3 +71,17 @@ def test_demo_email_addresses_can_never_reach_a_real_person(app, db):
     ).all()
     assert emails and prospects
     assert all(address.endswith(reserved) for address in [*emails, *prospects])
+
+
+def test_every_committee_of_the_large_chamber_has_a_name_a_chamber_would_use():
+    """Issue 11: the large demo chamber named its committees "Algorithm Committee 54" from
+    Faker's catch phrases. Each now has a real chamber committee's name and mission."""
+    from chamber.demo.seed import COMMITTEE_NAMES, MORE_COMMITTEE_NAMES
+    from chamber.seeding import SIZES
+
+    names = (COMMITTEE_NAMES + MORE_COMMITTEE_NAMES)[: SIZES["large"]["committees"]]
+    assert len(names) == SIZES["large"]["committees"]
+    assert len({name for name, _ in names}) == len(names)  # no name twice
+    for name, mission in names:
+        assert not any(ch.isdigit() for ch in name), name
+        assert mission.endswith(".") and len(mission.split()) >= 6, mission

@@ -1,11 +1,13 @@
 """Issue 11: the demo reads like a real chamber where people look — project descriptions in
-plain words, no chamber event on a holiday or a weekend, meetings ahead already answered by
+plain words, no meeting or chamber event on a holiday or a weekend, no one on a committee
+since before they joined, meetings ahead already answered by
 some members (never on the demo accounts' behalf), and shifts within their projects' dates."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
+from chamber.committees.models import CommitteeMembership
 from chamber.demo.seed import seed_chamber
 from chamber.localtime import to_local
 from chamber.meetings.demo import HOLIDAYS
@@ -20,11 +22,20 @@ def test_small_demo_projects_events_and_answers_look_real(app, db):
     summaries = set(db.session.scalars(sa.select(Project.summary)))
     assert summaries and summaries <= set(PROJECT_SUMMARIES.values())
 
-    for starts_at in db.session.scalars(
-        sa.select(Meeting.starts_at).where(Meeting.committee_id.is_(None))
-    ):
+    # No meeting or chamber event on a weekend or a public holiday (a committee's monthly
+    # meeting fell on 25 December too).
+    for starts_at in db.session.scalars(sa.select(Meeting.starts_at)):
         day = to_local(starts_at).date()
         assert day.weekday() < 5 and (day.month, day.day) not in HOLIDAYS, day
+
+    # Nobody serves on a committee since before they joined the chamber.
+    early = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(CommitteeMembership)
+        .join(Member, Member.id == CommitteeMembership.member_id)
+        .where(CommitteeMembership.since_on < Member.joined_on)
+    )
+    assert early == 0
 
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Rsvp)) > 0
     demo_ids = set(
