@@ -175,7 +175,13 @@ def test_projects_and_shifts():
 
 
 def _contribution(owner: str, *, pending=True, committee=COMMITTEE):
-    return Thing(member_id=CAST[owner].id, committee=committee, is_pending=pending)
+    """A committee's contribution, or (committee None) work at a chamber-wide event."""
+    return Thing(
+        member_id=CAST[owner].id,
+        committee=committee,
+        committee_id=committee.id if committee else None,
+        is_pending=pending,
+    )
 
 
 def test_contributions():
@@ -202,6 +208,12 @@ def test_contributions():
     assert allowed(lambda p: authz.can_decide_contribution(p, chairs_own)) == {"lead", "staff"}
     gone_members = _contribution("gone member")
     assert allowed(lambda p: authz.can_edit_contribution(p, gone_members)) == set()
+    # Work at a chamber-wide event: staff decide, no committee's leads; withdrawn, not edited.
+    at_event = _contribution("member", committee=None)
+    assert allowed(lambda p: authz.can_view_contribution(p, at_event)) == {"member", "staff"}
+    assert allowed(lambda p: authz.can_decide_contribution(p, at_event)) == {"staff"}
+    assert allowed(lambda p: authz.can_edit_contribution(p, at_event)) == set()
+    assert allowed(lambda p: authz.can_withdraw_contribution(p, at_event)) == {"member"}
 
 
 def _one_to_one(logged_by: str, partner: str, *, pending=True):
