@@ -12,10 +12,9 @@ from chamber.contributions import event_queries, event_services
 from chamber.contributions.event_forms import EventContributionForm
 from chamber.contributions.forms import DecisionForm, HoursReportForm
 from chamber.contributions.services import BatchOutcome
-from chamber.contributions.views import hours_csv
+from chamber.contributions.views import decided_message, hours_csv
 from chamber.csvexport import csv_filename
 from chamber.flow import finish, finish_create
-from chamber.formatting import format_hours, format_money
 from chamber.paging import requested_page
 
 bp = Blueprint("contribution_events", __name__)
@@ -67,20 +66,6 @@ def staff_queue():
     return _render_queue(DecisionForm())
 
 
-def _decided_message(outcome: BatchOutcome) -> str:
-    verb = "approved" if outcome.approved else "rejected"
-    count = len(outcome.decided)
-    hours = sum(c.hours for c in outcome.decided if c.hours is not None)
-    value = sum(c.value_cents for c in outcome.decided if c.value_cents is not None)
-    amounts = [f"{format_hours(hours)} h"] if hours or not value else []
-    if value:
-        amounts.append(f"{format_money(value)} in kind")
-    return (
-        f"{count} contribution{'s' if count != 1 else ''} {verb} ({', '.join(amounts)}). "
-        "The members are notified."
-    )
-
-
 @bp.post("/staff/approvals/events")
 @login_required
 def staff_decide():
@@ -92,7 +77,7 @@ def staff_decide():
             lambda: event_services.decide_event_contributions(
                 current_user, form.chosen_ids, form.approves, form.note.data, outcome
             ),
-            success=lambda outcome: _decided_message(outcome) if outcome.decided else None,
+            success=lambda outcome: decided_message(outcome) if outcome.decided else None,
             to=url_for("contribution_events.staff_queue"),
             form=form,
         )

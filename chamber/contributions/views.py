@@ -146,7 +146,8 @@ def manage_queue(slug: str):
     return _render_queue(committee, DecisionForm())
 
 
-def _decided_message(outcome: services.BatchOutcome) -> str:
+def decided_message(outcome: services.BatchOutcome) -> str:
+    """What a batch decision did, in words (a committee's queue and the chamber events')."""
     verb = "approved" if outcome.approved else "rejected"
     count = len(outcome.decided)
     total = sum(c.hours for c in outcome.decided if c.hours is not None)
@@ -171,7 +172,7 @@ def manage_decide(slug: str):
             lambda: services.decide_contributions(
                 current_user, committee, form.chosen_ids, form.approves, form.note.data, outcome
             ),
-            success=lambda outcome: _decided_message(outcome) if outcome.decided else None,
+            success=lambda outcome: decided_message(outcome) if outcome.decided else None,
             to=url_for("contributions.manage_queue", slug=committee.slug),
             form=form,
         )
