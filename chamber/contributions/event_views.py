@@ -12,9 +12,9 @@ from chamber.contributions import event_queries, event_services
 from chamber.contributions.event_forms import EventContributionForm
 from chamber.contributions.forms import DecisionForm, HoursReportForm
 from chamber.contributions.services import BatchOutcome
-from chamber.contributions.views import decided_message, hours_csv
+from chamber.contributions.views import finish_batch, hours_csv
 from chamber.csvexport import csv_filename
-from chamber.flow import finish, finish_create
+from chamber.flow import finish_create
 from chamber.paging import requested_page
 
 bp = Blueprint("contribution_events", __name__)
@@ -73,17 +73,14 @@ def staff_decide():
     form = DecisionForm()
     if form.validate_on_submit():
         outcome = BatchOutcome(approved=form.approves)
-        done = finish(
+        done = finish_batch(
             lambda: event_services.decide_event_contributions(
                 current_user, form.chosen_ids, form.approves, form.note.data, outcome
             ),
-            success=lambda outcome: decided_message(outcome) if outcome.decided else None,
+            outcome,
             to=url_for("contribution_events.staff_queue"),
             form=form,
         )
-        for contribution, reason in outcome.skipped:
-            who = f"{contribution.member.full_name}: " if contribution is not None else ""
-            flash(f"{who}{reason}", "warning")
         if done:
             return done
     return _render_queue(form, 400)

@@ -146,6 +146,21 @@ def manage_queue(slug: str):
     return _render_queue(committee, DecisionForm())
 
 
+def finish_batch(decide, outcome: services.BatchOutcome, *, to: str, form):
+    """End a batch decision (a committee's queue or the chamber events'): what was decided,
+    then each skipped contribution with why."""
+    done = finish(
+        decide,
+        success=lambda outcome: decided_message(outcome) if outcome.decided else None,
+        to=to,
+        form=form,
+    )
+    for contribution, reason in outcome.skipped:
+        who = f"{contribution.member.full_name}: " if contribution is not None else ""
+        flash(f"{who}{reason}", "warning")
+    return done
+
+
 def decided_message(outcome: services.BatchOutcome) -> str:
     """What a batch decision did, in words (a committee's queue and the chamber events')."""
     verb = "approved" if outcome.approved else "rejected"
@@ -168,17 +183,14 @@ def manage_decide(slug: str):
     form = DecisionForm()
     if form.validate_on_submit():
         outcome = services.BatchOutcome(approved=form.approves)
-        done = finish(
+        done = finish_batch(
             lambda: services.decide_contributions(
                 current_user, committee, form.chosen_ids, form.approves, form.note.data, outcome
             ),
-            success=lambda outcome: decided_message(outcome) if outcome.decided else None,
+            outcome,
             to=url_for("contributions.manage_queue", slug=committee.slug),
             form=form,
         )
-        for contribution, reason in outcome.skipped:
-            who = f"{contribution.member.full_name}: " if contribution is not None else ""
-            flash(f"{who}{reason}", "warning")
         if done:
             return done
     return _render_queue(committee, form, 400)
