@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from functools import cache
 from urllib.parse import unquote, urlsplit
 
 import sqlalchemy as sa
@@ -50,14 +51,20 @@ def keep_link_tokens_out_of_referers(response):
     return response
 
 
+@cache
+def _member_by_session_statement() -> sa.Select:
+    """Built once per process: every request runs it."""
+    return sa.select(Member).where(
+        Member.session_token == sa.bindparam("token"), Member.is_active.is_(True)
+    )
+
+
 @login_manager.user_loader
 def load_member(session_token: str) -> Member | None:
     """The signed-in member, every request. Their committee memberships load when a page
     first asks (the permission predicates; one statement, as an eager load would be), so
     the pages that never ask do not pay for them."""
-    return db.session.scalar(
-        sa.select(Member).where(Member.session_token == session_token, Member.is_active.is_(True))
-    )
+    return db.session.scalar(_member_by_session_statement(), {"token": session_token})
 
 
 login_manager.login_view = "auth.login"

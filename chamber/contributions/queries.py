@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cache
 
 import sqlalchemy as sa
 from flask_sqlalchemy.pagination import Pagination
@@ -76,14 +77,13 @@ class HourTotals:
     gifts_pending_all: int = 0
 
 
-def member_totals(member: Member, today: date) -> HourTotals:
-    """One grouped query: sums by status and mode, split at the start of this year. In-kind
-    gifts (no hours, no mode) are summed apart, by value."""
-    year_start = date(today.year, 1, 1)
-    is_this_year = Contribution.contributed_on >= year_start
+@cache
+def _member_totals_statement() -> sa.Select:
+    """Built once per process (the member and the year's first day are parameters)."""
+    is_this_year = Contribution.contributed_on >= sa.bindparam("year_start")
     this_year = sa.case((is_this_year, Contribution.hours), else_=0)
     value_this_year = sa.case((is_this_year, Contribution.value_cents), else_=0)
-    rows = db.session.execute(
+    return (
         sa.select(
             Contribution.status,
             Contribution.mode,
@@ -93,10 +93,19 @@ def member_totals(member: Member, today: date) -> HourTotals:
             sa.func.coalesce(sa.func.sum(Contribution.value_cents), 0),
         )
         .where(
-            Contribution.member_id == member.id,
+            Contribution.member_id == sa.bindparam("member_id"),
             Contribution.status.in_([ContributionStatus.APPROVED, ContributionStatus.PENDING]),
         )
         .group_by(Contribution.status, Contribution.mode)
+    )
+
+
+def member_totals(member: Member, today: date) -> HourTotals:
+    """One grouped query: sums by status and mode, split at the start of this year. In-kind
+    gifts (no hours, no mode) are summed apart, by value."""
+    rows = db.session.execute(
+        _member_totals_statement(),
+        {"member_id": member.id, "year_start": date(today.year, 1, 1)},
     )
     totals = HourTotals()
     for status, mode, year_hours, all_hours, year_value, all_value in rows:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 import sqlalchemy as sa
 from flask import abort
@@ -25,14 +26,18 @@ from chamber.meetings.models import (
 from chamber.members.models import Member
 
 
-def _my_committee_ids(member: Member) -> sa.Select:
+def _my_committee_ids(member_id) -> sa.Select:
     return sa.select(CommitteeMembership.committee_id).where(
-        CommitteeMembership.member_id == member.id
+        CommitteeMembership.member_id == member_id
     )
 
 
 def visible_meetings(member: Member) -> sa.Select:
     """Meetings of the member's committees and chamber-wide events, committee joined in."""
+    return _visible_meetings(member.id)
+
+
+def _visible_meetings(member_id) -> sa.Select:
     return (
         sa.select(Meeting)
         .options(joinedload(Meeting.committee))
@@ -41,7 +46,7 @@ def visible_meetings(member: Member) -> sa.Select:
             sa.or_(
                 Meeting.committee_id.is_(None),
                 sa.and_(
-                    Meeting.committee_id.in_(_my_committee_ids(member)),
+                    Meeting.committee_id.in_(_my_committee_ids(member_id)),
                     Committee.is_archived.is_(False),
                 ),
             )
@@ -49,10 +54,21 @@ def visible_meetings(member: Member) -> sa.Select:
     )
 
 
+@cache
+def _upcoming_statement(limit: int) -> sa.Select:
+    """Built once per process for each limit (the member and the time are parameters)."""
+    return (
+        _visible_meetings(sa.bindparam("member_id"))
+        .where(Meeting.ends_at >= sa.bindparam("now"))
+        .order_by(Meeting.starts_at)
+        .limit(limit)
+    )
+
+
 def upcoming_meetings(member: Member, limit: int = 5) -> list[Meeting]:
-    now = utcnow()
-    query = visible_meetings(member).where(Meeting.ends_at >= now)
-    return list(db.session.scalars(query.order_by(Meeting.starts_at).limit(limit)))
+    return list(
+        db.session.scalars(_upcoming_statement(limit), {"member_id": member.id, "now": utcnow()})
+    )
 
 
 def attendance_history(member: Member, page: int = 1, per_page: int = 20) -> Pagination:
@@ -96,9 +112,9 @@ def _with_counts(query: sa.Select) -> list[MeetingRow]:
             sa.func.sum(sa.case((Attendance.status == AttendanceStatus.ABSENT, 1), else_=0)).label(
                 "absent"
             ),
-            sa.func.sum(
-                sa.case((Attendance.status == AttendanceStatus.EXCUSED, 1), else_=0)
-            ).label("excused"),
+            sa.func.sum(sa.case((Attendance.status == AttendanceStatus.EXCUSED, 1), else_=0)).label(
+                "excused"
+            ),
         )
         .group_by(Attendance.meeting_id)
         .subquery()

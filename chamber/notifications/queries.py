@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import sqlalchemy as sa
 
 from chamber.extensions import db
 from chamber.notifications.models import Notification
 
 
-def unread_count(member) -> int:
+@cache
+def _unread_statement() -> sa.Select:
+    """Built once per process: every signed-in page's header runs it."""
     return (
-        db.session.scalar(
-            sa.select(sa.func.count())
-            .select_from(Notification)
-            .where(Notification.member_id == member.id, Notification.read_at.is_(None))
-        )
-        or 0
+        sa.select(sa.func.count())
+        .select_from(Notification)
+        .where(Notification.member_id == sa.bindparam("member_id"), Notification.read_at.is_(None))
     )
+
+
+def unread_count(member) -> int:
+    return db.session.scalar(_unread_statement(), {"member_id": member.id}) or 0
 
 
 def notification_page(member, page: int):

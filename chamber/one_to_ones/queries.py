@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 
 import sqlalchemy as sa
 from flask_sqlalchemy.pagination import Pagination
@@ -21,23 +22,30 @@ def _with_people(query: sa.Select) -> sa.Select:
 
 def to_confirm(member: Member) -> list[OneToOne]:
     """Logged by others with me, waiting for my answer."""
-    return _pending(OneToOne.partner_id, member)
+    return _pending("partner_id", member)
 
 
 def awaiting_others(member: Member) -> list[OneToOne]:
     """Logged by me, waiting for the other member's answer."""
-    return _pending(OneToOne.logged_by_id, member)
+    return _pending("logged_by_id", member)
 
 
-def _pending(side, member: Member) -> list[OneToOne]:
-    """Pending one-to-ones with the member on one `side` (partner or logger), newest first."""
-    return list(
-        db.session.scalars(
-            _with_people(sa.select(OneToOne))
-            .where(side == member.id, OneToOne.status == OneToOneStatus.PENDING)
-            .order_by(OneToOne.met_on.desc())
+@cache
+def _pending_statement(side: str) -> sa.Select:
+    """Built once per process for each side (the member is a parameter)."""
+    return (
+        _with_people(sa.select(OneToOne))
+        .where(
+            getattr(OneToOne, side) == sa.bindparam("member_id"),
+            OneToOne.status == OneToOneStatus.PENDING,
         )
+        .order_by(OneToOne.met_on.desc())
     )
+
+
+def _pending(side: str, member: Member) -> list[OneToOne]:
+    """Pending one-to-ones with the member on one `side` (partner or logger), newest first."""
+    return list(db.session.scalars(_pending_statement(side), {"member_id": member.id}))
 
 
 def history_page(member: Member, page: int = 1, per_page: int = 30) -> Pagination:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 
 import sqlalchemy as sa
 
@@ -46,13 +47,17 @@ def _scalar(query, default=0):
     return sa.func.coalesce(query.scalar_subquery(), default)
 
 
-def dashboard_figures(member) -> Figures:
-    today = chamber_today()
-    since = quarter_start(today)
-    since_utc = local_to_utc(datetime.combine(since, datetime.min.time()))
-    year_start = today.replace(month=1, day=1)
-    given_since, _ = local_day_bounds(year_start, None)
-    me = member.id
+@cache
+def _figures_statement() -> sa.Select:
+    """Built once per process: the statement's shape never changes, only its parameters (the
+    member, the quarter's and the year's first day). Building a statement of this size costs
+    more than SQLite takes to answer it. Each parameter takes the type of the column it is
+    compared with, as a literal value would."""
+    me = sa.bindparam("me")
+    since = sa.bindparam("since")
+    since_utc = sa.bindparam("since_utc")
+    year_start = sa.bindparam("year_start")
+    given_since = sa.bindparam("given_since")
 
     def hours(mode):
         return _scalar(
@@ -111,18 +116,32 @@ def dashboard_figures(member) -> Figures:
         .where(involving)
         .subquery()
     )
+    return sa.select(
+        hours(WorkMode.IN_PERSON),
+        hours(WorkMode.ONLINE),
+        meetings(AttendanceStatus.IN_PERSON),
+        meetings(AttendanceStatus.ONLINE),
+        one_to_ones(WorkMode.IN_PERSON),
+        one_to_ones(WorkMode.ONLINE),
+        *referral_row.c,
+        ties.c.in_person,
+        ties.c.online,
+    ).select_from(referral_row.join(ties, sa.true()))
+
+
+def dashboard_figures(member) -> Figures:
+    today = chamber_today()
+    since = quarter_start(today)
+    year_start = today.replace(month=1, day=1)
     row = db.session.execute(
-        sa.select(
-            hours(WorkMode.IN_PERSON),
-            hours(WorkMode.ONLINE),
-            meetings(AttendanceStatus.IN_PERSON),
-            meetings(AttendanceStatus.ONLINE),
-            one_to_ones(WorkMode.IN_PERSON),
-            one_to_ones(WorkMode.ONLINE),
-            *referral_row.c,
-            ties.c.in_person,
-            ties.c.online,
-        ).select_from(referral_row.join(ties, sa.true()))
+        _figures_statement(),
+        {
+            "me": member.id,
+            "since": since,
+            "since_utc": local_to_utc(datetime.combine(since, datetime.min.time())),
+            "year_start": year_start,
+            "given_since": local_day_bounds(year_start, None)[0],
+        },
     ).one()
     return Figures(
         today=today,

@@ -8,6 +8,8 @@ panel's template with its context. Order here is the order on the page.
 
 from __future__ import annotations
 
+from functools import cache
+
 import sqlalchemy as sa
 from flask import g
 from sqlalchemy.orm import contains_eager
@@ -31,8 +33,10 @@ from chamber.relationships.suggestions import next_step
 from chamber.relationships.why import why
 
 
-def committees_panel(member, figures: Figures) -> Panel:
-    """My committees, and for leads the join requests waiting for them."""
+@cache
+def _committees_statement() -> sa.Select:
+    """committees.queries.member_memberships with each committee's waiting join requests
+    (pending_join_request_counts) in the same statement; built once per process."""
     waiting_requests = (
         sa.select(sa.func.count())
         .where(
@@ -41,15 +45,21 @@ def committees_panel(member, figures: Figures) -> Panel:
         )
         .scalar_subquery()
     )
-    # committees.queries.member_memberships with each committee's waiting join requests
-    # (pending_join_request_counts) in the same statement
-    rows = db.session.execute(
+    return (
         sa.select(CommitteeMembership, waiting_requests)
         .join(CommitteeMembership.committee)
         .options(contains_eager(CommitteeMembership.committee))
-        .where(CommitteeMembership.member_id == member.id, Committee.is_archived.is_(False))
+        .where(
+            CommitteeMembership.member_id == sa.bindparam("member_id"),
+            Committee.is_archived.is_(False),
+        )
         .order_by(Committee.name)
-    ).all()
+    )
+
+
+def committees_panel(member, figures: Figures) -> Panel:
+    """My committees, and for leads the join requests waiting for them."""
+    rows = db.session.execute(_committees_statement(), {"member_id": member.id}).all()
     memberships = [membership for membership, _ in rows]
     waiting = {m.committee_id: n for m, n in rows if m.role.leads and n}
     return Panel(
@@ -111,15 +121,21 @@ def referrals_panel(member, figures: Figures) -> Panel:
     return Panel("referrals/_panel.html", {"summary": figures.referrals})
 
 
-def notifications_panel(member, figures: Figures) -> Panel:
-    """The five latest; the header's unread count comes with them (one statement)."""
+@cache
+def _notifications_statement() -> sa.Select:
+    """The five latest with the unread count over all of them; built once per process."""
     unread = sa.func.count().filter(Notification.read_at.is_(None)).over()
-    rows = db.session.execute(
+    return (
         sa.select(Notification, unread)
-        .where(Notification.member_id == member.id)
+        .where(Notification.member_id == sa.bindparam("member_id"))
         .order_by(Notification.created_at.desc(), Notification.id.desc())
         .limit(5)
-    ).all()
+    )
+
+
+def notifications_panel(member, figures: Figures) -> Panel:
+    """The five latest; the header's unread count comes with them (one statement)."""
+    rows = db.session.execute(_notifications_statement(), {"member_id": member.id}).all()
     g.unread_notifications = rows[0][1] if rows else 0
     return Panel("portal/_panel_notifications.html", {"notifications": [n for n, _ in rows]})
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 
 import sqlalchemy as sa
 from flask import abort
@@ -169,49 +170,69 @@ def shift_signups(shift: Shift) -> list[ShiftSignup]:
     )
 
 
+@cache
+def _my_upcoming_statement(limit: int) -> sa.Select:
+    """Built once per process for each limit (the member and the time are parameters)."""
+    return (
+        sa.select(Shift)
+        .join(ShiftSignup, ShiftSignup.shift_id == Shift.id)
+        .options(joinedload(Shift.project).joinedload(Project.committee))
+        .where(
+            ShiftSignup.member_id == sa.bindparam("member_id"),
+            ShiftSignup.status == SignupStatus.SIGNED_UP,
+            Shift.ends_at >= sa.bindparam("now"),
+        )
+        .order_by(Shift.starts_at)
+        .limit(limit)
+    )
+
+
 def my_upcoming_shifts(member: Member, limit: int = 5) -> list[Shift]:
     """Shifts the member signed up for that have not ended, project and committee joined in."""
     return list(
-        db.session.scalars(
-            sa.select(Shift)
-            .join(ShiftSignup, ShiftSignup.shift_id == Shift.id)
-            .options(joinedload(Shift.project).joinedload(Project.committee))
-            .where(
-                ShiftSignup.member_id == member.id,
-                ShiftSignup.status == SignupStatus.SIGNED_UP,
-                Shift.ends_at >= utcnow(),
-            )
-            .order_by(Shift.starts_at)
-            .limit(limit)
-        )
+        db.session.scalars(_my_upcoming_statement(limit), {"member_id": member.id, "now": utcnow()})
     )
 
 
-def open_shifts_for(member: Member, limit: int = 5) -> list[ShiftRow]:
-    """Upcoming shifts with free slots on active projects of the member's committees."""
-    taken = _taken_counts()
-    mine = sa.select(ShiftSignup.shift_id).where(
-        ShiftSignup.member_id == member.id, ShiftSignup.status == SignupStatus.SIGNED_UP
+@cache
+def _open_shifts_statement(limit: int) -> sa.Select:
+    """Built once per process (`me`, `now` are parameters): building it cost more than
+    answering it. Slots taken are counted for the candidate shifts only, by shift."""
+    me = sa.bindparam("me")
+    taken = (
+        sa.select(sa.func.count())
+        .where(ShiftSignup.shift_id == Shift.id, ShiftSignup.status.in_(TAKING))
+        .correlate(Shift)
+        .scalar_subquery()
     )
-    rows = db.session.execute(
-        sa.select(Shift, sa.func.coalesce(taken.c.taken, 0))
+    mine = sa.exists().where(
+        ShiftSignup.shift_id == Shift.id,
+        ShiftSignup.member_id == me,
+        ShiftSignup.status == SignupStatus.SIGNED_UP,
+    )
+    return (
+        sa.select(Shift, taken)
         .join(Project, Project.id == Shift.project_id)
-        .outerjoin(taken, taken.c.shift_id == Shift.id)
         .options(joinedload(Shift.project).joinedload(Project.committee))
         .where(
             Project.status == ProjectStatus.ACTIVE,
             Project.committee_id.in_(
                 sa.select(CommitteeMembership.committee_id).where(
-                    CommitteeMembership.member_id == member.id
+                    CommitteeMembership.member_id == me
                 )
             ),
-            Shift.starts_at >= utcnow(),
-            Shift.slots > sa.func.coalesce(taken.c.taken, 0),
-            Shift.id.not_in(mine),
+            Shift.starts_at >= sa.bindparam("now"),
+            Shift.slots > taken,
+            ~mine,
         )
         .order_by(Shift.starts_at)
         .limit(limit)
     )
+
+
+def open_shifts_for(member: Member, limit: int = 5) -> list[ShiftRow]:
+    """Upcoming shifts with free slots on active projects of the member's committees."""
+    rows = db.session.execute(_open_shifts_statement(limit), {"me": member.id, "now": utcnow()})
     return [ShiftRow(shift, n) for shift, n in rows]
 
 

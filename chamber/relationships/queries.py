@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
 import sqlalchemy as sa
 from flask import current_app
@@ -60,19 +61,21 @@ def tie_page(member: Member, page: int, per_page: int = 20):
     return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
 
 
+@cache
+def _strongest_ties_statement(limit: int) -> sa.Select:
+    """Built once per process for each limit (the member is a parameter)."""
+    return (
+        sa.select(Tie)
+        .where(_involving(sa.bindparam("member_id")))
+        .options(joinedload(Tie.member_a), joinedload(Tie.member_b), joinedload(Tie.top_project))
+        .order_by(Tie.score_log2.desc(), Tie.member_a_id, Tie.member_b_id)
+        .limit(limit)
+    )
+
+
 def strongest_ties(member: Member, limit: int = 5) -> list[Tie]:
     """The member's strongest ties today; members and top project joined (one statement)."""
-    return list(
-        db.session.scalars(
-            sa.select(Tie)
-            .where(_involving(member.id))
-            .options(
-                joinedload(Tie.member_a), joinedload(Tie.member_b), joinedload(Tie.top_project)
-            )
-            .order_by(Tie.score_log2.desc(), Tie.member_a_id, Tie.member_b_id)
-            .limit(limit)
-        )
-    )
+    return list(db.session.scalars(_strongest_ties_statement(limit), {"member_id": member.id}))
 
 
 @dataclass
