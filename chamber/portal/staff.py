@@ -1,5 +1,13 @@
 """The staff dashboard's figures (issues 11, 13, 14): what staff act on, each a count with a
-link to its list, read in a few aggregate statements whatever the chamber's size."""
+link to its list, read in a few aggregate statements whatever the chamber's size.
+
+The chamber-wide counts (work waiting, members without a working tie, this month's
+referrals) cost about 30 ms on the large demo chamber, most of it the probe of every member's
+ties; they are kept in the reports' cache under the chamber's day and the data version
+counter, which every change of a table they read moves in the same transaction (see
+chamber.reports.models.DATA_VERSION_TABLES), so a kept count is never a stale one. The
+invited count reads a column that counter does not watch (the password), so it is read
+every time."""
 
 from __future__ import annotations
 
@@ -17,6 +25,8 @@ from chamber.members.models import Member
 from chamber.referrals.models import Referral, ReferralStatus
 from chamber.relationships import queries as relationship_queries
 from chamber.relationships.models import Tie
+from chamber.reports import queries as report_queries
+from chamber.reports.cache import cache
 
 
 @dataclass
@@ -65,6 +75,32 @@ def without_working_tie_count(floor: float):
 
 def staff_figures() -> StaffFigures:
     today = chamber_today()
+    key = f"staff-figures:{today}:{report_queries.data_version()}"
+    chamber_wide = cache.get(key)
+    if chamber_wide is None:
+        chamber_wide = _chamber_wide(today)
+        cache.set(key, chamber_wide)
+    approvals, at_risk, won, won_cents, given = chamber_wide
+    invited = db.session.scalar(
+        sa.select(sa.func.count()).select_from(
+            member_queries.staff_member_query(status="invited").subquery()
+        )
+    )
+    return StaffFigures(
+        today=today,
+        month_start=today.replace(day=1),
+        approvals=approvals,
+        invited=invited or 0,
+        without_working_tie=at_risk,
+        won_this_month=won,
+        won_this_month_cents=won_cents,
+        given_this_month=given,
+    )
+
+
+def _chamber_wide(today: date) -> tuple:
+    """(approvals, members without a working tie, won this month, its value in cents, given
+    this month): only tables the data version counter watches."""
     month_start = today.replace(day=1)
     approvals = db.session.execute(
         sa.select(
@@ -81,11 +117,6 @@ def staff_figures() -> StaffFigures:
         .group_by(Committee.id, Committee.name, Committee.slug)
         .order_by(sa.func.count(Contribution.id).desc(), Committee.name)
     ).all()
-    invited = db.session.scalar(
-        sa.select(sa.func.count()).select_from(
-            member_queries.staff_member_query(status="invited").subquery()
-        )
-    )
     at_risk = db.session.scalar(
         without_working_tie_count(relationship_queries.working_floor(today))
     )
@@ -97,13 +128,10 @@ def staff_figures() -> StaffFigures:
             sa.func.count().filter(Referral.given_on >= month_start),
         ).where(sa.or_(Referral.closed_on >= month_start, Referral.given_on >= month_start))
     ).one()
-    return StaffFigures(
-        today=today,
-        month_start=month_start,
-        approvals=[tuple(row) for row in approvals],
-        invited=invited or 0,
-        without_working_tie=at_risk or 0,
-        won_this_month=referrals[0],
-        won_this_month_cents=int(referrals[1]),
-        given_this_month=referrals[2],
+    return (
+        [tuple(row) for row in approvals],
+        at_risk or 0,
+        referrals[0],
+        int(referrals[1]),
+        referrals[2],
     )

@@ -181,3 +181,33 @@ def test_staff_dashboard_counts_match_the_lists_they_link_to(
         assert figures.invited == 1
         assert figures.approvals_waiting == 10
         assert figures.won_this_month == 5
+
+
+def _stat(body: str, label: str) -> str:
+    """The number shown before a stat's label on the staff dashboard."""
+    before = body.split(f'<span class="stat-label">{label}', 1)[0]
+    return before.rsplit('<span class="stat-value">', 1)[1].split("</span>", 1)[0]
+
+
+def test_staff_dashboard_counts_are_never_stale(
+    client, login, world, make_member, make_contribution
+):
+    """The chamber-wide counts are kept between views (issue 14), keyed by the data version:
+    every change they depend on shows on the very next view."""
+    staff, committee = world["staff"], world["committee"]
+    login(staff)
+    client.get("/dashboard")  # the sign-in's flash out of the way
+    body = client.get("/dashboard").get_data(as_text=True)
+    assert client.get("/dashboard").get_data(as_text=True) == body  # kept, the same answer
+    at_risk = int(_stat(body, "members with no working tie"))
+    waiting = int(_stat(body, "waiting across"))
+
+    make_member(full_name="Nina Newcomer")  # joins with no tie at all
+    make_contribution(world["me"], committee)  # waiting for the committee's leads
+    body = client.get("/dashboard").get_data(as_text=True)
+    assert int(_stat(body, "members with no working tie")) == at_risk + 1
+    assert int(_stat(body, "waiting across")) == waiting + 1
+
+    make_member(password=None, full_name="Ivy Invited")  # the password is not watched
+    body = client.get("/dashboard").get_data(as_text=True)
+    assert int(_stat(body, "invitations outstanding")) == 1
