@@ -406,8 +406,10 @@ class InProcess:
                 for m in committee_queries.member_memberships(ids["chair"])
                 if m.role.leads
             ]
-            # A profile at the end of a chain of two or more working ties from the member.
-            profile = None
+            # A profile at the end of a chain of three working ties from the member (the
+            # search reads both ends' ties, then the ties between their neighbours), so that
+            # both seeds measure the same work; else the longest chain of two or more.
+            profile, longest = None, 1
             candidates = db.session.execute(
                 sa.select(Member)
                 .where(Member.is_active.is_(True), Member.id != member.id)
@@ -416,9 +418,12 @@ class InProcess:
             ).scalars()
             for other in candidates:
                 found = chain.connection_for_profile(member, other)
-                if found and found.found and len(found.hops) >= 2:
+                hops = len(found.hops) if found and found.found else 0
+                if hops == 3:
                     profile = other.id
                     break
+                if longest < hops < 3:
+                    profile, longest = other.id, hops
             from chamber.reports.views import REPORTS
 
             reports = list(REPORTS)
