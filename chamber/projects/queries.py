@@ -24,9 +24,10 @@ from chamber.projects.models import Project, ProjectStatus, Shift, ShiftSignup, 
 TAKING = (SignupStatus.SIGNED_UP, SignupStatus.ATTENDED, SignupStatus.NO_SHOW)
 
 
-def _taken_counts() -> sa.Subquery:
-    """Per shift: slots taken (every sign-up not cancelled) and how many attended."""
-    return (
+def _taken_counts(*shift_criteria) -> sa.Subquery:
+    """Per shift (those matching `shift_criteria`, or every shift): slots taken (every sign-up
+    not cancelled) and how many attended."""
+    query = (
         sa.select(
             ShiftSignup.shift_id,
             sa.func.count().label("taken"),
@@ -36,8 +37,10 @@ def _taken_counts() -> sa.Subquery:
         )
         .where(ShiftSignup.status.in_(TAKING))
         .group_by(ShiftSignup.shift_id)
-        .subquery()
     )
+    if shift_criteria:
+        query = query.join(Shift, Shift.id == ShiftSignup.shift_id).where(*shift_criteria)
+    return query.subquery()
 
 
 def project_list(*, committee_id: int | None = None, page: int = 1, per_page: int = 30):
@@ -86,7 +89,7 @@ class ShiftRow:
 
 def project_shifts(project: Project, *, upcoming_only: bool = False) -> list[ShiftRow]:
     """The project's shifts with signed-up counts, one query."""
-    taken = _taken_counts()
+    taken = _taken_counts(Shift.project_id == project.id)
     query = (
         sa.select(Shift, sa.func.coalesce(taken.c.taken, 0), sa.func.coalesce(taken.c.attended, 0))
         .outerjoin(taken, taken.c.shift_id == Shift.id)
@@ -111,22 +114,27 @@ def my_signups(member: Member, shift_ids: list[int]) -> dict[int, ShiftSignup]:
     }
 
 
-def committee_projects(committee: Committee) -> list[tuple[Project, int, int]]:
-    """Every project of the committee with its shift count and open slots ahead."""
-    taken = _taken_counts()
-    now = utcnow()
+@cache
+def _committee_projects_statement() -> sa.Select:
+    """Built once per process (the committee and the time are parameters). Shifts and their
+    taken slots are counted for this committee's projects only."""
+    committee_id, now = sa.bindparam("committee_id"), sa.bindparam("now")
+    taken = (
+        sa.select(sa.func.count())
+        .where(ShiftSignup.shift_id == Shift.id, ShiftSignup.status.in_(TAKING))
+        .correlate(Shift)
+        .scalar_subquery()
+    )
     stats = (
         sa.select(
             Shift.project_id,
             sa.func.count(Shift.id).label("shifts"),
-            sa.func.sum(
-                sa.case(
-                    (Shift.starts_at >= now, Shift.slots - sa.func.coalesce(taken.c.taken, 0)),
-                    else_=0,
-                )
-            ).label("open_slots"),
+            sa.func.sum(sa.case((Shift.starts_at >= now, Shift.slots - taken), else_=0)).label(
+                "open_slots"
+            ),
         )
-        .outerjoin(taken, taken.c.shift_id == Shift.id)
+        .join(Project, Project.id == Shift.project_id)
+        .where(Project.committee_id == committee_id)
         .group_by(Shift.project_id)
         .subquery()
     )
@@ -136,15 +144,22 @@ def committee_projects(committee: Committee) -> list[tuple[Project, int, int]]:
         (Project.status == ProjectStatus.COMPLETED, 2),
         else_=3,
     )
-    rows = db.session.execute(
+    return (
         sa.select(
             Project,
             sa.func.coalesce(stats.c.shifts, 0),
             sa.func.coalesce(stats.c.open_slots, 0),
         )
         .outerjoin(stats, stats.c.project_id == Project.id)
-        .where(Project.committee_id == committee.id)
+        .where(Project.committee_id == committee_id)
         .order_by(order, Project.starts_on.desc(), Project.name)
+    )
+
+
+def committee_projects(committee: Committee) -> list[tuple[Project, int, int]]:
+    """Every project of the committee with its shift count and open slots ahead."""
+    rows = db.session.execute(
+        _committee_projects_statement(), {"committee_id": committee.id, "now": utcnow()}
     )
     return [(project, shifts, int(open_slots)) for project, shifts, open_slots in rows]
 

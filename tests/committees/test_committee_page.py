@@ -70,3 +70,33 @@ def test_committee_page_statements_do_not_grow(
         return counted.count
 
     assert statements(2) == statements(6)
+
+
+def test_open_slots_count_this_projects_upcoming_shifts_and_their_sign_ups(
+    make_member, make_committee, make_project, make_shift, login, client, db
+):
+    from chamber.projects.models import ShiftSignup, SignupStatus
+
+    member, helpers = make_member(), [make_member() for _ in range(3)]
+    committee = make_committee(members=[member])
+    other = make_committee()
+    project = make_project(committee, name="Riverbank Clean-up", starts_on=None)
+    elsewhere = make_project(other, name="Other committee's fair", starts_on=None)
+    ahead = make_shift(project, slots=5)
+    past = make_shift(project, slots=9, starts_in=timedelta(days=-3))
+    theirs = make_shift(elsewhere, slots=2)
+    for shift, status, person in [
+        (ahead, SignupStatus.SIGNED_UP, helpers[0]),
+        (ahead, SignupStatus.NO_SHOW, helpers[1]),  # held a slot
+        (ahead, SignupStatus.CANCELLED, helpers[2]),  # holds none
+        (past, SignupStatus.ATTENDED, helpers[0]),
+        (theirs, SignupStatus.SIGNED_UP, helpers[1]),
+    ]:
+        db.session.add(ShiftSignup(shift_id=shift.id, member_id=person.id, status=status))
+    db.session.commit()
+    login(member)
+    page = client.get(f"/committees/{committee.slug}").get_data(as_text=True)
+    assert "3 volunteer slots open" in page  # 5 ahead, 2 taken; the past shift's 9 are gone
+
+    project_page = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert "3 of 5 free" in project_page and "1 of 9 taken" in project_page
