@@ -61,6 +61,14 @@ class ChamberForm(FlaskForm):
             self.form_errors.append(error.message)
 
 
+class QueryForm(ChamberForm):
+    """A form read from the query string (a filter, a search, a period): it changes nothing,
+    so it carries no CSRF token and a link or a bookmark can fill it."""
+
+    class Meta:
+        csrf = False
+
+
 def form_token_format(form, field) -> None:
     """The one-time token of a rendered form (SECURITY row 20) must be a UUID."""
     try:
