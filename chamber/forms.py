@@ -6,6 +6,7 @@ import enum
 import re
 import uuid
 from decimal import Decimal, InvalidOperation
+from typing import Self
 from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
@@ -341,6 +342,15 @@ class CalendarEntryForm(TimeSpanForm):
     modes: type[enum.Enum] = WorkMode
     title = StringField("Title", validators=[DataRequired(), Length(max=160), plain_text])
     place = StringField("Place or link", validators=[Optional(), Length(max=200), plain_text])
+
+    @classmethod
+    def editing(cls, entry) -> Self:
+        """The form to edit `entry`: showing it when first asked for, what was typed when
+        posted."""
+        form = cls()
+        if not form.is_submitted():
+            form.fill_from(entry)
+        return form
 
     def fill_from(self, entry) -> None:
         self.title.data, self.place.data = entry.title, entry.place

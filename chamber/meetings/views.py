@@ -219,9 +219,7 @@ def _new_meeting(committee: Committee | None):
 @login_required
 @_managing
 def edit_meeting(committee: Committee | None, meeting: Meeting):
-    form = MeetingForm()
-    if request.method == "GET":
-        form.fill_from(meeting)
+    form = MeetingForm.editing(meeting)
     return finish_valid(
         form,
         lambda: services.update_meeting(current_user, meeting, form.meeting_data()),

@@ -181,9 +181,7 @@ def manage_new_shift(slug: str, project_id: int):
 @login_required
 def manage_edit_shift(slug: str, shift_id: int):
     committee, shift = queries.load_led_shift(slug, shift_id, current_user)
-    form = ShiftForm()
-    if request.method == "GET":
-        form.fill_from(shift)
+    form = ShiftForm.editing(shift)
     return finish_valid(
         form,
         lambda: services.update_shift(current_user, shift, form.shift_data()),
