@@ -65,7 +65,11 @@ def _load(one_to_one_id: int, may) -> OneToOne:
     return one_to_one
 
 
-def _answer(one_to_one_id: int, confirm: bool):
+@bp.post("/one-to-ones/<int:one_to_one_id>/confirm", defaults={"confirm": True})
+@bp.post("/one-to-ones/<int:one_to_one_id>/decline", defaults={"confirm": False})
+@login_required
+def answer(one_to_one_id: int, confirm: bool):
+    """The member who was met confirms the one-to-one, or declines it."""
     one_to_one = _load(one_to_one_id, authz.can_respond_to_one_to_one)
     verdict = "confirmed" if confirm else "declined"
     return finish(
@@ -74,18 +78,6 @@ def _answer(one_to_one_id: int, confirm: bool):
         category="success" if confirm else "info",
         to=url_for("one_to_ones.index"),
     )
-
-
-@bp.post("/one-to-ones/<int:one_to_one_id>/confirm")
-@login_required
-def confirm(one_to_one_id: int):
-    return _answer(one_to_one_id, True)
-
-
-@bp.post("/one-to-ones/<int:one_to_one_id>/decline")
-@login_required
-def decline(one_to_one_id: int):
-    return _answer(one_to_one_id, False)
 
 
 @bp.post("/one-to-ones/<int:one_to_one_id>/withdraw")
