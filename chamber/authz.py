@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from flask import abort
@@ -20,19 +21,21 @@ def is_staff(member: Member | None) -> bool:
     return _signed_in(member) and member.is_active and member.is_staff
 
 
-def can_manage_members(member: Member | None) -> bool:
-    """Invite, import, edit, deactivate members."""
-    return is_staff(member)
+def _staff_only(allows: str) -> Callable[[Member | None], bool]:
+    """A permission staff alone have; `allows` says what it lets them do (its docstring)."""
+
+    def predicate(member: Member | None) -> bool:
+        return is_staff(member)
+
+    predicate.__doc__ = allows
+    return predicate
 
 
-def can_view_audit_log(member: Member | None) -> bool:
-    """Read the audit log."""
-    return is_staff(member)
-
-
-def can_manage_committees(member: Member | None) -> bool:
-    """Create, edit and archive committees and appoint chairs and leads."""
-    return is_staff(member)
+can_manage_members = _staff_only("Invite, import, edit, deactivate members.")
+can_view_audit_log = _staff_only("Read the audit log.")
+can_manage_committees = _staff_only(
+    "Create, edit and archive committees and appoint chairs and leads."
+)
 
 
 def committee_role(member: Member | None, committee: Committee):
@@ -240,18 +243,13 @@ def can_correct_referral(member: Member | None, referral=None) -> bool:
     return is_staff(member)
 
 
-def can_decide_event_contributions(member: Member | None) -> bool:
-    """Staff run chamber-wide events and approve the work members did at them."""
-    return is_staff(member)
-
-
-def can_view_all_referrals(member: Member | None) -> bool:
-    return is_staff(member)
-
-
-def can_reassign_referrals(member: Member | None) -> bool:
-    """Staff pass an open referral whose receiver left to another member (audited)."""
-    return is_staff(member)
+can_decide_event_contributions = _staff_only(
+    "Staff run chamber-wide events and approve the work members did at them."
+)
+can_view_all_referrals = _staff_only("Every referral in the chamber, not only one's own.")
+can_reassign_referrals = _staff_only(
+    "Staff pass an open referral whose receiver left to another member (audited)."
+)
 
 
 # Reports (issue 10): staff see the chamber, a lead their committee's members, everyone
@@ -265,9 +263,7 @@ def can_view_reports(member: Member | None) -> bool:
     return _signed_in(member) and member.is_active
 
 
-def can_view_chamber_reports(member: Member | None) -> bool:
-    """The whole chamber's figures: staff only."""
-    return is_staff(member)
+can_view_chamber_reports = _staff_only("The whole chamber's figures: staff only.")
 
 
 def can_view_committee_reports(member: Member | None, committee: Committee) -> bool:
@@ -299,18 +295,16 @@ def can_view_report(viewer: Member | None, report: str, scope) -> bool:
     return report in MEMBER_REPORTS and can_view_member_reports(viewer, scope.member)
 
 
-def can_change_report_settings(member: Member | None) -> bool:
-    """The engagement traffic light's thresholds (audited)."""
-    return is_staff(member)
+can_change_report_settings = _staff_only("The engagement traffic light's thresholds (audited).")
 
 
 # Businesses and their people (issue 8)
 
 
-def can_manage_businesses(member: Member | None) -> bool:
-    """Create businesses, change their membership status and join date, merge duplicates,
-    invite, move and deactivate their people: staff."""
-    return is_staff(member)
+can_manage_businesses = _staff_only(
+    "Create businesses, change their membership status and join date, merge duplicates,"
+    " invite, move and deactivate their people: staff."
+)
 
 
 def can_view_business(viewer: Member | None, business) -> bool:
@@ -346,9 +340,9 @@ def can_view_committee_network(member: Member | None, committee: Committee) -> b
     )
 
 
-def can_view_chamber_network(member: Member | None) -> bool:
-    """The chamber's picture, connectors, members at risk and the GraphML export: staff."""
-    return is_staff(member)
+can_view_chamber_network = _staff_only(
+    "The chamber's picture, connectors, members at risk and the GraphML export: staff."
+)
 
 
 def can_ask_for_introduction(viewer: Member | None, target: Member) -> bool:

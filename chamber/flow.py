@@ -8,15 +8,19 @@ nothing it wrote is kept and the refusal is shown next to its field (or flashed 
 no form), with what was typed kept. A second post of a form already saved
 (`AlreadySubmitted`) or an edit that lost a race with someone else's (`StaleDataError`) get
 their plain message, never a 500.
+
+Pages that only show the signed-in member their own things (`member_page`) say which template
+and what goes in it; signing in and finding the member is done here once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import wraps
 from typing import Any, TypeVar
 
 from flask import flash, redirect, render_template
-from flask_login import current_user
+from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
@@ -130,6 +134,21 @@ def finish_buttons(
 def form_page(template: str, form, **context: Any) -> tuple[str, int]:
     """A form's page: 200 when first shown, 400 when a post comes back to be corrected."""
     return render_template(template, form=form, **context), 400 if form.is_submitted() else 200
+
+
+def member_page(template: str) -> Callable[[Callable[[Any], dict[str, Any]]], Callable[[], str]]:
+    """A page of the signed-in member's own things: sign-in required; the view is given the
+    member (the row itself, not the `current_user` proxy) and returns what `template` shows."""
+
+    def decorate(view: Callable[[Any], dict[str, Any]]) -> Callable[[], str]:
+        @login_required
+        @wraps(view)
+        def page() -> str:
+            return render_template(template, **view(current_user._get_current_object()))
+
+        return page
+
+    return decorate
 
 
 def _refuse(error: ChamberError, form, to: Text) -> Response | None:

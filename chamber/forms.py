@@ -6,6 +6,7 @@ import enum
 import re
 import uuid
 from decimal import Decimal, InvalidOperation
+from typing import Self
 from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
@@ -59,6 +60,14 @@ class ChamberForm(FlaskForm):
             field.errors = [*field.errors, error.message]
         else:
             self.form_errors.append(error.message)
+
+
+class QueryForm(ChamberForm):
+    """A form read from the query string (a filter, a search, a period): it changes nothing,
+    so it carries no CSRF token and a link or a bookmark can fill it."""
+
+    class Meta:
+        csrf = False
 
 
 def form_token_format(form, field) -> None:
@@ -333,6 +342,15 @@ class CalendarEntryForm(TimeSpanForm):
     modes: type[enum.Enum] = WorkMode
     title = StringField("Title", validators=[DataRequired(), Length(max=160), plain_text])
     place = StringField("Place or link", validators=[Optional(), Length(max=200), plain_text])
+
+    @classmethod
+    def editing(cls, entry) -> Self:
+        """The form to edit `entry`: showing it when first asked for, what was typed when
+        posted."""
+        form = cls()
+        if not form.is_submitted():
+            form.fill_from(entry)
+        return form
 
     def fill_from(self, entry) -> None:
         self.title.data, self.place.data = entry.title, entry.place

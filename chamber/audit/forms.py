@@ -6,13 +6,10 @@ from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from chamber.audit.labels import action_words
-from chamber.forms import ChamberForm, select_choices, sensible_year
+from chamber.forms import QueryForm, select_choices, sensible_year
 
 
-class AuditFilterForm(ChamberForm):
-    class Meta:
-        csrf = False
-
+class AuditFilterForm(QueryForm):
     action = SelectField("Action", validators=[Optional()])
     actor = StringField("Who", validators=[Optional(), Length(max=100)])
     target_type = SelectField("On", validators=[Optional()])

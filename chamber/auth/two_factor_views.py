@@ -12,7 +12,7 @@ from chamber.auth import sessions, two_factor
 from chamber.auth.forms import EnableTwoFactorForm
 from chamber.db import before_writing
 from chamber.extensions import db
-from chamber.flow import finish
+from chamber.flow import finish, member_page
 from chamber.forms import ChamberForm
 from chamber.members.models import Member
 
@@ -29,16 +29,14 @@ def _codes_page(codes: list[str]):
 
 
 @bp.get("")
-@login_required
-def settings():
-    member = current_user._get_current_object()
-    return render_template(
-        "auth/two_factor_settings.html",
-        settings=two_factor.settings_of(member),
-        codes_left=two_factor.recovery_codes_left(member),
-        required=two_factor.required_for(member),
-        form=ChamberForm(),
-    )
+@member_page("auth/two_factor_settings.html")
+def settings(member: Member) -> dict:
+    return {
+        "settings": two_factor.settings_of(member),
+        "codes_left": two_factor.recovery_codes_left(member),
+        "required": two_factor.required_for(member),
+        "form": ChamberForm(),
+    }
 
 
 @bp.route("/setup", methods=["GET", "POST"])

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from chamber import activity
 from chamber.audit.services import changes, record_audit
+from chamber.committees import queries
 from chamber.committees.models import (
     Committee,
     CommitteeMembership,
@@ -224,14 +225,7 @@ def request_to_join(member: Member, committee: Committee, message: str) -> JoinR
         raise Conflict("This committee is archived and takes no new members.")
     if get_membership(committee, member) is not None:
         raise Conflict("You are already on this committee.")
-    pending = db.session.scalar(
-        sa.select(JoinRequest).where(
-            JoinRequest.committee_id == committee.id,
-            JoinRequest.member_id == member.id,
-            JoinRequest.status == JoinRequestStatus.PENDING,
-        )
-    )
-    if pending is not None:
+    if queries.pending_request_of(member, committee) is not None:
         raise Conflict("Your request to join is already waiting for a lead's answer.")
     join_request = JoinRequest(committee=committee, member=member, message=message or "")
     db.session.add(join_request)

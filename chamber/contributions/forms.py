@@ -27,6 +27,7 @@ from chamber.enums import WorkMode
 from chamber.forms import (
     MODE_CHOICES,
     ChamberForm,
+    QueryForm,
     database_id,
     enum_choices,
     money_amount,
@@ -146,11 +147,8 @@ class LogContributionForm(ContributionForm):
     form_token = FormTokenField()
 
 
-class HistoryFilterForm(ChamberForm):
+class HistoryFilterForm(QueryForm):
     """GET filters of the member's history page (no CSRF: reading only)."""
-
-    class Meta:
-        csrf = False
 
     committee = SelectField("Committee", validators=[Optional()])
     status = SelectField(
@@ -204,12 +202,9 @@ class DecisionForm(ChamberForm):
         return [int(single)] if single else list(self.contribution_ids.data or [])
 
 
-class HoursReportForm(ChamberForm):
+class HoursReportForm(QueryForm):
     """The period of the hours CSV (GET, no CSRF): from the 1st of January to today unless
     chosen; the last day may not come before the first."""
-
-    class Meta:
-        csrf = False
 
     first = DateField("From", validators=[Optional()])
     last = DateField("To", validators=[Optional()])

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from chamber import authz
 from chamber.authz import require
-from chamber.committees.queries import load_committee, load_led_committee
+from chamber.committees.queries import load_led_committee
 from chamber.contributions import queries, services
 from chamber.contributions.forms import (
     ContributionForm,
@@ -263,9 +263,7 @@ def hours_csv(filename: str, rows):
 @bp.route("/committees/<slug>/manage/shifts/<int:shift_id>/signups", methods=["GET", "POST"])
 @login_required
 def manage_shift_attendance(slug: str, shift_id: int):
-    committee = load_committee(slug)
-    shift = project_queries.load_shift(committee, shift_id)
-    require(authz.can_lead_committee(current_user, committee))
+    committee, shift = project_queries.load_led_shift(slug, shift_id, current_user)
     signups = project_queries.shift_signups(shift)
     form = SignupMarksForm.for_rows([s.id for s in signups if s.status in MARK_CHOICES])
     return finish_valid(

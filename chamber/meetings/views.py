@@ -15,7 +15,14 @@ from chamber.committees.models import Committee
 from chamber.committees.queries import load_committee, load_led_committee
 from chamber.db import utcnow
 from chamber.extensions import db
-from chamber.flow import finish, finish_buttons, finish_create_valid, finish_valid, form_page
+from chamber.flow import (
+    finish,
+    finish_buttons,
+    finish_create_valid,
+    finish_valid,
+    form_page,
+    member_page,
+)
 from chamber.meetings import calendar, queries, services
 from chamber.meetings.forms import (
     AttendanceForm,
@@ -25,6 +32,7 @@ from chamber.meetings.forms import (
 )
 from chamber.meetings.models import AttendanceStatus, Meeting, MeetingMode, RsvpAnswer
 from chamber.members.forms import MemberSearchForm
+from chamber.members.models import Member
 from chamber.paging import requested_page
 
 bp = Blueprint("meetings", __name__)
@@ -46,17 +54,15 @@ committee_views.PAGE_PARTS.append(_committee_page_meetings)
 
 
 @bp.get("/meetings")
-@login_required
-def index():
-    member = current_user._get_current_object()
-    return render_template(
-        "meetings/index.html",
-        upcoming=queries.upcoming_meetings(member, limit=20),
-        history=queries.attendance_history(member, page=requested_page()),
-        summary=queries.attendance_summary(member),
-        feed=services.active_feed(member),
-        statuses=list(AttendanceStatus),
-    )
+@member_page("meetings/index.html")
+def index(member: Member) -> dict:
+    return {
+        "upcoming": queries.upcoming_meetings(member, limit=20),
+        "history": queries.attendance_history(member, page=requested_page()),
+        "summary": queries.attendance_summary(member),
+        "feed": services.active_feed(member),
+        "statuses": list(AttendanceStatus),
+    }
 
 
 def _visible_meeting(meeting_id: int) -> Meeting:
@@ -213,9 +219,7 @@ def _new_meeting(committee: Committee | None):
 @login_required
 @_managing
 def edit_meeting(committee: Committee | None, meeting: Meeting):
-    form = MeetingForm()
-    if request.method == "GET":
-        form.fill_from(meeting)
+    form = MeetingForm.editing(meeting)
     return finish_valid(
         form,
         lambda: services.update_meeting(current_user, meeting, form.meeting_data()),

@@ -19,6 +19,7 @@ from wtforms.validators import AnyOf, DataRequired, Email, Length, Optional, Val
 
 from chamber.forms import (
     ChamberForm,
+    QueryForm,
     not_in_future,
     parse_id,
     phone_number,
@@ -187,11 +188,8 @@ class PersonActiveForm(ChamberForm):
         return self.active.data == "1"
 
 
-class MergeChoiceForm(ChamberForm):
+class MergeChoiceForm(QueryForm):
     """The GET step of a merge: which record is the duplicate (`?other=<id>`)."""
-
-    class Meta:
-        csrf = False
 
     other = StringField()
 
@@ -200,11 +198,8 @@ class MergeChoiceForm(ChamberForm):
         return parse_id(self.other.data)
 
 
-class SearchForm(ChamberForm):
+class SearchForm(QueryForm):
     """A GET search (no CSRF: it changes nothing): its text is the field `q`."""
-
-    class Meta:
-        csrf = False
 
     q = StringField("Search", validators=[Optional(), Length(max=100)])
 

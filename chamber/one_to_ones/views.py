@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, request, url_for
 from flask_login import current_user, login_required
 
 from chamber import authz
 from chamber.authz import require
 from chamber.committees.picker import active_member, picked_member, render_pick
 from chamber.extensions import db
-from chamber.flow import finish, finish_create_valid, form_page
+from chamber.flow import finish, finish_create_valid, form_page, member_page
+from chamber.members.models import Member
 from chamber.one_to_ones import queries, services
 from chamber.one_to_ones.forms import OneToOneForm
 from chamber.one_to_ones.models import OneToOne
@@ -22,15 +23,13 @@ PICK_YOURSELF = "A one-to-one takes two people; choose someone else."
 
 
 @bp.get("/one-to-ones")
-@login_required
-def index():
-    member = current_user._get_current_object()
-    return render_template(
-        "one_to_ones/index.html",
-        to_confirm=queries.to_confirm(member),
-        awaiting=queries.awaiting_others(member),
-        page=queries.history_page(member, page=requested_page()),
-    )
+@member_page("one_to_ones/index.html")
+def index(member: Member) -> dict:
+    return {
+        "to_confirm": queries.to_confirm(member),
+        "awaiting": queries.awaiting_others(member),
+        "page": queries.history_page(member, page=requested_page()),
+    }
 
 
 @bp.route("/one-to-ones/new", methods=["GET", "POST"])
@@ -66,7 +65,11 @@ def _load(one_to_one_id: int, may) -> OneToOne:
     return one_to_one
 
 
-def _answer(one_to_one_id: int, confirm: bool):
+@bp.post("/one-to-ones/<int:one_to_one_id>/confirm", defaults={"confirm": True})
+@bp.post("/one-to-ones/<int:one_to_one_id>/decline", defaults={"confirm": False})
+@login_required
+def answer(one_to_one_id: int, confirm: bool):
+    """The member who was met confirms the one-to-one, or declines it."""
     one_to_one = _load(one_to_one_id, authz.can_respond_to_one_to_one)
     verdict = "confirmed" if confirm else "declined"
     return finish(
@@ -75,18 +78,6 @@ def _answer(one_to_one_id: int, confirm: bool):
         category="success" if confirm else "info",
         to=url_for("one_to_ones.index"),
     )
-
-
-@bp.post("/one-to-ones/<int:one_to_one_id>/confirm")
-@login_required
-def confirm(one_to_one_id: int):
-    return _answer(one_to_one_id, True)
-
-
-@bp.post("/one-to-ones/<int:one_to_one_id>/decline")
-@login_required
-def decline(one_to_one_id: int):
-    return _answer(one_to_one_id, False)
 
 
 @bp.post("/one-to-ones/<int:one_to_one_id>/withdraw")

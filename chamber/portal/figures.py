@@ -25,6 +25,7 @@ from chamber.localtime import chamber_today, local_day_bounds, local_to_utc, qua
 from chamber.meetings.models import Attendance, AttendanceStatus, Meeting
 from chamber.one_to_ones.models import OneToOne, OneToOneStatus
 from chamber.referrals.models import OPEN_STATUSES, Referral, ReferralStatus
+from chamber.referrals.queries import summary_figures
 from chamber.relationships.models import Tie
 
 
@@ -152,14 +153,7 @@ def dashboard_figures(member) -> Figures:
         meetings_online=row[3],
         one_to_ones_in_person=row[4],
         one_to_ones_online=row[5],
-        referrals={
-            "open_received": row[6],
-            "won_received": row[7],
-            "won_received_cents": int(row[8]),
-            "given_this_year": row[9],
-            "won_given": row[10],
-            "won_given_cents": int(row[11]),
-        },
+        referrals=summary_figures(received=row[6:9], given=row[9:12]),
         ties_in_person=float(row[12]),
         ties_online=float(row[13]),
     )

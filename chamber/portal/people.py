@@ -8,6 +8,8 @@ to people and businesses.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, abort, current_app, flash, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -17,7 +19,7 @@ from chamber.authz import require
 from chamber.committees import queries as committee_queries
 from chamber.exceptions import ChamberError
 from chamber.extensions import db
-from chamber.flow import finish, finish_create
+from chamber.flow import finish, finish_create_valid, form_page
 from chamber.forms import parse_id
 from chamber.members import queries as member_queries
 from chamber.members import services as member_services
@@ -148,22 +150,27 @@ def business(business_id: int):
 # Staff: invitations and import ------------------------------------------------------------
 
 
+def _invite(
+    form: InviteForm | InviteToBusinessForm, business: Business | None, to: Callable[[Member], str]
+):
+    """Invite the person on `form` (of `business`, or of what the form says) and go `to`
+    (a function of the person); the form again until it is right."""
+    return finish_create_valid(
+        form,
+        lambda: invitations.invite_person(current_user, form.invite_data(), business),
+        success=lambda person: f"Invitation sent to {person.email}.",
+        to=to,
+    ) or form_page("portal/people/invite.html", form, business=business)
+
+
 @bp.route("/staff/members/invite", methods=["GET", "POST"])
 @login_required
 def manage_invite():
     require(authz.can_manage_members(current_user))
-    form = InviteForm()
-    if form.validate_on_submit():
-        done = finish_create(
-            form,
-            lambda: invitations.invite_person(current_user, form.invite_data()),
-            success=lambda person: f"Invitation sent to {person.email}.",
-            to=lambda person: url_for("members.manage_edit", member_id=person.id),
-        )
-        if done:
-            return done
-    return render_template("portal/people/invite.html", form=form, business=None), (
-        400 if form.errors else 200
+    return _invite(
+        InviteForm(),
+        business=None,
+        to=lambda person: url_for("members.manage_edit", member_id=person.id),
     )
 
 
@@ -172,18 +179,10 @@ def manage_invite():
 def manage_invite_to_business(business_id: int):
     business = db.get_or_404(Business, business_id)
     require(authz.can_manage_businesses(current_user))
-    form = InviteToBusinessForm()
-    if form.validate_on_submit():
-        done = finish_create(
-            form,
-            lambda: invitations.invite_person(current_user, form.invite_data(), business),
-            success=lambda person: f"Invitation sent to {person.email}.",
-            to=lambda person: url_for("businesses.manage_show", business_id=business.id),
-        )
-        if done:
-            return done
-    return render_template("portal/people/invite.html", form=form, business=business), (
-        400 if form.errors else 200
+    return _invite(
+        InviteToBusinessForm(),
+        business=business,
+        to=lambda _person: url_for("businesses.manage_show", business_id=business.id),
     )
 
 

@@ -12,8 +12,9 @@ from chamber.committees.models import Committee
 from chamber.committees.queries import load_led_committee
 from chamber.db import utcnow
 from chamber.extensions import db
-from chamber.flow import finish, finish_create_valid, finish_valid, form_page
+from chamber.flow import finish, finish_create_valid, finish_valid, form_page, member_page
 from chamber.forms import select_choices
+from chamber.members.models import Member
 from chamber.paging import requested_page
 from chamber.projects import queries, services
 from chamber.projects.forms import NewProjectForm, NewShiftForm, ProjectForm, ShiftForm
@@ -35,14 +36,12 @@ committee_views.PAGE_PARTS.append(_committee_page_projects)
 
 
 @bp.get("/projects")
-@login_required
-def index():
-    member = current_user._get_current_object()
-    return render_template(
-        "projects/index.html",
-        page=queries.project_list(page=requested_page()),
-        my_shifts=queries.my_upcoming_shifts(member, limit=20),
-    )
+@member_page("projects/index.html")
+def index(member: Member) -> dict:
+    return {
+        "page": queries.project_list(page=requested_page()),
+        "my_shifts": queries.my_upcoming_shifts(member, limit=20),
+    }
 
 
 @bp.get("/projects/<int:project_id>")
@@ -182,9 +181,7 @@ def manage_new_shift(slug: str, project_id: int):
 @login_required
 def manage_edit_shift(slug: str, shift_id: int):
     committee, shift = queries.load_led_shift(slug, shift_id, current_user)
-    form = ShiftForm()
-    if request.method == "GET":
-        form.fill_from(shift)
+    form = ShiftForm.editing(shift)
     return finish_valid(
         form,
         lambda: services.update_shift(current_user, shift, form.shift_data()),

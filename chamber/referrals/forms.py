@@ -14,7 +14,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from chamber.forms import ChamberForm, member_id, parse_money, phone_number, plain_text
+from chamber.forms import ChamberForm, QueryForm, member_id, parse_money, phone_number, plain_text
 from chamber.forms import money_amount as money_amount_up_to
 from chamber.localtime import chamber_today
 from chamber.once import FormTokenField
@@ -174,11 +174,8 @@ STATUS_FILTER_CHOICES = choices(
 )
 
 
-class ReferralFilterForm(ChamberForm):
+class ReferralFilterForm(QueryForm):
     """GET filter of the member's lists (no CSRF: it changes nothing)."""
-
-    class Meta:
-        csrf = False
 
     status = SelectField("Status", choices=STATUS_FILTER_CHOICES, validate_choice=False)
 

@@ -239,6 +239,13 @@ def member_summary(member: Member, year_start: date, given_since: datetime) -> d
             sa.func.coalesce(sa.func.sum(Referral.closed_value_cents).filter(won_this_year), 0),
         ).where(Referral.giver_id == member.id)
     ).one()
+    return summary_figures(received, given)
+
+
+def summary_figures(received, given) -> dict[str, int]:
+    """The dashboard's referral figures by name, from the received counts (open, won, won
+    value) and the given ones (given this year, won, won value); the dashboard's one
+    statement (portal.figures) reads the same six."""
     return {
         "open_received": received[0],
         "won_received": received[1],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from wtforms import DateField, HiddenField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from chamber.forms import ChamberForm, DatabaseIdField
+from chamber.forms import ChamberForm, DatabaseIdField, QueryForm
 from chamber.once import FormTokenField
 
 
@@ -23,10 +23,7 @@ class DecisionForm(ChamberForm):
     decision = HiddenField()
 
 
-class AsOfForm(ChamberForm):
+class AsOfForm(QueryForm):
     """My network as it was on a past day (read from the ledger)."""
-
-    class Meta:
-        csrf = False
 
     as_of = DateField("As of", validators=[Optional()])

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from chamber.db import Base, str_enum, utcnow
+from chamber.enums import LabelledEnum
 
 if TYPE_CHECKING:
     from chamber.members.models import Member
@@ -180,14 +181,12 @@ class NetworkSnapshot(Base):
     body: Mapped[str] = mapped_column(sa.Text)
 
 
-class IntroductionStatus(enum.StrEnum):
+class IntroductionStatus(LabelledEnum):
     PENDING = "pending"
     ACCEPTED = "accepted"
     DECLINED = "declined"
 
-    @property
-    def label(self) -> str:
-        return {"pending": "Waiting", "accepted": "Accepted", "declined": "Declined"}[self.value]
+    __labels__ = {"pending": "Waiting"}  # noqa: RUF012
 
 
 class Introduction(Base):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import sqlalchemy as sa
 from flask import current_app
 
 from chamber.audit.services import record_audit
@@ -14,7 +13,7 @@ from chamber.exceptions import ChamberError, Conflict, NotAllowed
 from chamber.extensions import db
 from chamber.members.models import Member
 from chamber.notifications.services import notify, path_for, register_kind
-from chamber.once import change_once, submit_once
+from chamber.once import submit_once, update_once
 from chamber.relationships import chain, queries
 from chamber.relationships.engine import today
 from chamber.relationships.models import Introduction, IntroductionStatus
@@ -77,16 +76,13 @@ def decide_introduction(actor: Member, introduction: Introduction, accept: bool)
     if introduction.introducer_id != actor.id:
         raise NotAllowed("Only the member who was asked decides on this introduction.")
     status = IntroductionStatus.ACCEPTED if accept else IntroductionStatus.DECLINED
-    change_once(
-        sa.update(Introduction)
-        .where(
-            Introduction.id == introduction.id,
-            Introduction.status == IntroductionStatus.PENDING,
-        )
-        .values(status=status, decided_at=utcnow()),
+    update_once(
+        introduction,
+        IntroductionStatus.PENDING,
         "This introduction was already answered.",
+        status=status,
+        decided_at=utcnow(),
     )
-    db.session.refresh(introduction)
     requester, target = introduction.requester, introduction.target
     record_audit(
         actor,

@@ -130,7 +130,11 @@ def introductions():
     )
 
 
-def _decide(introduction_id: int, accept: bool):
+@bp.post("/network/introductions/<int:introduction_id>/accept", defaults={"accept": True})
+@bp.post("/network/introductions/<int:introduction_id>/decline", defaults={"accept": False})
+@login_required
+def decide_introduction(introduction_id: int, accept: bool):
+    """The member asked introduces the two, or declines."""
     introduction = db.get_or_404(Introduction, introduction_id)
     require(authz.can_decide_introduction(current_user, introduction))
     form = DecisionForm()
@@ -143,18 +147,6 @@ def _decide(introduction_id: int, accept: bool):
         else "Declined; they were told.",
         to=url_for("relationships.introductions"),
     )
-
-
-@bp.post("/network/introductions/<int:introduction_id>/accept")
-@login_required
-def accept_introduction(introduction_id: int):
-    return _decide(introduction_id, True)
-
-
-@bp.post("/network/introductions/<int:introduction_id>/decline")
-@login_required
-def decline_introduction(introduction_id: int):
-    return _decide(introduction_id, False)
 
 
 @bp.get("/staff/network")

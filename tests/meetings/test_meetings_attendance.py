@@ -137,6 +137,21 @@ def test_meeting_form_local_times_and_bad_input(committee_setup, login, post, cl
     assert "15 Jan 2030, 18:00" in listing
 
 
+def test_meeting_edit_page_shows_the_meeting_and_keeps_what_was_typed(
+    committee_setup, make_meeting, login, post, client
+):
+    committee, lead, _people = committee_setup
+    meeting = make_meeting(committee, title="Budget review", place="Back room")
+    login(lead)
+    path = f"/committees/{committee.slug}/manage/meetings/{meeting.id}/edit"
+    page = client.get(path).get_data(as_text=True)
+    assert 'value="Budget review"' in page and 'value="Back room"' in page
+    response = post(path, {"title": "Budget night", "place": "Library"}, form_page=path)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'value="Budget night"' in page and 'value="Budget review"' not in page
+
+
 def test_member_sees_own_history_and_dashboard_rate(
     committee_setup, make_meeting, login, post, client, db
 ):

@@ -9,8 +9,10 @@ import pytest
 import sqlalchemy as sa
 
 from chamber.audit.models import AuditEntry
+from chamber.exceptions import Conflict
 from chamber.extensions import db
 from chamber.notifications.models import Notification
+from chamber.relationships import services
 from chamber.relationships.models import Introduction, IntroductionStatus
 from tests.conftest import csrf_token
 
@@ -107,6 +109,19 @@ def test_only_the_member_asked_decides(chain_of_three, client, login, post):
     assert response.status_code == 403
     db.session.refresh(introduction)
     assert introduction.status is IntroductionStatus.PENDING
+
+
+def test_a_second_decision_is_refused_and_the_first_stands(chain_of_three, client, login):
+    me, friend, target = chain_of_three
+    login(me)
+    _ask(client, target)
+    introduction = db.session.scalar(sa.select(Introduction))
+    services.decide_introduction(friend, introduction, True)
+    # A second decision that was on its way (read while the request still waited) is refused.
+    with pytest.raises(Conflict, match="already answered"):
+        services.decide_introduction(friend, introduction, False)
+    db.session.refresh(introduction)
+    assert introduction.status is IntroductionStatus.ACCEPTED
 
 
 def test_asking_is_rate_limited_per_day(make_member, make_tie, client, login, app, monkeypatch):

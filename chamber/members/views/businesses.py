@@ -15,7 +15,6 @@ from chamber.members import queries, services
 from chamber.members.forms import (
     BusinessAdminForm,
     BusinessForm,
-    BusinessSearchForm,
     BusinessStatusForm,
     ConfirmForm,
     MergeChoiceForm,
@@ -26,6 +25,7 @@ from chamber.members.forms import (
 from chamber.members.models import Business
 from chamber.members.views.people import (
     allow_picture_uploads,
+    business_search,
     managed,
     picture_response,
     staff_list,
@@ -212,16 +212,13 @@ def manage_merge(business_id: int):
             return done
     choice = MergeChoiceForm(request.args)
     duplicate = db.get_or_404(Business, choice.other_id) if choice.other_id else None
-    search = BusinessSearchForm(request.args)
-    matches = queries.business_search(search.text, exclude_id=business.id) if search.text else []
-    return render_template(
+    return form_page(
         "members/manage/merge.html",
+        form,
         business=business,
         duplicate=duplicate,
         duplicate_people=queries.business_people(duplicate, include_inactive=True)
         if duplicate
         else [],
-        form=form,
-        search=search,
-        matches=matches,
-    ), (400 if form.errors else 200)
+        **business_search(exclude_id=business.id),
+    )

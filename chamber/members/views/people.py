@@ -14,7 +14,7 @@ from chamber import authz
 from chamber.authz import require
 from chamber.csvexport import csv_filename, csv_response
 from chamber.extensions import csrf, db
-from chamber.flow import finish, finish_edit, finish_valid
+from chamber.flow import finish, finish_edit, finish_valid, form_page
 from chamber.members import queries, services
 from chamber.members.forms import (
     BusinessSearchForm,
@@ -330,6 +330,14 @@ def manage_set_active(member_id: int):
     )
 
 
+def business_search(exclude_id: int | None) -> dict:
+    """What `members/manage/_business_search.html` shows: the search (GET ?q=) and the
+    businesses it finds, but `exclude_id`'s (the one the person or record is already)."""
+    search = BusinessSearchForm(request.args)
+    matches = queries.business_search(search.text, exclude_id=exclude_id) if search.text else []
+    return {"search": search, "matches": matches}
+
+
 @bp.route("/staff/members/<int:member_id>/move", methods=["GET", "POST"])
 @login_required
 def manage_move(member_id: int):
@@ -347,13 +355,12 @@ def manage_move(member_id: int):
         )
         if done:
             return done
-    search = BusinessSearchForm(request.args)
-    matches = (
-        queries.business_search(search.text, exclude_id=member.business_id) if search.text else []
+    return form_page(
+        "members/manage/move.html",
+        form,
+        member=member,
+        **business_search(exclude_id=member.business_id),
     )
-    return render_template(
-        "members/manage/move.html", member=member, form=form, search=search, matches=matches
-    ), (400 if form.errors else 200)
 
 
 @bp.post("/staff/members/<int:member_id>/primary")

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from chamber import authz
 from chamber.authz import require
 from chamber.committees.picker import active_member, picked_member, render_pick
-from chamber.flow import finish, finish_create
+from chamber.flow import finish_create, finish_edit, finish_valid
 from chamber.members.models import Member
 from chamber.paging import requested_page
 from chamber.referrals import queries, services
@@ -27,12 +27,15 @@ PICK_MISSING = "Choose an active member to refer to."
 PICK_YOURSELF = "You cannot refer business to yourself."
 
 
-def load_referral(referral_id: int) -> Referral:
+def load_referral(referral_id: int, may=None) -> Referral:
     """The referral with everything its page shows; 404 (not 403) for anyone who is not its
-    giver, receiver or staff, so referral ids cannot be probed."""
+    giver, receiver or staff, so referral ids cannot be probed; 403 unless `may` (a `can_*`
+    predicate) allows what they came to do."""
     referral = queries.referral_detail(referral_id)
     if referral is None or not authz.can_view_referral(current_user, referral):
         abort(404)
+    if may is not None:
+        require(may(current_user, referral))
     return referral
 
 
@@ -147,44 +150,36 @@ def show(referral_id: int):
     return _render_referral(load_referral(referral_id))
 
 
+# A post that is refused or does not validate shows the referral's page again with the form;
+# the referral is read afresh (a refusal rolled back what was loaded).
+
+
 @bp.post("/referrals/<int:referral_id>/status")
 @login_required
 def work(referral_id: int):
-    referral = load_referral(referral_id)
-    require(authz.can_work_referral(current_user, referral))
+    referral = load_referral(referral_id, authz.can_work_referral)
     form = WorkReferralForm()
     # Every status is a valid choice here, so a refused move gets the service's plain reason.
     form.status.choices = choices((s.value, s.label) for s in ReferralStatus)
-    if form.validate_on_submit():
-        done = finish(
-            lambda: services.change_referral_status(
-                current_user, referral, note=form.note.data or "", **form.status_change()
-            ),
-            success=lambda _: f"The referral is now {referral.status.label.lower()}.",
-            to=url_for("referrals.show", referral_id=referral.id),
-            form=form,
-        )
-        if done:
-            return done
-        referral = load_referral(referral_id)
-        form.version_id.data = referral.version_id  # the next save is a deliberate one
-    return _render_referral(referral, work_form=form, status=400)
+    return finish_edit(
+        form,
+        referral,
+        lambda: services.change_referral_status(
+            current_user, referral, note=form.note.data or "", **form.status_change()
+        ),
+        success=lambda _: f"The referral is now {referral.status.label.lower()}.",
+        to=url_for("referrals.show", referral_id=referral.id),
+    ) or _render_referral(load_referral(referral_id), work_form=form, status=400)
 
 
 @bp.post("/referrals/<int:referral_id>/thank")
 @login_required
 def thank(referral_id: int):
-    referral = load_referral(referral_id)
-    require(authz.can_work_referral(current_user, referral))
+    referral = load_referral(referral_id, authz.can_work_referral)
     form = ThankYouForm()
-    if form.validate_on_submit():
-        done = finish(
-            lambda: services.thank_giver(current_user, referral, form.note.data),
-            success=f"Your thank-you is on its way to {referral.giver.full_name}.",
-            to=url_for("referrals.show", referral_id=referral.id),
-            form=form,
-        )
-        if done:
-            return done
-        referral = load_referral(referral_id)
-    return _render_referral(referral, thank_form=form, status=400)
+    return finish_valid(
+        form,
+        lambda: services.thank_giver(current_user, referral, form.note.data),
+        success=f"Your thank-you is on its way to {referral.giver.full_name}.",
+        to=url_for("referrals.show", referral_id=referral.id),
+    ) or _render_referral(load_referral(referral_id), thank_form=form, status=400)
