@@ -43,6 +43,17 @@ def _taken_counts(*shift_criteria) -> sa.Subquery:
     return query.subquery()
 
 
+def _taken_by_shift() -> sa.ScalarSelect:
+    """The slots taken on the outer statement's shift (a correlated count): for statements
+    that read a few shifts, where grouping every sign-up of the chamber would cost more."""
+    return (
+        sa.select(sa.func.count())
+        .where(ShiftSignup.shift_id == Shift.id, ShiftSignup.status.in_(TAKING))
+        .correlate(Shift)
+        .scalar_subquery()
+    )
+
+
 def project_list(*, committee_id: int | None = None, page: int = 1, per_page: int = 30):
     """Active and proposed projects of active committees; each item is (project, upcoming
     shifts), counted in one grouped statement for the page (paginate yields only the first
@@ -119,12 +130,7 @@ def _committee_projects_statement() -> sa.Select:
     """Built once per process (the committee and the time are parameters). Shifts and their
     taken slots are counted for this committee's projects only."""
     committee_id, now = sa.bindparam("committee_id"), sa.bindparam("now")
-    taken = (
-        sa.select(sa.func.count())
-        .where(ShiftSignup.shift_id == Shift.id, ShiftSignup.status.in_(TAKING))
-        .correlate(Shift)
-        .scalar_subquery()
-    )
+    taken = _taken_by_shift()
     stats = (
         sa.select(
             Shift.project_id,
@@ -214,12 +220,7 @@ def _open_shifts_statement(limit: int) -> sa.Select:
     """Built once per process (`me`, `now` are parameters): building it cost more than
     answering it. Slots taken are counted for the candidate shifts only, by shift."""
     me = sa.bindparam("me")
-    taken = (
-        sa.select(sa.func.count())
-        .where(ShiftSignup.shift_id == Shift.id, ShiftSignup.status.in_(TAKING))
-        .correlate(Shift)
-        .scalar_subquery()
-    )
+    taken = _taken_by_shift()
     mine = sa.exists().where(
         ShiftSignup.shift_id == Shift.id,
         ShiftSignup.member_id == me,
