@@ -256,6 +256,12 @@ def csrf_token(client, path: str = "/login") -> str:
     return match.group(1) or match.group(2)
 
 
+def without_csrf(page: str) -> str:
+    """A page with its CSRF tokens blanked: a token carries the second it was made in, so
+    two renderings of the same page may differ there and nowhere else."""
+    return re.sub(r'(name="csrf_token"[^>]*value=")[^"]+"', r'\1"', page)
+
+
 @pytest.fixture
 def post(client):
     """post(path, data) with a valid CSRF token taken from `form_page` (default: the same path)."""
