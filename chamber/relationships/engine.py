@@ -280,35 +280,33 @@ def _deltas(
     changed entry of any other source is added to `recompute` instead."""
     deltas: dict[tuple[int, int], _Delta] = {}
     meeting, in_person = TieSource.MEETING, TieMode.IN_PERSON
-    for a, b, source, _r, _m, day, mode, _f, _p, _amount, weight, key in removed:
-        if weight <= 0:  # not counted in a tie (_TOTALS) either way
-            continue
-        pair = (a, b)
-        if source is not meeting:
-            recompute.add(pair)
-            continue
-        delta = deltas.get(pair)
-        if delta is None:
-            delta = deltas[pair] = _Delta()
+
+    def counted(entries: list[Entry]):
+        """(day, in person?, weight, decay key, the pair's delta) of each counted meeting
+        entry."""
+        for a, b, source, _r, _m, day, mode, _f, _p, _amount, weight, key in entries:
+            if weight <= 0:  # not counted in a tie (_TOTALS) either way
+                continue
+            if source is not meeting:
+                recompute.add((a, b))
+                continue
+            delta = deltas.get((a, b))
+            if delta is None:
+                delta = deltas[(a, b)] = _Delta()
+            yield day, mode is in_person, weight, key, delta
+
+    for day, there, weight, key, delta in counted(removed):
+        if delta.lost is None:
             delta.lost = (set(), set(), set(), set())
         delta.key -= key
         delta.count -= 1
         delta.lost[0].add(day)
-        if mode is in_person:
+        if there:
             delta.in_person -= weight
             delta.lost[1].add(day)
         else:
             delta.online -= weight
-    for a, b, source, _r, _m, day, mode, _f, _p, _amount, weight, key in added:
-        if weight <= 0:
-            continue
-        pair = (a, b)
-        if source is not meeting:
-            recompute.add(pair)
-            continue
-        delta = deltas.get(pair)
-        if delta is None:
-            delta = deltas[pair] = _Delta()
+    for day, there, weight, key, delta in counted(added):
         if delta.first is None:
             delta.first = delta.last = day
         elif day < delta.first:
@@ -317,7 +315,7 @@ def _deltas(
             delta.last = day
         delta.key += key
         delta.count += 1
-        if mode is in_person:
+        if there:
             delta.in_person += weight
             if delta.last_ip is None or day > delta.last_ip:
                 delta.last_ip = day
@@ -325,7 +323,7 @@ def _deltas(
             delta.online += weight
         if delta.lost is not None:
             delta.lost[2].add(day)
-            if mode is in_person:
+            if there:
                 delta.lost[3].add(day)
     for pair in recompute:
         deltas.pop(pair, None)
