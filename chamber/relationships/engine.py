@@ -257,17 +257,77 @@ _DELTA_COLUMNS = (
 
 
 class _Delta:
-    """What the changed meeting entries of one pair add up to."""
+    """What the changed meeting entries of one pair add up to (the days' sets are made only
+    for a pair that has entries removed: a pair only gaining entries needs their extremes)."""
 
-    __slots__ = ("key", "in_person", "online", "count", "days_in", "days_out", "ip_in", "ip_out")
+    __slots__ = ("key", "in_person", "online", "count", "first", "last", "last_ip", "lost")
 
     def __init__(self) -> None:
         self.key = self.in_person = self.online = 0.0
         self.count = 0
-        self.days_in: set[date] = set()
-        self.days_out: set[date] = set()
-        self.ip_in: set[date] = set()
-        self.ip_out: set[date] = set()
+        # The earliest and latest day added, and the latest day added in person.
+        self.first: date | None = None
+        self.last: date | None = None
+        self.last_ip: date | None = None
+        # (days removed, days removed in person, days added, days added in person)
+        self.lost: tuple[set[date], set[date], set[date], set[date]] | None = None
+
+
+def _deltas(
+    added: list[Entry], removed: list[Entry], recompute: set[tuple[int, int]]
+) -> dict[tuple[int, int], _Delta]:
+    """Sum the changed meeting entries per pair (one pass over each list); a pair with a
+    changed entry of any other source is added to `recompute` instead."""
+    deltas: dict[tuple[int, int], _Delta] = {}
+    meeting, in_person = TieSource.MEETING, TieMode.IN_PERSON
+
+    def counted(entries: list[Entry]):
+        """(day, in person?, weight, decay key, the pair's delta) of each counted meeting
+        entry."""
+        for a, b, source, _r, _m, day, mode, _f, _p, _amount, weight, key in entries:
+            if weight <= 0:  # not counted in a tie (_TOTALS) either way
+                continue
+            if source is not meeting:
+                recompute.add((a, b))
+                continue
+            delta = deltas.get((a, b))
+            if delta is None:
+                delta = deltas[(a, b)] = _Delta()
+            yield day, mode is in_person, weight, key, delta
+
+    for day, there, weight, key, delta in counted(removed):
+        if delta.lost is None:
+            delta.lost = (set(), set(), set(), set())
+        delta.key -= key
+        delta.count -= 1
+        delta.lost[0].add(day)
+        if there:
+            delta.in_person -= weight
+            delta.lost[1].add(day)
+        else:
+            delta.online -= weight
+    for day, there, weight, key, delta in counted(added):
+        if delta.first is None:
+            delta.first = delta.last = day
+        elif day < delta.first:
+            delta.first = day
+        elif day > delta.last:
+            delta.last = day
+        delta.key += key
+        delta.count += 1
+        if there:
+            delta.in_person += weight
+            if delta.last_ip is None or day > delta.last_ip:
+                delta.last_ip = day
+        else:
+            delta.online += weight
+        if delta.lost is not None:
+            delta.lost[2].add(day)
+            if there:
+                delta.lost[3].add(day)
+    for pair in recompute:
+        deltas.pop(pair, None)
+    return deltas
 
 
 def _apply_deltas(
@@ -281,52 +341,32 @@ def _apply_deltas(
     """Apply the changed entries to the ties they touch as differences where that is exact;
     returns the pairs to recompute from the ledger instead (including `recompute`)."""
     recompute = set(recompute)
-    deltas: dict[tuple[int, int], _Delta] = {}
-    meeting, in_person = TieSource.MEETING, TieMode.IN_PERSON
-    for entries, sign in ((added, 1), (removed, -1)):
-        for a, b, source, _r, _m, day, mode, _f, _p, _amount, weight, key in entries:
-            if weight <= 0:  # not counted in a tie (_TOTALS) either way
-                continue
-            pair = (a, b)
-            if source is not meeting:
-                recompute.add(pair)
-                continue
-            delta = deltas.get(pair)
-            if delta is None:
-                delta = deltas[pair] = _Delta()
-            delta.key += sign * key
-            delta.count += sign
-            if mode is in_person:
-                delta.in_person += sign * weight
-            else:
-                delta.online += sign * weight
-            (delta.days_in if sign > 0 else delta.days_out).add(day)
-            if mode is in_person:
-                (delta.ip_in if sign > 0 else delta.ip_out).add(day)
-    for pair in recompute:
-        deltas.pop(pair, None)
+    deltas = _deltas(added, removed, recompute)
     if not deltas:
         return recompute
     connection = session.connection()
+    on_sqlite = connection.dialect.name == "sqlite"
     updates = []
     pairs = sorted(deltas)
+    after = _TieAfter(w)
     for start in range(0, len(pairs), PAIR_CHUNK):
         chunk = pairs[start : start + PAIR_CHUNK]
         for tie in connection.execute(sa.select(*_DELTA_READ).where(_pairs_in(chunk))):
-            pair = (tie.member_a_id, tie.member_b_id)
-            values = _tie_after(tie, deltas.pop(pair), w)
+            pair = (tie[0], tie[1])
+            values = after(tie, deltas.pop(pair))
             if values is None:
                 recompute.add(pair)
             else:
-                updates.append((*values, *pair))
+                updates.append(values)
     recompute.update(deltas)  # pairs with no tie yet
     if updates:
         dialect = connection.dialect
         mark = "?" if dialect.paramstyle == "qmark" else "%s"
-        if dialect.name == "sqlite":  # dates as SQLAlchemy stores them there (ISO text)
+        if on_sqlite:  # dates as SQLAlchemy stores them there (ISO text)
+            iso = _IsoDays()
             updates = [
-                (*row[:2], *(d.isoformat() if d else None for d in row[2:5]), *row[5:])
-                for row in updates
+                (score, strength, iso(first), iso(last), iso(last_ip), *rest)
+                for score, strength, first, last, last_ip, *rest in updates
             ]
         assignments = ", ".join(f"{name} = {mark}" for name in _DELTA_COLUMNS)
         # Our own table and column names; the values are bound (driver-level executemany: no
@@ -336,47 +376,96 @@ def _apply_deltas(
     return recompute
 
 
-def _tie_after(tie, delta: _Delta, w: Weights) -> tuple | None:
-    """The new _DELTA_COLUMNS of a tie after the meeting entries summed up in `delta`, or None
-    when differences alone cannot give them."""
-    meetings = tie.meetings + delta.count
-    if meetings <= 0:
-        return None  # its work context, or the whole tie, may be gone
-    # An extreme day stays right only if what leaves it is replaced on the same day.
-    if delta.days_out and not delta.days_out <= delta.days_in:
-        lost = delta.days_out - delta.days_in
-        if tie.first_on in lost or tie.last_on in lost:
+class _IsoDays(dict):
+    """date -> its ISO text, each distinct day formatted once (an update's rows share a few
+    days; the rebuild's million entries a few thousand)."""
+
+    def __call__(self, day: date | None) -> str | None:
+        if day is None:
             return None
-    if delta.ip_out and tie.last_in_person_on in delta.ip_out - delta.ip_in:
-        return None
-    factor = bonus_factor(tie.contexts, tie.is_reciprocal, w)
-    decay_sum = 2.0**tie.score_log2 / factor + delta.key
-    contexts = tie.contexts
-    if not (tie.meetings > 0 or tie.shift_hours > 0 or tie.project_hours > 0):
-        contexts += 1  # work is a new context of this tie
-        factor = bonus_factor(contexts, tie.is_reciprocal, w)
-    if decay_sum <= 0:
-        return None
-    first_on, last_on, last_in_person_on = tie.first_on, tie.last_on, tie.last_in_person_on
-    for day in delta.days_in:
-        if day < first_on:
-            first_on = day
-        if day > last_on:
-            last_on = day
-    for day in delta.ip_in:
-        if last_in_person_on is None or day > last_in_person_on:
-            last_in_person_on = day
-    return (
-        math.log2(decay_sum * factor),
-        factor * decay_sum * 2.0 ** (-day_number(last_on) / w.half_life_days),
-        first_on,
-        last_on,
-        last_in_person_on,
-        tie.in_person_weight + delta.in_person,
-        tie.online_weight + delta.online,
-        meetings,
-        contexts,
-    )
+        text = self.get(day)
+        if text is None:
+            text = self[day] = day.isoformat()
+        return text
+
+
+class _TieAfter:
+    """The new _DELTA_COLUMNS (then the pair) of a tie after the meeting entries summed up in
+    a _Delta, or None when differences alone cannot give them. Bonus factors and the scale
+    of each last day are worked out once per distinct value."""
+
+    def __init__(self, w: Weights) -> None:
+        self.w = w
+        self.factors: dict[tuple[int, bool], float] = {}
+        self.scales: dict[date, float] = {}
+
+    def factor(self, contexts: int, reciprocal: bool) -> float:
+        factor = self.factors.get((contexts, reciprocal))
+        if factor is None:
+            factor = self.factors[(contexts, reciprocal)] = bonus_factor(
+                contexts, reciprocal, self.w
+            )
+        return factor
+
+    def __call__(self, tie, delta: _Delta) -> tuple | None:
+        (
+            a,
+            b,
+            score_log2,
+            first_on,
+            last_on,
+            last_in_person_on,
+            in_person_weight,
+            online_weight,
+            shift_hours,
+            project_hours,
+            tie_meetings,
+            contexts,
+            is_reciprocal,
+        ) = tie
+        meetings = tie_meetings + delta.count
+        if meetings <= 0:
+            return None  # its work context, or the whole tie, may be gone
+        lost = delta.lost
+        if lost is not None:
+            # An extreme day stays right only if what leaves it is replaced on the same day.
+            gone = lost[0] - lost[2]
+            if first_on in gone or last_on in gone:
+                return None
+            if last_in_person_on in lost[1] - lost[3]:
+                return None
+        factor = self.factor(contexts, is_reciprocal)
+        decay_sum = 2.0**score_log2 / factor + delta.key
+        if not (tie_meetings > 0 or shift_hours > 0 or project_hours > 0):
+            contexts += 1  # work is a new context of this tie
+            factor = self.factor(contexts, is_reciprocal)
+        if decay_sum <= 0:
+            return None
+        if delta.first is not None:
+            if delta.first < first_on:
+                first_on = delta.first
+            if delta.last > last_on:
+                last_on = delta.last
+        if delta.last_ip is not None and (
+            last_in_person_on is None or delta.last_ip > last_in_person_on
+        ):
+            last_in_person_on = delta.last_ip
+        scale = self.scales.get(last_on)
+        if scale is None:
+            scale = self.scales[last_on] = 2.0 ** (-day_number(last_on) / self.w.half_life_days)
+        return (
+            math.log2(decay_sum * factor),
+            factor * decay_sum * scale,
+            first_on,
+            last_on,
+            last_in_person_on,
+            in_person_weight + delta.in_person,
+            online_weight + delta.online,
+            meetings,
+            contexts,
+            a,
+            b,
+        )
 
 
 def _scope_filter(kind: str, kind_scopes: set):
@@ -479,6 +568,11 @@ _ENTRY_READ = [
 ]
 
 
+# An entry's source and mode as they are bound (a dict look-up: an enum's .value is a
+# property, slow on the request path's thousands of rows and the rebuild's million).
+_STORED = {None: None, **{e: e.value for e in TieSource}, **{e: e.value for e in TieMode}}
+
+
 def _insert_entries(session: Session, entries: list[Entry]) -> None:
     """Insert ledger entries with the driver's executemany and plain tuples (a rebuild writes
     over a million: SQLAlchemy's per-row parameter handling was most of its time)."""
@@ -487,11 +581,9 @@ def _insert_entries(session: Session, entries: list[Entry]) -> None:
     connection = session.connection()
     dialect = connection.dialect
     mark = "?" if dialect.paramstyle == "qmark" else "%s"
-    on_sqlite = dialect.name == "sqlite"  # dates as SQLAlchemy stores them there (ISO text)
-
-    def day(value):
-        return value.isoformat() if on_sqlite and value is not None else value
-
+    # Dates as SQLAlchemy stores them on SQLite (ISO text); the driver binds them elsewhere.
+    day = _IsoDays() if dialect.name == "sqlite" else _as_is
+    stored = _STORED
     names = ", ".join(ENTRY_COLUMNS)
     marks = ", ".join([mark] * len(ENTRY_COLUMNS))
     sql = f"INSERT INTO {ENTRIES.name} ({names}) VALUES ({marks})"  # noqa: S608  # nosec B608 - our own table and column names; values bound
@@ -499,12 +591,16 @@ def _insert_entries(session: Session, entries: list[Entry]) -> None:
         connection.exec_driver_sql(
             sql,
             [
-                (a, b, source.value, ref, day(month), day(on), mode and mode.value, *rest)
+                (a, b, stored[source], ref, day(month), day(on), stored[mode], *rest)
                 for a, b, source, ref, month, on, mode, *rest in entries[
                     start : start + INSERT_CHUNK
                 ]
             ],
         )
+
+
+def _as_is(value):
+    return value
 
 
 class _IndexesDroppedOnSqlite:
@@ -591,14 +687,18 @@ def _totals_select():
 
 def _top_projects_select():
     e = ENTRIES.c
+    # The sources are picked inside the sum, not in the WHERE: given a condition on the
+    # source, SQLite searched the (source, ref_id) index for every shift and project entry
+    # (over half a million on the large demo seed, most of a second) instead of the pairs'
+    # entries when a change touched hundreds of pairs.
+    hours = sa.func.sum(
+        sa.case((sa.type_coerce(e.source, sa.String).in_(["shift", "project"]), e.amount))
+    )
     return (
-        sa.select(e.member_a_id, e.member_b_id, e.project_id, sa.func.sum(e.amount))
-        .where(
-            e.weight > 0,
-            e.project_id.is_not(None),
-            sa.type_coerce(e.source, sa.String).in_(["shift", "project"]),
-        )
+        sa.select(e.member_a_id, e.member_b_id, e.project_id, hours)
+        .where(e.weight > 0, e.project_id.is_not(None))
         .group_by(e.member_a_id, e.member_b_id, e.project_id)
+        .having(hours.is_not(None))
     )
 
 

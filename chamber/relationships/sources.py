@@ -78,6 +78,12 @@ def _entry(
     )
 
 
+def _meeting_tail(weights: Weights, day: date, mode: TieMode, share: float) -> tuple:
+    """An Entry's fields from happened_on on, for a meeting entry (as _entry makes them)."""
+    weight = weights.weight(TieSource.MEETING, share, mode)
+    return (day, mode, None, None, share, weight, weights.decay_key(weight, day))
+
+
 def meeting_entries(weights: Weights, keys: Collection[int] | None = None) -> list[Entry]:
     """A meeting both attended: weight / (attendees - 1), so a small table ties more than a
     big mixer; in person only when both were there in person. Everyone present counts in the
@@ -103,16 +109,27 @@ def meeting_entries(weights: Weights, keys: Collection[int] | None = None) -> li
         by_meeting[meeting_id].append((member_id, status, is_active))
         starts[meeting_id] = starts_at
     entries: list[Entry] = []
+    meeting = TieSource.MEETING
     for meeting_id, present in by_meeting.items():
         if len(present) < 2:
             continue
         share = 1.0 / (len(present) - 1)
         day = to_local(starts[meeting_id]).date()
-        active = [(m, s) for m, s, is_active in present if is_active]
-        for (x, sx), (y, sy) in combinations(active, 2):
-            both_there = sx is AttendanceStatus.IN_PERSON and sy is AttendanceStatus.IN_PERSON
-            mode = TieMode.IN_PERSON if both_there else TieMode.ONLINE
-            entries.append(_entry(weights, x, y, TieSource.MEETING, meeting_id, day, mode, share))
+        # Every pair of one meeting has the same share and day, so an entry is one of two:
+        # both there in person, or not. Their weights and decay keys are worked out once
+        # (as _entry would), not for each of the meeting's pairs.
+        in_person = _meeting_tail(weights, day, TieMode.IN_PERSON, share)
+        online = _meeting_tail(weights, day, TieMode.ONLINE, share)
+        active = [
+            (member_id, status is AttendanceStatus.IN_PERSON)
+            for member_id, status, is_active in present
+            if is_active
+        ]
+        # The rows come ordered by member id, so x < y in each combination.
+        entries.extend(
+            Entry(x, y, meeting, meeting_id, None, *(in_person if px and py else online))
+            for (x, px), (y, py) in combinations(active, 2)
+        )
     return entries
 
 
