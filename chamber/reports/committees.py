@@ -85,7 +85,7 @@ def build_committee_health(scope: Scope) -> CommitteeHealth:
     attendance = [
         r for r in queries.attendance_by_committee_month(scope) if r.committee_id in wanted
     ]
-    hours = [r for r in queries.hours_by_committee_month(scope) if r.committee_id in wanted]
+    hours = [r for r in queries.hours_by_committee(scope) if r.committee_id in wanted]
     completed = queries.projects_completed(scope)
     referrals = {
         row.committee_id: row
@@ -101,13 +101,14 @@ def build_committee_health(scope: Scope) -> CommitteeHealth:
         month_present[row.month] += int(row.present or 0)
         month_expected[row.month] += int(row.expected or 0)
     total_hours, in_person = defaultdict(Decimal), defaultdict(Decimal)
-    month_hours = defaultdict(Decimal)
     for row in hours:
         value = Decimal(row.hours or 0)
         total_hours[row.committee_id] += value
-        month_hours[row.month] += value
         if row.mode == WorkMode.IN_PERSON:
             in_person[row.committee_id] += value
+    month_hours = defaultdict(Decimal)
+    for day, value in queries.hours_by_day(scope):
+        month_hours[day.replace(day=1).isoformat()] += Decimal(value or 0)
 
     months = month_starts(scope.first, scope.last)
     # Months of the range (365.25 / 12 days each), so a full year is twelve.

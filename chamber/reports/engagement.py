@@ -100,7 +100,11 @@ class LightCell:
         return self.light.label
 
 
-@dataclass
+#: One cell per light: cells are values, shared by every row with that light.
+_LIGHT_CELLS = {light: LightCell(light) for light in Light}
+
+
+@dataclass(slots=True)
 class EngagementRow:
     member_id: int
     name: str
@@ -127,10 +131,11 @@ class Engagement:
 
 def build_engagement(scope: Scope) -> Engagement:
     green_from, yellow_from = current_thresholds()
+    days, first = scope.days, scope.first
     rows = []
     for row in queries.engagement_rows(scope):
         figures = row._mapping
-        value = score(figures, scope.days)
+        value = score(figures, days)
         rows.append(
             EngagementRow(
                 member_id=row.id,
@@ -145,7 +150,7 @@ def build_engagement(scope: Scope) -> Engagement:
                 score=value,
                 light=light_for(
                     value,
-                    is_new=row.joined_on > scope.first,
+                    is_new=row.joined_on > first,
                     green_from=green_from,
                     yellow_from=yellow_from,
                 ),
@@ -180,7 +185,7 @@ def build_engagement(scope: Scope) -> Engagement:
                 r.received,
                 Money(r.closed_value),
                 Number(float(r.score), 1),
-                LightCell(r.light),
+                _LIGHT_CELLS[r.light],
             ]
         )
         table.links[index] = r.member_id
