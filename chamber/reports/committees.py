@@ -9,11 +9,24 @@ from decimal import Decimal
 
 from chamber.enums import WorkMode
 from chamber.reports import queries
-from chamber.reports.charts import Chart, table_chart
-from chamber.reports.scope import Scope, month_labels, month_starts
+from chamber.reports.charts import Chart, ChartText, month_chart, month_table, table_chart
+from chamber.reports.scope import Scope, month_starts
 from chamber.reports.tables import Hours, Money, Ratio, Table
 
 UNATTRIBUTED = "No shared committee"
+ATTENDANCE_CHART = ChartText(
+    "attendance",
+    "Attendance rate by month",
+    "Members present (in person or online) among those expected at the committee meetings "
+    "of each month; excused absences are not expected.",
+    "Present",
+)
+HOURS_CHART = ChartText(
+    "hours",
+    "Approved hours by month",
+    "Hours of approved contributions to the committees, by the month the work was done.",
+    "Hours",
+)
 
 
 @dataclass
@@ -144,44 +157,20 @@ def build_committee_health(scope: Scope) -> CommitteeHealth:
             ]
         )
 
-    trend = Table(
+    def month_figures(month: date) -> list:
+        key = month.isoformat()
+        attendance = _ratio(month_present[key], month_expected[key])
+        return [Ratio(attendance), Hours(month_hours[key])]
+
+    trend = month_table(
         "trend",
         "Month by month (the committees above together)",
-        ["Month", "Attendance rate", "Approved hours"],
+        ["Attendance rate", "Approved hours"],
+        months,
+        month_figures,
     )
-    for month in months:
-        key = month.isoformat()
-        trend.rows.append(
-            [
-                _label(month),
-                Ratio(_ratio(month_present[key], month_expected[key])),
-                Hours(month_hours[key]),
-            ]
-        )
-    attendance_chart = table_chart(
-        trend,
-        {"Attendance rate": 1},
-        categories=month_labels(months),
-        name="attendance",
-        title="Attendance rate by month",
-        description="Members present (in person or online) among those expected at the "
-        "committee meetings of each month; excused absences are not expected.",
-        kind="line",
-        y_label="Present",
-        percent=True,
+    attendance_chart = month_chart(
+        trend, {"Attendance rate": 1}, months, ATTENDANCE_CHART, kind="line", percent=True
     )
-    hours_chart = table_chart(
-        trend,
-        {"Hours": 2},
-        categories=month_labels(months),
-        name="hours",
-        title="Approved hours by month",
-        description="Hours of approved contributions to the committees, by the month the "
-        "work was done.",
-        y_label="Hours",
-    )
+    hours_chart = month_chart(trend, {"Hours": 2}, months, HOURS_CHART)
     return CommitteeHealth(scope, [table, trend], [attendance_chart, hours_chart])
-
-
-def _label(day: date) -> str:
-    return f"{day:%b %Y}"

@@ -134,21 +134,20 @@ def build_engagement(scope: Scope) -> Engagement:
     days, first = scope.days, scope.first
     rows = []
     for row in queries.engagement_rows(scope):
-        figures = row._mapping
-        value = score(figures, days)
+        value = score(row._mapping, days)
         rows.append(
             EngagementRow(
-                member_id=row.id,
-                name=row.full_name,
-                business=row.business_name,
-                meetings=int(row.meetings),
-                hours=Decimal(row.hours),
-                one_to_ones=int(row.one_to_ones),
-                given=int(row.given),
-                received=int(row.received),
-                closed_value=int(row.closed_value),
-                score=value,
-                light=light_for(
+                row.id,
+                row.full_name,
+                row.business_name,
+                int(row.meetings),
+                Decimal(row.hours),
+                int(row.one_to_ones),
+                int(row.given),
+                int(row.received),
+                int(row.closed_value),
+                value,
+                light_for(
                     value,
                     is_new=row.joined_on > first,
                     green_from=green_from,

@@ -426,27 +426,25 @@ def _approved_work(scope: Scope) -> list[sa.ColumnElement[bool]]:
 
 def hours_by_committee(scope: Scope) -> list[sa.Row]:
     """(committee_id, mode, approved hours) in the range."""
-    return list(
-        db.session.execute(
-            sa.select(
-                Contribution.committee_id,
-                Contribution.mode,
-                sa.func.sum(Contribution.hours).label("hours"),
-            )
-            .where(*_approved_work(scope))
-            .group_by(Contribution.committee_id, Contribution.mode)
-        )
-    )
+    hours = sa.func.sum(Contribution.hours).label("hours")
+    query = sa.select(Contribution.committee_id, Contribution.mode, hours)
+    grouped = query.where(*_approved_work(scope)).group_by(*query.selected_columns[:2])
+    return list(db.session.execute(grouped))
 
 
 def hours_by_day(scope: Scope) -> list[sa.Row]:
     """(day, approved hours) in the range, for the committees the report lists (the month by
     month trend sums them; grouped in the order of the (status, day, ...) index, no sort)."""
-    listed = sa.select(Committee.id).where(report_committees(scope))
+    listed = []
+    if scope.kind is not ScopeKind.COMMITTEE:  # the scope's committee is listed archived or not
+        # Not in an archived committee (a check of an empty list, usually), rather than in an
+        # active one (a look-up per contribution).
+        archived = sa.select(Committee.id).where(Committee.is_archived.is_(True))
+        listed.append(Contribution.committee_id.not_in(archived))
     return list(
         db.session.execute(
             sa.select(Contribution.contributed_on, sa.func.sum(Contribution.hours).label("hours"))
-            .where(*_approved_work(scope), Contribution.committee_id.in_(listed))
+            .where(*_approved_work(scope), *listed)
             .group_by(Contribution.contributed_on)
         )
     )

@@ -8,8 +8,8 @@ from datetime import date
 
 from chamber.referrals.models import ReferralStatus
 from chamber.reports import queries
-from chamber.reports.charts import Chart, table_chart
-from chamber.reports.scope import Scope, ScopeKind, month_labels, month_starts
+from chamber.reports.charts import Chart, ChartText, month_chart, month_table, table_chart
+from chamber.reports.scope import Scope, ScopeKind, month_starts
 from chamber.reports.tables import Money, Number, Ratio, Table
 
 
@@ -55,8 +55,12 @@ class Summary:
         return self.won / self.decided if self.decided else None
 
 
-def _month_label(day: date) -> str:
-    return f"{day:%b %Y}"
+TREND_CHART = ChartText(
+    "trend",
+    "Referrals given and won, by month given",
+    "Bars per month: referrals given in that month, and how many of them have been won since.",
+    "Referrals",
+)
 
 
 def _people_table(key: str, caption: str, rows, who: str) -> Table:
@@ -140,20 +144,14 @@ def build_summary(scope: Scope) -> Summary:
     ]
 
     months = month_starts(scope.first, scope.last)
-    trend = Table("monthly", "Month by month", ["Month", "Given", "Won", "Closed value"])
-    for month in months:
+
+    def month_figures(month: date) -> list:
         given, won, value = monthly.get(month, (0, 0, 0))
-        trend.rows.append([_month_label(month), given, won, Money(value)])
-    trend_chart = table_chart(
-        trend,
-        {"Given": 1, "Won": 2},
-        categories=month_labels(months),
-        name="trend",
-        title="Referrals given and won, by month given",
-        description="Bars per month: referrals given in that month, and how many of them "
-        "have been won since.",
-        y_label="Referrals",
-    )
+        return [given, won, Money(value)]
+
+    columns = ["Given", "Won", "Closed value"]
+    trend = month_table("monthly", "Month by month", columns, months, month_figures)
+    trend_chart = month_chart(trend, {"Given": 1, "Won": 2}, months, TREND_CHART)
 
     funnel = Table("funnel", "By status today", ["Status", "Referrals", "Closed value"])
     for status in ReferralStatus:
