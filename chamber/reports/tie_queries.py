@@ -41,40 +41,38 @@ def thresholds() -> tuple[float, float]:
     return float(config["RELATIONSHIP_WORKING_MIN"]), float(config["RELATIONSHIP_STRONG_MIN"])
 
 
-def _tie_on_the_day() -> tuple[sa.ColumnElement, sa.ColumnElement, sa.ColumnElement]:
-    """(strength, in person, online) of each referral's tie on the day it was given, from the
-    sums of decay keys kept per referral (chamber.reports.origins): each entry's key is
-    weight x 2^(days since EPOCH / half-life), so the decayed sum on day T is
-    2^(-T / half-life) x the sum of the keys, times the multiplexity bonus of
-    chamber.relationships.strength.bonus for the contexts seen (work, one-to-ones)."""
+def _band_and_mode() -> tuple[sa.ColumnElement, sa.ColumnElement]:
+    """The band of each referral's tie on the day (none / below working / working / strong)
+    and whether its time together was mostly in person or online, from the sums of decay keys
+    kept per referral (chamber.reports.origins).
+
+    Each entry's key is weight x 2^(days since EPOCH / half-life), so the decayed sum on day T
+    is 2^(-T / half-life) x the sum of the keys, times the multiplexity bonus of
+    chamber.relationships.strength.bonus for the contexts seen (work, one-to-ones). Compared
+    with a threshold the other way round (keys x bonus against threshold x 2^(T / half-life)),
+    each row costs two powers, not one per comparison; in person against online compares the
+    keys themselves (the same factor on both sides)."""
     settings = weights()
+    working, strong = thresholds()
     origin = ReferralOrigin
     day_number = sa.cast(days_between(origin.given_on, sa.literal(EPOCH, sa.Date)), sa.Float)
-    scale = sa.func.power(2.0, -day_number / settings.half_life_days)
+    growth = sa.func.power(2.0, day_number / settings.half_life_days)
     contexts = origin.tie_work + origin.tie_one_to_one
     bonus = 1.0 + settings.multiplexity_bonus * sa.case((contexts > 1, contexts - 1), else_=0)
-    return (
-        origin.tie_key * scale * bonus,
-        origin.tie_in_person_key * scale,
-        origin.tie_online_key * scale,
-    )
-
-
-def _band(strength, working: float, strong: float):
-    return sa.case(
-        (strength <= 0, "none"),
-        (strength < working, "below"),
-        (strength < strong, "working"),
+    keys = origin.tie_key * bonus
+    band = sa.case(
+        (origin.tie_key <= 0, "none"),
+        (keys < working * growth, "below"),
+        (keys < strong * growth, "working"),
         else_="strong",
     )
-
-
-def _mode(in_person, online):
-    return sa.case(
+    in_person, online = origin.tie_in_person_key, origin.tie_online_key
+    mode = sa.case(
         (sa.and_(in_person <= 0, online <= 0), "none"),
         (in_person >= online, "in_person"),
         else_="online",
     )
+    return band, mode
 
 
 def referrals_by_committee_and_tie(scope: Scope) -> list[sa.Row]:
@@ -82,10 +80,8 @@ def referrals_by_committee_and_tie(scope: Scope) -> list[sa.Row]:
     scope's referrals: per attributed committee (None: no shared committee), by the strength
     band of the tie on the day (none / below working / working / strong) and whether that
     time together was mostly in person or online."""
-    working, strong = thresholds()
-    strength, in_person, online = _tie_on_the_day()
-    band = _band(strength, working, strong).label("band")
-    mode = _mode(in_person, online).label("mode")
+    band, mode = _band_and_mode()
+    band, mode = band.label("band"), mode.label("mode")
     grouped = (
         with_origins(
             scope,
