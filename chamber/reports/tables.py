@@ -158,7 +158,9 @@ class Table:
                 if link is not None:
                     head = f'<a href="{href}{link}">{head}</a>'
                 texts = "".join([f"<td>{cell_html(cell)}</td>" for cell in row[1:text]])
-                numbers = number_break.join([cell_html(cell) for cell in row[text:]])
+                numbers = number_break.join(
+                    [f"{cell:,}" if type(cell) is int else cell_html(cell) for cell in row[text:]]
+                )
                 numbers = f'<td class="num">{numbers}</td>' if len(row) > text else ""
                 parts.append(f'<tr><th scope="row">{head}</th>{texts}{numbers}</tr>\n')
             # Safe: every cell above went through cell_html (escape, or a figure whose text is
