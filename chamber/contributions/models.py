@@ -40,7 +40,16 @@ class ContributionStatus(LabelledEnum):
 class Contribution(TimestampMixin, Base):
     __tablename__ = "contributions"
     __table_args__ = (
-        sa.Index("ix_contributions_committee_status", "committee_id", "status"),
+        # A committee's work by status; with the day, mode and hours, reports sum a committee's
+        # approved hours in a range from the index alone, committee by committee (issue 10).
+        sa.Index(
+            "ix_contributions_committee_work",
+            "committee_id",
+            "status",
+            "contributed_on",
+            "mode",
+            "hours",
+        ),
         # A member's work by day; with status and hours, reports read a member's approved
         # hours in a range from the index alone (issue 10).
         sa.Index("ix_contributions_member_work", "member_id", "contributed_on", "status", "hours"),

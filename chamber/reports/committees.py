@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from chamber.enums import WorkMode
 from chamber.reports import queries
 from chamber.reports.charts import Chart, ChartText, month_chart, month_table, table_chart
 from chamber.reports.scope import Scope, month_starts
@@ -115,10 +114,8 @@ def build_committee_health(scope: Scope) -> CommitteeHealth:
         month_expected[row.month] += int(row.expected or 0)
     total_hours, in_person = defaultdict(Decimal), defaultdict(Decimal)
     for row in hours:
-        value = Decimal(row.hours or 0)
-        total_hours[row.committee_id] += value
-        if row.mode == WorkMode.IN_PERSON:
-            in_person[row.committee_id] += value
+        total_hours[row.committee_id] += Decimal(row.hours or 0)
+        in_person[row.committee_id] += Decimal(row.in_person or 0)
     month_hours = defaultdict(Decimal)
     for day, value in queries.hours_by_day(scope):
         month_hours[day.replace(day=1).isoformat()] += Decimal(value or 0)
