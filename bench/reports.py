@@ -2,21 +2,29 @@
 
     DATABASE_URL=sqlite:////tmp/large.sqlite3 .venv/bin/flask --app chamber db upgrade
     DATABASE_URL=sqlite:////tmp/large.sqlite3 .venv/bin/flask --app chamber seed-demo --size large
-    DATABASE_URL=sqlite:////tmp/large.sqlite3 .venv/bin/python bench/reports.py [--runs 15]
+    DATABASE_URL=sqlite:////tmp/large.sqlite3 .venv/bin/python -m bench.reports [--runs 15]
+
+(`-m` from the repository root: run as a file, Python would import the `chamber` package the
+virtualenv was installed from, which need not be this checkout; the header names the one
+measured.)
 
 Signs in as the demo director (staff: the whole chamber, the heaviest scope), as the demo
 chair (their committee) and the demo member (themselves), requests each page `--runs` times
 after one warm-up request (so the report kept by the warm-up answers; `--cold` empties the
-report cache before each request, so each one builds the report), and prints the median and
-slowest time per page, the statement count, and the givers-gain ρ. "CPU ms" is the median
-process time of a request (Flask's and SQLite's work; on PostgreSQL the server's share is
-not in it): steadier than wall time on a loaded machine. The load average is printed before
-and after. Exits 1 when a median is over the target.
+report cache before each request, so each one builds the report: the first view after a
+change), and prints the median and slowest time per page, the median CPU time, the statement
+count, and the givers-gain ρ. "CPU ms" is the median process time of a request (Flask's and
+SQLite's work; on PostgreSQL the server's share is not in it): steadier than wall time on a
+loaded machine. The load average is printed before and after. Once signed in, the objects
+alive are moved out of the garbage collector's walk (gc.freeze), as every gunicorn worker
+does after it starts (gunicorn.conf.py); `--no-freeze` measures without. Exits 1 when a median
+is over the target.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import re
 import statistics
@@ -25,6 +33,7 @@ import time
 
 import sqlalchemy as sa
 
+import chamber
 from chamber import create_app
 from chamber.extensions import db
 from chamber.reports.cache import cache as report_cache
@@ -96,6 +105,11 @@ def main() -> int:
         "--staff-only", action="store_true", help="only the director's HTML pages (quick check)"
     )
     parser.add_argument(
+        "--no-freeze",
+        action="store_true",
+        help="leave the objects alive at start in the garbage collector's walk",
+    )
+    parser.add_argument(
         "--cold",
         action="store_true",
         help="empty the report cache before each request: every report is built again",
@@ -114,6 +128,7 @@ def main() -> int:
             table: db.session.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar()  # noqa: S608
             for table in ("members", "contributions", "referrals")
         }
+    print(f"code: {os.path.dirname(chamber.__file__)}")
     print(f"database: {app.config['SQLALCHEMY_DATABASE_URI'].split('@')[-1]}  rows: {counts}")
     clients = {
         "staff": sign_in(app, "director@example.com"),
@@ -125,6 +140,8 @@ def main() -> int:
         plan += [("staff", f"/reports/{slug}.csv") for slug in ("givers-gain", "summary")]
         plan += [("lead", f"/reports/{slug}?committee={chair_committee}") for slug in PAGES]
         plan += [("member", f"/reports/{slug}") for slug in MEMBER_PAGES]
+    if not args.no_freeze:
+        gc.freeze()  # as gunicorn.conf.py's post_fork does in every web worker
     worst = 0.0
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"{'who':7} {'page':45} {'median ms':>10} {'max ms':>8} {'CPU ms':>7} {'SQL':>4}")
@@ -132,13 +149,13 @@ def main() -> int:
         median, slowest, cpu, statements, body = measure(
             app, clients[who], url, args.runs, cold=args.cold
         )
-        worst = max(worst, median)
+        worst = max(worst, median, cpu)
         print(f"{who:7} {url:45} {median:10.1f} {slowest:8.1f} {cpu:7.1f} {statements:4}")
         if who == "staff" and url == "/reports/givers-gain":
             rho = re.search(r'class="stat-value spearman-rho">([^<]*)<', body).group(1)
             n = re.search(r'class="stat-value spearman-n">([^<]*)<', body).group(1)
             print(f"        givers gain (trailing 12 months): Spearman rho {rho}, n {n}")
-    print(f"slowest median: {worst:.1f} ms (target < {TARGET_MS} ms)")
+    print(f"slowest median (wall or CPU): {worst:.1f} ms (target < {TARGET_MS} ms)")
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0 if worst < TARGET_MS else 1
 

@@ -21,6 +21,8 @@ from chamber.relationships.models import (
     TieEntry,
 )
 from chamber.reports.models import EngagementThresholds
+from chamber.reports.origins import ReferralOrigin
+from chamber.reports.reach import CommitteeReach
 
 __all__ = [
     "Affiliation",
@@ -31,6 +33,7 @@ __all__ = [
     "CalendarFeed",
     "Committee",
     "CommitteeMembership",
+    "CommitteeReach",
     "Contribution",
     "EmailPreference",
     "EngagementThresholds",
@@ -48,6 +51,7 @@ __all__ = [
     "Project",
     "Referral",
     "ReferralEvent",
+    "ReferralOrigin",
     "Rsvp",
     "RelationshipState",
     "Shift",

@@ -40,8 +40,19 @@ class ContributionStatus(LabelledEnum):
 class Contribution(TimestampMixin, Base):
     __tablename__ = "contributions"
     __table_args__ = (
-        sa.Index("ix_contributions_committee_status", "committee_id", "status"),
-        sa.Index("ix_contributions_member_date", "member_id", "contributed_on"),
+        # A committee's work by status; with the day, mode and hours, reports sum a committee's
+        # approved hours in a range from the index alone, committee by committee (issue 10).
+        sa.Index(
+            "ix_contributions_committee_work",
+            "committee_id",
+            "status",
+            "contributed_on",
+            "mode",
+            "hours",
+        ),
+        # A member's work by day; with status and hours, reports read a member's approved
+        # hours in a range from the index alone (issue 10).
+        sa.Index("ix_contributions_member_work", "member_id", "contributed_on", "status", "hours"),
         # The approval page's recent decisions: a committee's, newest decision first.
         sa.Index("ix_contributions_committee_reviewed", "committee_id", "reviewed_at"),
         # Reports (issue 10): approved work over a range of days, every column read in it.

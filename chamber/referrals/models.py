@@ -26,7 +26,6 @@ class ReferralTemperature(LabelledEnum):
     COLD = "cold"
 
 
-
 #: The largest closed value a referral may carry, in cents: a sanity bound against typos
 #: (extra zeros).
 MAX_VALUE_CENTS = 10_000_000_00
@@ -89,6 +88,14 @@ class Referral(TimestampMixin, Base):
         ),
         sa.Index("ix_referrals_receiver_status", "receiver_id", "status"),
         sa.Index("ix_referrals_giver_status", "giver_id", "status"),
+        # Reports (issue 10): a member's referrals given / received in a range of days, with
+        # what the member tables read (one short index range per member, no table rows).
+        sa.Index("ix_referrals_giver_day", "giver_id", "given_on", "status", "closed_value_cents"),
+        sa.Index(
+            "ix_referrals_receiver_day", "receiver_id", "given_on", "status", "closed_value_cents"
+        ),
+        # ... and the won ones in a range with the day they closed (the median days to win).
+        sa.Index("ix_referrals_status_given", "status", "given_on", "closed_on"),
         # The staff list and reports read referrals newest first, by date given.
         sa.Index("ix_referrals_created_at", "created_at"),
         # Reports (issue 10): referrals given in a range, every column they read in it.
@@ -118,7 +125,7 @@ class Referral(TimestampMixin, Base):
     how_committee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("committees.id"), index=True)
     how_project_id: Mapped[int | None] = mapped_column(sa.ForeignKey("projects.id"), index=True)
     status: Mapped[ReferralStatus] = mapped_column(
-        str_enum(ReferralStatus, "referral_status"), default=ReferralStatus.GIVEN, index=True
+        str_enum(ReferralStatus, "referral_status"), default=ReferralStatus.GIVEN
     )
     closed_value_cents: Mapped[int | None] = mapped_column(sa.BigInteger)
     # The chamber-local day it was given (created_at is UTC): reports count months and date

@@ -15,11 +15,23 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
+from datetime import date
 
 from chamber.reports.cache import cache
+from chamber.reports.scope import month_labels
 from chamber.reports.tables import Money, Table
 
-__all__ = ["Chart", "Series", "cache", "plotted", "render_svg", "table_chart"]
+__all__ = [
+    "Chart",
+    "ChartText",
+    "Series",
+    "cache",
+    "month_chart",
+    "month_table",
+    "plotted",
+    "render_svg",
+    "table_chart",
+]
 
 SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'"
 PALETTE = ["#1f6f5c", "#c2702a", "#5b7fb0", "#8a5a00", "#7a4e9b"]
@@ -89,6 +101,39 @@ def table_chart(
         series=[Series(label, [plotted(row[i]) for row in rows]) for label, i in columns.items()],
         table=table,
         **chart,
+    )
+
+
+@dataclass(frozen=True)
+class ChartText:
+    """What a chart says: its name (in its URL), title, description and y-axis label."""
+
+    name: str
+    title: str
+    description: str
+    y_label: str
+
+
+def month_table(key: str, caption: str, columns: list[str], months: list[date], figures) -> Table:
+    """A month-by-month table: each month ("Nov 2026"), then `figures(month)` (a list)."""
+    table = Table(key, caption, ["Month", *columns])
+    table.rows = [[f"{month:%b %Y}", *figures(month)] for month in months]
+    return table
+
+
+def month_chart(
+    table: Table, columns: dict[str, int], months: list[date], text: ChartText, **options
+) -> Chart:
+    """A chart of a month-by-month table (month_table), one category per month ("Nov 26")."""
+    return table_chart(
+        table,
+        columns,
+        categories=month_labels(months),
+        name=text.name,
+        title=text.title,
+        description=text.description,
+        y_label=text.y_label,
+        **options,
     )
 
 

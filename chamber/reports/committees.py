@@ -7,13 +7,25 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from chamber.enums import WorkMode
 from chamber.reports import queries
-from chamber.reports.charts import Chart, table_chart
-from chamber.reports.scope import Scope, month_labels, month_starts
+from chamber.reports.charts import Chart, ChartText, month_chart, month_table, table_chart
+from chamber.reports.scope import Scope, month_starts
 from chamber.reports.tables import Hours, Money, Ratio, Table
 
 UNATTRIBUTED = "No shared committee"
+ATTENDANCE_CHART = ChartText(
+    "attendance",
+    "Attendance rate by month",
+    "Members present (in person or online) among those expected at the committee meetings "
+    "of each month; excused absences are not expected.",
+    "Present",
+)
+HOURS_CHART = ChartText(
+    "hours",
+    "Approved hours by month",
+    "Hours of approved contributions to the committees, by the month the work was done.",
+    "Hours",
+)
 
 
 @dataclass
@@ -85,7 +97,7 @@ def build_committee_health(scope: Scope) -> CommitteeHealth:
     attendance = [
         r for r in queries.attendance_by_committee_month(scope) if r.committee_id in wanted
     ]
-    hours = [r for r in queries.hours_by_committee_month(scope) if r.committee_id in wanted]
+    hours = [r for r in queries.hours_by_committee(scope) if r.committee_id in wanted]
     completed = queries.projects_completed(scope)
     referrals = {
         row.committee_id: row
@@ -101,13 +113,12 @@ def build_committee_health(scope: Scope) -> CommitteeHealth:
         month_present[row.month] += int(row.present or 0)
         month_expected[row.month] += int(row.expected or 0)
     total_hours, in_person = defaultdict(Decimal), defaultdict(Decimal)
-    month_hours = defaultdict(Decimal)
     for row in hours:
-        value = Decimal(row.hours or 0)
-        total_hours[row.committee_id] += value
-        month_hours[row.month] += value
-        if row.mode == WorkMode.IN_PERSON:
-            in_person[row.committee_id] += value
+        total_hours[row.committee_id] += Decimal(row.hours or 0)
+        in_person[row.committee_id] += Decimal(row.in_person or 0)
+    month_hours = defaultdict(Decimal)
+    for day, value in queries.hours_by_day(scope):
+        month_hours[day.replace(day=1).isoformat()] += Decimal(value or 0)
 
     months = month_starts(scope.first, scope.last)
     # Months of the range (365.25 / 12 days each), so a full year is twelve.
@@ -143,44 +154,20 @@ def build_committee_health(scope: Scope) -> CommitteeHealth:
             ]
         )
 
-    trend = Table(
+    def month_figures(month: date) -> list:
+        key = month.isoformat()
+        attendance = _ratio(month_present[key], month_expected[key])
+        return [Ratio(attendance), Hours(month_hours[key])]
+
+    trend = month_table(
         "trend",
         "Month by month (the committees above together)",
-        ["Month", "Attendance rate", "Approved hours"],
+        ["Attendance rate", "Approved hours"],
+        months,
+        month_figures,
     )
-    for month in months:
-        key = month.isoformat()
-        trend.rows.append(
-            [
-                _label(month),
-                Ratio(_ratio(month_present[key], month_expected[key])),
-                Hours(month_hours[key]),
-            ]
-        )
-    attendance_chart = table_chart(
-        trend,
-        {"Attendance rate": 1},
-        categories=month_labels(months),
-        name="attendance",
-        title="Attendance rate by month",
-        description="Members present (in person or online) among those expected at the "
-        "committee meetings of each month; excused absences are not expected.",
-        kind="line",
-        y_label="Present",
-        percent=True,
+    attendance_chart = month_chart(
+        trend, {"Attendance rate": 1}, months, ATTENDANCE_CHART, kind="line", percent=True
     )
-    hours_chart = table_chart(
-        trend,
-        {"Hours": 2},
-        categories=month_labels(months),
-        name="hours",
-        title="Approved hours by month",
-        description="Hours of approved contributions to the committees, by the month the "
-        "work was done.",
-        y_label="Hours",
-    )
+    hours_chart = month_chart(trend, {"Hours": 2}, months, HOURS_CHART)
     return CommitteeHealth(scope, [table, trend], [attendance_chart, hours_chart])
-
-
-def _label(day: date) -> str:
-    return f"{day:%b %Y}"

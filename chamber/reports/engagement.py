@@ -100,7 +100,11 @@ class LightCell:
         return self.light.label
 
 
-@dataclass
+#: One cell per light: cells are values, shared by every row with that light.
+_LIGHT_CELLS = {light: LightCell(light) for light in Light}
+
+
+@dataclass(slots=True)
 class EngagementRow:
     member_id: int
     name: str
@@ -127,30 +131,6 @@ class Engagement:
 
 def build_engagement(scope: Scope) -> Engagement:
     green_from, yellow_from = current_thresholds()
-    rows = []
-    for row in queries.engagement_rows(scope):
-        figures = row._mapping
-        value = score(figures, scope.days)
-        rows.append(
-            EngagementRow(
-                member_id=row.id,
-                name=row.full_name,
-                business=row.business_name,
-                meetings=int(row.meetings),
-                hours=Decimal(row.hours),
-                one_to_ones=int(row.one_to_ones),
-                given=int(row.given),
-                received=int(row.received),
-                closed_value=int(row.closed_value),
-                score=value,
-                light=light_for(
-                    value,
-                    is_new=row.joined_on > scope.first,
-                    green_from=green_from,
-                    yellow_from=yellow_from,
-                ),
-            )
-        )
     table = Table(
         "engagement",
         "Engagement per member",
@@ -168,24 +148,47 @@ def build_engagement(scope: Scope) -> Engagement:
         ],
         text_columns=2,
     )
-    for index, r in enumerate(rows):
-        table.rows.append(
+    days, first = scope.days, scope.first
+    rows, cells, links = [], table.rows, table.links
+    by_light = dict.fromkeys(Light, 0)
+    # One pass: each member's row of figures and the table's row of cells.
+    for index, row in enumerate(queries.engagement_rows(scope)):
+        value = score(row._mapping, days)
+        light = light_for(
+            value, is_new=row.joined_on > first, green_from=green_from, yellow_from=yellow_from
+        )
+        member = EngagementRow(
+            row.id,
+            row.full_name,
+            row.business_name,
+            int(row.meetings),
+            Decimal(row.hours),
+            int(row.one_to_ones),
+            int(row.given),
+            int(row.received),
+            int(row.closed_value),
+            value,
+            light,
+        )
+        rows.append(member)
+        by_light[light] += 1
+        cells.append(
             [
-                r.name,
-                r.business,
-                r.meetings,
-                Hours(r.hours),
-                r.one_to_ones,
-                r.given,
-                r.received,
-                Money(r.closed_value),
-                Number(float(r.score), 1),
-                LightCell(r.light),
+                member.name,
+                member.business,
+                member.meetings,
+                Hours(member.hours),
+                member.one_to_ones,
+                member.given,
+                member.received,
+                Money(member.closed_value),
+                Number(float(value), 1),
+                _LIGHT_CELLS[light],
             ]
         )
-        table.links[index] = r.member_id
+        links[index] = member.member_id
     lights = Table("lights", "Members by light", ["Light", "Members"])
-    lights.rows = [[light.label, sum(1 for r in rows if r.light is light)] for light in Light]
+    lights.rows = [[light.label, by_light[light]] for light in Light]
     chart = table_chart(
         lights,
         {"Members": 1},

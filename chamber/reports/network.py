@@ -7,11 +7,18 @@ from dataclasses import dataclass
 
 from chamber.localtime import chamber_today
 from chamber.reports import tie_queries
-from chamber.reports.charts import Chart, table_chart
-from chamber.reports.scope import Scope, month_labels, month_starts
+from chamber.reports.charts import Chart, ChartText, month_chart, month_table
+from chamber.reports.scope import Scope, month_starts
 from chamber.reports.tables import Number, Ratio, Table
 
 AT_RISK_SHOWN = 100
+FORMED_CHART = ChartText(
+    "formed",
+    "New ties per month",
+    "Pairs of members whose first time together (shared work, meetings, one-to-ones or "
+    "referrals) fell in each month.",
+    "Ties",
+)
 
 
 @dataclass
@@ -72,22 +79,17 @@ def build_network(scope: Scope) -> Network:
 
     formed = tie_queries.ties_formed_by_month(scope)
     months = month_starts(scope.first, scope.last)
-    per_month = Table("formed", "Ties formed per month", ["Month", "New ties"])
-    for month in months:
-        per_month.rows.append([f"{month:%b %Y}", int(formed.get(month.isoformat(), 0))])
+    per_month = month_table(
+        "formed",
+        "Ties formed per month",
+        ["New ties"],
+        months,
+        lambda month: [int(formed.get(month.isoformat(), 0))],
+    )
     summary = Table("summary", "The network today", ["Measure", "Value"])
     summary.rows = [
         ["Members with no working tie", total],
         ["New ties in the range", sum(row[1] for row in per_month.rows)],
     ]
-    chart = table_chart(
-        per_month,
-        {"New ties": 1},
-        categories=month_labels(months),
-        name="formed",
-        title="New ties per month",
-        description="Pairs of members whose first time together (shared work, meetings, "
-        "one-to-ones or referrals) fell in each month.",
-        y_label="Ties",
-    )
+    chart = month_chart(per_month, {"New ties": 1}, months, FORMED_CHART)
     return Network(scope, total, [summary, at_risk, connectors, balance, per_month], [chart])

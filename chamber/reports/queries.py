@@ -17,6 +17,7 @@ from sqlalchemy.sql.expression import FunctionElement
 from chamber.audit.models import AuditEntry
 from chamber.committees.models import Committee, CommitteeMembership
 from chamber.contributions.models import Contribution, ContributionStatus
+from chamber.enums import WorkMode
 from chamber.extensions import db
 from chamber.localtime import local_day_bounds, local_to_utc
 from chamber.meetings.models import PRESENT, Attendance, AttendanceStatus, Meeting
@@ -24,7 +25,8 @@ from chamber.members.models import Business, Member
 from chamber.one_to_ones.models import OneToOne, OneToOneStatus
 from chamber.projects.models import Project, ProjectStatus
 from chamber.referrals.models import Referral, ReferralStatus
-from chamber.reports.models import CommitteeWork, ReportDataVersion
+from chamber.reports.models import ReportDataVersion
+from chamber.reports.origins import ReferralOrigin
 from chamber.reports.scope import Scope, ScopeKind, month_bucket, months_before
 
 WON = ReferralStatus.WON
@@ -68,7 +70,9 @@ def won_count(status=Referral.status):
 def people(*figures) -> sa.Select:
     """A table of members: id, name and business (their profile link and who they are),
     then the figures."""
-    return sa.select(Member.id, Member.full_name, Member.business_name, *figures)
+    return sa.select(
+        Member.id, Member.full_name, Member.business_name.label("business_name"), *figures
+    )
 
 
 def referrals_in(scope: Scope) -> list[sa.ColumnElement[bool]]:
@@ -82,18 +86,22 @@ def referrals_in(scope: Scope) -> list[sa.ColumnElement[bool]]:
 # Report 1: referral summary
 
 
-def status_counts(scope: Scope) -> dict[ReferralStatus, tuple[int, int]]:
-    """Per current status: (referrals, closed value in cents)."""
-    rows = db.session.execute(
-        sa.select(
-            Referral.status,
-            sa.func.count(),
-            sa.func.coalesce(sa.func.sum(Referral.closed_value_cents), 0),
+def referrals_by_day(scope: Scope) -> list[sa.Row]:
+    """Per day given and current status: (given_on, status, referrals, closed value in
+    cents). The counts by status, by month and the funnel are sums of these rows; grouped in
+    the order of the (given_on, status, ...) index, the pass needs no sort."""
+    return list(
+        db.session.execute(
+            sa.select(
+                Referral.given_on,
+                Referral.status,
+                sa.func.count().label("referrals"),
+                sa.func.coalesce(sa.func.sum(Referral.closed_value_cents), 0).label("value"),
+            )
+            .where(*referrals_in(scope))
+            .group_by(Referral.given_on, Referral.status)
         )
-        .where(*referrals_in(scope))
-        .group_by(Referral.status)
     )
-    return {status: (count, int(value)) for status, count, value in rows}
 
 
 def days_to_win_histogram(scope: Scope) -> list[tuple[int, int]]:
@@ -108,52 +116,20 @@ def days_to_win_histogram(scope: Scope) -> list[tuple[int, int]]:
     return [(int(d), n) for d, n in rows]
 
 
-def monthly_referrals(scope: Scope) -> dict[str, tuple[int, int, int]]:
-    """Per month given (ISO first day): (given, won, closed value in cents)."""
-    month = month_bucket(Referral.given_on, scope.first, scope.last).label("month")
-    rows = db.session.execute(
-        sa.select(month, sa.func.count(), won_count(), won_value())
-        .where(*referrals_in(scope))
-        .group_by(month)
-    )
-    return {m: (given, int(won), int(value)) for m, given, won, value in rows}
-
-
-def top_people(scope: Scope, side: str, limit: int = 10) -> list[sa.Row]:
-    """The members who gave (side="giver") or received the most referrals: id, name,
-    business, referrals, won, closed value. Within a committee only its members are ranked;
-    on a member's own report, the people on the other side of their referrals."""
+def top_people_and_businesses(
+    scope: Scope, side: str, limit: int = 10
+) -> tuple[list[sa.Row], list[sa.Row]]:
+    """The members who gave (side="giver") or received the most referrals (id, name,
+    business, is_active, referrals, won, closed value), and the same ranking by business (the
+    people of one business counted together; people without a business, such as staff,
+    together under an empty name), from one pass over the referrals. Within a committee only
+    its members are ranked; on a member's own report, the people on the other side of their
+    referrals."""
     column = Referral.giver_id if side == "giver" else Referral.receiver_id
     conditions = referrals_in(scope)
     if scope.kind is ScopeKind.COMMITTEE:
         conditions.append(scope.covers(column))
-    counted = sa.func.count().label("referrals")
-    value = won_value().label("closed_value")
-    grouped = (
-        sa.select(column.label("member_id"), counted, won_count().label("won"), value)
-        .where(*conditions)
-        .group_by(column)
-        .order_by(counted.desc(), value.desc(), column)
-        .limit(limit)
-        .subquery()
-    )
-    return list(
-        db.session.execute(
-            people(grouped.c.referrals, grouped.c.won, grouped.c.closed_value, Member.is_active)
-            .join(grouped, grouped.c.member_id == Member.id)
-            .order_by(grouped.c.referrals.desc(), grouped.c.closed_value.desc(), Member.id)
-        )
-    )
-
-
-def top_businesses(scope: Scope, side: str, limit: int = 10) -> list[sa.Row]:
-    """The same ranking by business (the people of one business counted together; people
-    without a business, such as staff, together under an empty name)."""
-    column = Referral.giver_id if side == "giver" else Referral.receiver_id
-    conditions = referrals_in(scope)
-    if scope.kind is ScopeKind.COMMITTEE:
-        conditions.append(scope.covers(column))
-    # Per member first (one pass over the referrals), then the few thousand members by business.
+    # Per member once (materialized: both rankings read it), then the few thousand members.
     per_member = (
         sa.select(
             column.label("member_id"),
@@ -163,118 +139,100 @@ def top_businesses(scope: Scope, side: str, limit: int = 10) -> list[sa.Row]:
         )
         .where(*conditions)
         .group_by(column)
-        .subquery("per_member")
+        .cte("per_member")
+        .prefix_with("MATERIALIZED")
     )
-    counted = sa.cast(sa.func.sum(per_member.c.referrals), sa.Integer).label("referrals")
-    value = sa.cast(sa.func.sum(per_member.c.closed_value), sa.BigInteger).label("closed_value")
-    name = sa.func.coalesce(Business.name, "").label("business_name")
-    return list(
-        db.session.execute(
-            sa.select(
-                name,
-                counted,
-                sa.cast(sa.func.sum(per_member.c.won), sa.Integer).label("won"),
-                value,
-            )
-            .select_from(per_member)
-            .join(Member, Member.id == per_member.c.member_id)
-            .outerjoin(Business, Business.id == Member.business_id)
-            .group_by(Member.business_id, Business.name)
-            .order_by(counted.desc(), value.desc(), name)
-            .limit(limit)
+    top = (
+        sa.select(per_member)
+        .order_by(
+            per_member.c.referrals.desc(), per_member.c.closed_value.desc(), per_member.c.member_id
         )
+        .limit(limit)
+        .subquery("top")
     )
+    people_part = people(
+        Member.is_active,
+        top.c.referrals,
+        sa.cast(top.c.won, sa.Integer).label("won"),
+        sa.cast(top.c.closed_value, sa.BigInteger).label("closed_value"),
+    ).join(top, top.c.member_id == Member.id)
+    counted = sa.cast(sa.func.sum(per_member.c.referrals), sa.Integer)
+    value = sa.cast(sa.func.sum(per_member.c.closed_value), sa.BigInteger)
+    name = sa.func.coalesce(Business.name, "")
+    businesses = (
+        sa.select(
+            name.label("business_name"),
+            counted.label("referrals"),
+            sa.cast(sa.func.sum(per_member.c.won), sa.Integer).label("won"),
+            value.label("closed_value"),
+        )
+        .select_from(per_member)
+        .join(Member, Member.id == per_member.c.member_id)
+        .outerjoin(Business, Business.id == Member.business_id)
+        .group_by(Member.business_id, Business.name)
+        .order_by(counted.desc(), value.desc(), name)
+        .limit(limit)
+        .subquery("businesses")
+    )
+    business_part = sa.select(
+        sa.null().label("id"),
+        sa.null().label("full_name"),
+        businesses.c.business_name,
+        sa.null().label("is_active"),
+        businesses.c.referrals,
+        businesses.c.won,
+        businesses.c.closed_value,
+    )
+    rows = list(db.session.execute(sa.union_all(people_part, business_part)))
+    ranked = [row for row in rows if row.id is not None]
+    ranked.sort(key=lambda row: (-row.referrals, -int(row.closed_value), row.id))
+    by_business = [row for row in rows if row.id is None]
+    by_business.sort(key=lambda row: (-row.referrals, -int(row.closed_value), row.business_name))
+    return ranked, by_business
 
 
 # Report 2: referrals attributed to committees
 
 
-def attributed_referrals(scope: Scope) -> sa.Subquery:
-    """Each referral of the scope with the committee it is attributed to (or NULL).
-
-    Through *how we know each other* first (the named project's committee, or the named
-    committee); otherwise through shared work: a committee where giver and receiver both had
-    approved contributions on or before the day of the referral, the one they have shared
-    longest (ties: the lower committee id). Columns: referral_id, committee_id, how
-    ("named" / "shared work" / "none"), status, closed_value_cents.
-    """
-    # The first day of approved work per (member, committee), kept by triggers: a referral's
-    # shared committee is one small look-up by its two members (primary key), not a scan of
-    # the contributions. A first day after the range's end fails `since <= given_on`.
-    giver_work = CommitteeWork.__table__.alias("giver_work")
-    receiver_work = CommitteeWork.__table__.alias("receiver_work")
-    shared_since = sa.case(
-        (giver_work.c.since > receiver_work.c.since, giver_work.c.since),
-        else_=receiver_work.c.since,
-    )
-    shared = (
-        sa.select(giver_work.c.committee_id)
-        .join(
-            receiver_work,
-            sa.and_(
-                receiver_work.c.member_id == Referral.receiver_id,
-                receiver_work.c.committee_id == giver_work.c.committee_id,
-            ),
-        )
-        .where(
-            giver_work.c.member_id == Referral.giver_id,
-            giver_work.c.since <= Referral.given_on,
-            receiver_work.c.since <= Referral.given_on,
-        )
-        .order_by(shared_since, giver_work.c.committee_id)
-        .limit(1)
-        .correlate(Referral)
-        .scalar_subquery()
-    )
-    named = sa.func.coalesce(Project.committee_id, Referral.how_committee_id)
-    each = (
-        sa.select(
-            Referral.id.label("referral_id"),
-            named.label("named_id"),
-            sa.case((named.is_(None), shared)).label("shared_id"),
-            Referral.status,
-            Referral.closed_value_cents,
-        )
-        .outerjoin(Project, Project.id == Referral.how_project_id)
+def with_origins(scope: Scope, *columns) -> sa.Select:
+    """A SELECT of `columns` over the scope's referrals joined with their kept origins
+    (chamber.reports.origins: the attributed committee and the tie on the day, one row per
+    referral by its primary key)."""
+    return (
+        sa.select(*columns)
+        .select_from(Referral)
+        .join(ReferralOrigin, ReferralOrigin.referral_id == Referral.id)
         .where(*referrals_in(scope))
-        # Computed once per referral: inlined, the look-up would run for every use below.
-        .cte("each_referral")
-        .prefix_with("MATERIALIZED")
     )
-    return sa.select(
-        each.c.referral_id,
-        sa.func.coalesce(each.c.named_id, each.c.shared_id).label("committee_id"),
-        sa.case(
-            (each.c.named_id.is_not(None), "named"),
-            (each.c.shared_id.is_not(None), "shared work"),
-            else_="none",
-        ).label("how"),
-        each.c.status,
-        each.c.closed_value_cents,
-    ).subquery("attributed")
 
 
 def referrals_by_committee(scope: Scope) -> list[sa.Row]:
     """Per attributed committee (None: no tie found): committee id and name, referrals, named
-    through how-we-know, through shared work, won, closed value."""
-    attributed = attributed_referrals(scope)
+    through how-we-know, through shared work, won, closed value.
+
+    Through *how we know each other* first (the named project's committee, or the named
+    committee); otherwise through shared work: a committee where giver and receiver both had
+    approved contributions on or before the day of the referral, the one they have shared
+    longest (ties: the lower committee id). Kept per referral by report_referral_origins."""
+    how = ReferralOrigin.how
+    per_committee = (
+        with_origins(
+            scope,
+            ReferralOrigin.committee_id,
+            sa.func.count().label("referrals"),
+            sa.func.sum(sa.case((how == "named", 1), else_=0)).label("named"),
+            sa.func.sum(sa.case((how == "shared work", 1), else_=0)).label("shared"),
+            won_count().label("won"),
+            won_value().label("closed_value"),
+        )
+        .group_by(ReferralOrigin.committee_id)
+        .subquery("per_committee")
+    )
     return list(
         db.session.execute(
-            sa.select(
-                attributed.c.committee_id,
-                Committee.name,
-                sa.func.count().label("referrals"),
-                sa.func.sum(sa.case((attributed.c.how == "named", 1), else_=0)).label("named"),
-                sa.func.sum(sa.case((attributed.c.how == "shared work", 1), else_=0)).label(
-                    "shared"
-                ),
-                won_count(attributed.c.status).label("won"),
-                won_value(attributed.c.status, attributed.c.closed_value_cents).label(
-                    "closed_value"
-                ),
+            sa.select(per_committee, Committee.name).outerjoin(
+                Committee, Committee.id == per_committee.c.committee_id
             )
-            .outerjoin(Committee, Committee.id == attributed.c.committee_id)
-            .group_by(attributed.c.committee_id, Committee.name)
         )
     )
 
@@ -291,34 +249,27 @@ def _cohort_conditions(scope: Scope, *, months: int | None) -> list[sa.ColumnEle
     return conditions
 
 
-def _hours_by_member(scope: Scope) -> sa.Subquery:
+def _hours_of_member(scope: Scope) -> sa.ScalarSelect:
+    """A member's approved hours in the range, read from the (member, day, status, hours)
+    index: one short range per member, no sort of the chamber's work."""
     return (
-        sa.select(Contribution.member_id, sa.func.sum(Contribution.hours).label("hours"))
-        .where(Contribution.status == APPROVED, scope.in_range(Contribution.contributed_on))
-        .group_by(Contribution.member_id)
-        .subquery("hours")
-    )
-
-
-def _received_by_member(scope: Scope) -> sa.Subquery:
-    return (
-        sa.select(
-            Referral.receiver_id.label("member_id"),
-            sa.func.count().label("received"),
-            won_value().label("closed_value"),
+        sa.select(sa.func.sum(Contribution.hours))
+        .where(
+            Contribution.member_id == Member.id,
+            scope.in_range(Contribution.contributed_on),
+            Contribution.status == APPROVED,
         )
-        .where(scope.in_range(Referral.given_on))
-        .group_by(Referral.receiver_id)
-        .subquery("received")
+        .scalar_subquery()
     )
 
 
-def _given_by_member(scope: Scope) -> sa.Subquery:
+def _referrals_of_member(scope: Scope, column, figure) -> sa.ScalarSelect:
+    """`figure` over the referrals a member gave (column: giver_id) or received in the range,
+    from the (member, given_on, status, value) index."""
     return (
-        sa.select(Referral.giver_id.label("member_id"), sa.func.count().label("given"))
-        .where(scope.in_range(Referral.given_on))
-        .group_by(Referral.giver_id)
-        .subquery("given")
+        sa.select(figure)
+        .where(column == Member.id, scope.in_range(Referral.given_on))
+        .scalar_subquery()
     )
 
 
@@ -326,12 +277,15 @@ def _member_rows(
     scope: Scope, leading: list, figures: dict[str, sa.ColumnElement], *, months: int | None
 ) -> sa.Select:
     """One row per member of the cohort: the `leading` member columns, then each named
-    figure (0 for a member without any), from per-member subqueries joined by member_id."""
+    figure (0 for a member without any): a member's own look-up (a scalar subquery), or a
+    column of a per-member subquery joined by member_id."""
     query = sa.select(
         *leading, *(sa.func.coalesce(column, 0).label(name) for name, column in figures.items())
     )
     joined = []
     for column in figures.values():
+        if isinstance(column, sa.ScalarSelect):
+            continue
         subquery = column.table
         if subquery not in joined:
             joined.append(subquery)
@@ -340,17 +294,14 @@ def _member_rows(
 
 
 def _referral_figures(scope: Scope) -> dict[str, sa.ColumnElement]:
-    """Approved hours, referrals given and received, closed value received, per member."""
-    hours, received, given = (
-        _hours_by_member(scope),
-        _received_by_member(scope),
-        _given_by_member(scope),
-    )
+    """Approved hours, referrals given and received, closed value received, per member: each
+    a member's own index range (a few thousand short look-ups, the same for a committee of
+    sixty as a share of the work; no sort of the chamber's referrals or work)."""
     return {
-        "hours": hours.c.hours,
-        "given": given.c.given,
-        "received": received.c.received,
-        "closed_value": received.c.closed_value,
+        "hours": _hours_of_member(scope),
+        "given": _referrals_of_member(scope, Referral.giver_id, sa.func.count()),
+        "received": _referrals_of_member(scope, Referral.receiver_id, sa.func.count()),
+        "closed_value": _referrals_of_member(scope, Referral.receiver_id, won_value()),
     }
 
 
@@ -466,23 +417,42 @@ def attendance_by_committee_month(scope: Scope) -> list[sa.Row]:
     )
 
 
-def hours_by_committee_month(scope: Scope) -> list[sa.Row]:
-    """(committee_id, month, mode, approved hours) in the range."""
-    month = month_bucket(Contribution.contributed_on, scope.first, scope.last).label("month")
+def _approved_work(scope: Scope) -> list[sa.ColumnElement[bool]]:
+    return [
+        *_committee_filter(scope, Contribution.committee_id),
+        Contribution.status == APPROVED,
+        scope.in_range(Contribution.contributed_on),
+    ]
+
+
+def hours_by_committee(scope: Scope) -> list[sa.Row]:
+    """(committee_id, approved hours, of them in person) in the range: committee by committee
+    along the (committee, status, day, mode, hours) index, summed as it goes (no sort)."""
+    in_person = sa.case((Contribution.mode == WorkMode.IN_PERSON, Contribution.hours), else_=0)
+    query = sa.select(
+        Contribution.committee_id,
+        sa.func.sum(Contribution.hours).label("hours"),
+        sa.func.sum(in_person).label("in_person"),
+    )
+    return list(
+        db.session.execute(query.where(*_approved_work(scope)).group_by(Contribution.committee_id))
+    )
+
+
+def hours_by_day(scope: Scope) -> list[sa.Row]:
+    """(day, approved hours) in the range, for the committees the report lists (the month by
+    month trend sums them; grouped in the order of the (status, day, ...) index, no sort)."""
+    listed = []
+    if scope.kind is not ScopeKind.COMMITTEE:  # the scope's committee is listed archived or not
+        # Not in an archived committee (a check of an empty list, usually), rather than in an
+        # active one (a look-up per contribution).
+        archived = sa.select(Committee.id).where(Committee.is_archived.is_(True))
+        listed.append(Contribution.committee_id.not_in(archived))
     return list(
         db.session.execute(
-            sa.select(
-                Contribution.committee_id,
-                month,
-                Contribution.mode,
-                sa.func.sum(Contribution.hours).label("hours"),
-            )
-            .where(
-                *_committee_filter(scope, Contribution.committee_id),
-                Contribution.status == APPROVED,
-                scope.in_range(Contribution.contributed_on),
-            )
-            .group_by(Contribution.committee_id, month, Contribution.mode)
+            sa.select(Contribution.contributed_on, sa.func.sum(Contribution.hours).label("hours"))
+            .where(*_approved_work(scope), *listed)
+            .group_by(Contribution.contributed_on)
         )
     )
 

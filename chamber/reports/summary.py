@@ -8,8 +8,8 @@ from datetime import date
 
 from chamber.referrals.models import ReferralStatus
 from chamber.reports import queries
-from chamber.reports.charts import Chart, table_chart
-from chamber.reports.scope import Scope, ScopeKind, month_labels, month_starts
+from chamber.reports.charts import Chart, ChartText, month_chart, month_table, table_chart
+from chamber.reports.scope import Scope, ScopeKind, month_starts
 from chamber.reports.tables import Money, Number, Ratio, Table
 
 
@@ -55,8 +55,12 @@ class Summary:
         return self.won / self.decided if self.decided else None
 
 
-def _month_label(day: date) -> str:
-    return f"{day:%b %Y}"
+TREND_CHART = ChartText(
+    "trend",
+    "Referrals given and won, by month given",
+    "Bars per month: referrals given in that month, and how many of them have been won since.",
+    "Referrals",
+)
 
 
 def _people_table(key: str, caption: str, rows, who: str) -> Table:
@@ -94,8 +98,25 @@ def _business_table(key: str, caption: str, rows) -> Table:
     return table
 
 
+def _by_status_and_month(rows) -> tuple[dict, dict]:
+    """From (given_on, status, referrals, value) rows: per status (referrals, closed value)
+    and per month given (given, won, closed value of the won)."""
+    by_status: dict[ReferralStatus, list[int]] = {}
+    by_month: dict[date, list[int]] = {}
+    for given_on, status, referrals, value in rows:
+        figures = by_status.setdefault(status, [0, 0])
+        figures[0] += referrals
+        figures[1] += int(value)
+        month = by_month.setdefault(given_on.replace(day=1), [0, 0, 0])
+        month[0] += referrals
+        if status is ReferralStatus.WON:
+            month[1] += referrals
+            month[2] += int(value)
+    return by_status, by_month
+
+
 def build_summary(scope: Scope) -> Summary:
-    by_status = queries.status_counts(scope)
+    by_status, monthly = _by_status_and_month(queries.referrals_by_day(scope))
 
     def count(*statuses: ReferralStatus) -> int:
         return sum(by_status.get(status, (0, 0))[0] for status in statuses)
@@ -122,22 +143,15 @@ def build_summary(scope: Scope) -> Summary:
         ["Median days from given to won", Number(median, 1)],
     ]
 
-    monthly = queries.monthly_referrals(scope)
     months = month_starts(scope.first, scope.last)
-    trend = Table("monthly", "Month by month", ["Month", "Given", "Won", "Closed value"])
-    for month in months:
-        given, won, value = monthly.get(month.isoformat(), (0, 0, 0))
-        trend.rows.append([_month_label(month), given, won, Money(value)])
-    trend_chart = table_chart(
-        trend,
-        {"Given": 1, "Won": 2},
-        categories=month_labels(months),
-        name="trend",
-        title="Referrals given and won, by month given",
-        description="Bars per month: referrals given in that month, and how many of them "
-        "have been won since.",
-        y_label="Referrals",
-    )
+
+    def month_figures(month: date) -> list:
+        given, won, value = monthly.get(month, (0, 0, 0))
+        return [given, won, Money(value)]
+
+    columns = ["Given", "Won", "Closed value"]
+    trend = month_table("monthly", "Month by month", columns, months, month_figures)
+    trend_chart = month_chart(trend, {"Given": 1, "Won": 2}, months, TREND_CHART)
 
     funnel = Table("funnel", "By status today", ["Status", "Referrals", "Closed value"])
     for status in ReferralStatus:
@@ -156,20 +170,16 @@ def build_summary(scope: Scope) -> Summary:
         people = ("Who referred business", "Who received business")
     else:
         people = ("Top givers", "Top receivers")
+    givers, giving = queries.top_people_and_businesses(scope, "giver")
+    receivers, receiving = queries.top_people_and_businesses(scope, "receiver")
     tables = [
         totals,
         trend,
         funnel,
-        _people_table("givers", people[0], queries.top_people(scope, "giver"), "Giver"),
-        _people_table("receivers", people[1], queries.top_people(scope, "receiver"), "Receiver"),
-        _business_table(
-            "giving_businesses", "Top giving businesses", queries.top_businesses(scope, "giver")
-        ),
-        _business_table(
-            "receiving_businesses",
-            "Top receiving businesses",
-            queries.top_businesses(scope, "receiver"),
-        ),
+        _people_table("givers", people[0], givers, "Giver"),
+        _people_table("receivers", people[1], receivers, "Receiver"),
+        _business_table("giving_businesses", "Top giving businesses", giving),
+        _business_table("receiving_businesses", "Top receiving businesses", receiving),
     ]
     return Summary(
         scope=scope,

@@ -105,6 +105,21 @@ def display(cell) -> str:
     return str(cell)
 
 
+#: Figures whose page text is only digits, separators and signs ($ , . - % —): nothing to
+#: escape. (PValue is not among them: "< 0.0001".)
+_PLAIN_FIGURES = (Money, Hours, Ratio, Number)
+
+
+def cell_html(cell) -> str:
+    """A cell as the page's HTML: escaped, except numbers and plain figures."""
+    kind = type(cell)
+    if kind is int:
+        return f"{cell:,}"
+    if kind in _PLAIN_FIGURES:
+        return cell.display()
+    return escape(display(cell))
+
+
 def csv_cell(cell) -> str:
     return "" if cell is None else str(cell)
 
@@ -126,33 +141,31 @@ class Table:
     text_columns: int = 1
     _html: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
-    def display_rows(self) -> list[tuple[int | None, str, list[str], list[str]]]:
-        """Per row as the page shows it: the member its first cell links to (or None), the
-        first cell, the other text cells and the number cells, formatted."""
-        links, text = self.links, self.text_columns
-        shown = []
-        for index, row in enumerate(self.rows):
-            cells = [display(cell) for cell in row]
-            shown.append((links.get(index), cells[0], cells[1:text], cells[text:]))
-        return shown
-
     def html_rows(self, member_href: str, *, link_first: bool = True) -> Markup:
         """The table's body rows as HTML, every cell escaped; a first cell with a member links
         to `member_href` + id. Made once per table and link form: a kept report is drawn
         again from the same text (a member table has some 40,000 cells)."""
         key = (member_href, link_first)
         if key not in self._html:
+            links = self.links if link_first else {}
+            href = escape(member_href)
+            text = self.text_columns
+            number_break = '</td><td class="num">'
             parts = []
-            for link, first, texts, numbers in self.display_rows():
-                head = escape(first)
-                if link_first and link is not None:
-                    head = f'<a href="{escape(member_href)}{link}">{head}</a>'
-                parts.append(f'<tr><th scope="row">{head}</th>')
-                parts.extend(f"<td>{escape(cell)}</td>" for cell in texts)
-                parts.extend(f'<td class="num">{escape(cell)}</td>' for cell in numbers)
-                parts.append("</tr>\n")
-            # Safe: every cell above went through escape() (a Markup cell, such as the
-            # engagement light, is HTML of our own); the member link is an integer id.
+            for index, row in enumerate(self.rows):
+                head = escape(display(row[0]))
+                link = links.get(index)
+                if link is not None:
+                    head = f'<a href="{href}{link}">{head}</a>'
+                texts = "".join([f"<td>{cell_html(cell)}</td>" for cell in row[1:text]])
+                numbers = number_break.join(
+                    [f"{cell:,}" if type(cell) is int else cell_html(cell) for cell in row[text:]]
+                )
+                numbers = f'<td class="num">{numbers}</td>' if len(row) > text else ""
+                parts.append(f'<tr><th scope="row">{head}</th>{texts}{numbers}</tr>\n')
+            # Safe: every cell above went through cell_html (escape, or a figure whose text is
+            # digits and signs; a Markup cell, such as the engagement light, is HTML of our
+            # own); the member link is an integer id.
             html = "".join(parts)
             self._html[key] = Markup(html)  # noqa: S704  # nosec B704 - cells escaped above
         return self._html[key]

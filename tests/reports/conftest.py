@@ -20,6 +20,8 @@ from chamber.extensions import db
 from chamber.localtime import chamber_today
 from chamber.members.models import Member
 from chamber.referrals.models import Referral, ReferralStatus, ReferralTemperature
+from chamber.relationships.models import TieEntry, TieMode
+from chamber.relationships.strength import Weights
 from tests.conftest import TEST_PASSWORD
 
 
@@ -130,26 +132,27 @@ def world(app, make_person, make_committee):
             value_cents=None,
             closed_on=None,
             how_committee=None,
+            how_project=None,
             prospect="Pat Prospect",
-        ):
+        ) -> Referral:
             won = status is ReferralStatus.WON
             if won and closed_on is None:
                 closed_on = day + timedelta(days=10)
-            db.session.add(
-                Referral(
-                    giver_id=giver.id,
-                    receiver_id=receiver.id,
-                    prospect_name=prospect,
-                    prospect_email="pat.prospect@prospect.example",
-                    need="A new roof before winter.",
-                    temperature=ReferralTemperature.WARM,
-                    how_committee_id=how_committee.id if how_committee else None,
-                    status=status,
-                    closed_value_cents=value_cents if won else None,
-                    closed_on=closed_on if status.is_closed else None,
-                    given_on=day,
-                )
+            referral = Referral(
+                giver_id=giver.id,
+                receiver_id=receiver.id,
+                prospect_name=prospect,
+                prospect_email="pat.prospect@prospect.example",
+                need="A new roof before winter.",
+                temperature=ReferralTemperature.WARM,
+                how_committee_id=how_committee.id if how_committee else None,
+                how_project_id=how_project.id if how_project else None,
+                status=status,
+                closed_value_cents=value_cents if won else None,
+                closed_on=closed_on if status.is_closed else None,
+                given_on=day,
             )
+            db.session.add(referral)
             db.session.commit()
             self.referrals.append(
                 {
@@ -162,12 +165,36 @@ def world(app, make_person, make_committee):
                     "how": how_committee.id if how_committee else None,
                 }
             )
+            return referral
 
     return Builder()
 
 
 def today() -> date:
     return chamber_today()
+
+
+#: The half-life the ledger entries below are keyed with (the test configuration's).
+HALF_LIFE = 180.0
+
+
+def ledger_entry(a, b, source, day, weight, mode=TieMode.IN_PERSON) -> TieEntry:
+    """A ledger entry as the relationships engine writes it, decay key included (its own
+    rule); added to the session, not committed."""
+    low, high = sorted((a.id, b.id))
+    entry = TieEntry(
+        member_a_id=low,
+        member_b_id=high,
+        source=source,
+        ref_id=1,
+        happened_on=day,
+        mode=mode,
+        amount=weight,
+        weight=weight,
+        decay_key=Weights(half_life_days=HALF_LIFE).decay_key(weight, day),
+    )
+    db.session.add(entry)
+    return entry
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ prospect details never appear; charts are SVG images under their own CSP; CSV is
 from __future__ import annotations
 
 import difflib
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -298,3 +298,21 @@ def test_built_report_is_kept_until_the_data_changes(
 def _report_part(response) -> str:
     """The report itself (its heading, filters, tables and charts), not the site's frame."""
     return response.get_data(as_text=True).split('class="page-head report-head"', 1)[1]
+
+
+def test_names_in_report_tables_are_escaped_and_figures_shown_as_written(client, login, world):
+    staff = world.member("Sam Staff", is_staff=True)
+    odd = world.member('<b>Bold</b> & "Co"', joined_on=date(2019, 1, 1))
+    other = world.member("Ann", joined_on=date(2019, 1, 1))
+    committee = world.committee("Events", members=[odd, other])
+    world.contribution(odd, committee, 12.5, today() - timedelta(days=3))
+    world.referral(
+        other, odd, today() - timedelta(days=3), status=ReferralStatus.WON, value_cents=123456
+    )
+    login(staff)
+    html = client.get("/reports/engagement").get_data(as_text=True)
+    assert "<b>Bold</b>" not in html
+    assert f'<a href="/members/{odd.id}">&lt;b&gt;Bold&lt;/b&gt; &amp; &#34;Co&#34;</a>' in html
+    # Numbers and money as the page writes them (the cells that need no escaping).
+    assert '<td class="num">12.5</td>' in html
+    assert '<td class="num">$1,234.56</td>' in html

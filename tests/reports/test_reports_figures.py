@@ -217,3 +217,46 @@ def test_committee_health_figures(client, login, world, make_meeting, make_proje
     login(staff)
     rows = _sections(read_csv(client.get("/reports/committee-health.csv")))["Committees"]
     assert rows == [["Events", "3", "66.7%", "8", "0.67", "75.0%", "1", "1", "100.00"]]
+
+
+def test_summary_top_receivers_and_businesses_sum_their_people(
+    client, login, random_world, make_business
+):
+    world = random_world
+    roofs, gardens = make_business(name="Roofs Ltd"), make_business(name="Gardens & Co")
+    owners = [roofs, roofs, roofs, gardens, gardens, None]
+    for person, business in zip(world.people[:6], owners, strict=True):
+        person.business_id = business.id if business else None
+    db.session.commit()
+    business_of = {p.id: (p.business.name if p.business else "") for p in world.people[:6]}
+    first, last = _range()
+    login(world.staff)
+    tables = _sections(read_csv(client.get(f"/reports/summary.csv?first={first}&last={last}")))
+    referrals = oracle.involved(world, first, last)
+
+    def ranked(side: str, key) -> dict:
+        figures: dict = {}
+        for r in referrals:
+            counts = figures.setdefault(key(r[side]), [0, 0, 0])
+            counts[0] += 1
+            if r["status"] is ReferralStatus.WON:
+                counts[1] += 1
+                counts[2] += r["value"]
+        return figures
+
+    people = ranked("receiver", lambda m: world.members[m]["name"])
+    top = tables["Top receivers"]
+    assert len(top) == min(10, len(people))
+    for name, _business, count, won, value in top:
+        assert [int(count), int(won), int(Decimal(value) * 100)] == people[name]
+    assert [int(row[2]) for row in top] == sorted((int(row[2]) for row in top), reverse=True)
+    for side, caption in (
+        ("giver", "Top giving businesses"),
+        ("receiver", "Top receiving businesses"),
+    ):
+        businesses = ranked(side, lambda m: business_of.get(m, "") or "(no business)")
+        rows = tables[caption]
+        assert {row[0]: [int(row[1]), int(row[2]), int(Decimal(row[3]) * 100)] for row in rows} == {
+            name: businesses[name] for name in (row[0] for row in rows)
+        }
+        assert {row[0] for row in rows} == set(businesses)  # three groups, all shown

@@ -6,30 +6,11 @@ from datetime import date, timedelta
 
 from chamber.extensions import db
 from chamber.referrals.models import ReferralStatus
-from chamber.relationships.models import Tie, TieEntry, TieMode, TieSource
+from chamber.relationships.models import Tie, TieMode, TieSource
 from chamber.relationships.strength import Weights, score_floor
-from tests.reports.conftest import read_csv, today
+from tests.reports.conftest import HALF_LIFE, read_csv, today
+from tests.reports.conftest import ledger_entry as _entry
 from tests.reports.test_reports_figures import _sections
-
-HALF_LIFE = 180.0
-
-
-def _entry(a, b, source, day, weight, mode=TieMode.IN_PERSON):
-    """A ledger entry as the engine writes it, decay key included (its own rule)."""
-    low, high = sorted((a.id, b.id))
-    db.session.add(
-        TieEntry(
-            member_a_id=low,
-            member_b_id=high,
-            source=source,
-            ref_id=1,
-            happened_on=day,
-            mode=mode,
-            amount=weight,
-            weight=weight,
-            decay_key=Weights(half_life_days=HALF_LIFE).decay_key(weight, day),
-        )
-    )
 
 
 def _tie(a, b, *, strength_today: float, first_on: date, in_person=1.0, online=0.0):
