@@ -4,7 +4,7 @@ from which the member tables read a member's referrals and approved hours in a r
 won referrals' days to win
 
 Revision ID: a7c3e9f1b5d2
-Revises: c4e6a8b0d2f4
+Revises: f3a5c7e9b1d4
 Create Date: 2026-11-23 22:00:00
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 from chamber.reports import origins, reach, triggers
 
 revision = "a7c3e9f1b5d2"
-down_revision = "c4e6a8b0d2f4"
+down_revision = "f3a5c7e9b1d4"
 branch_labels = None
 depends_on = None
 

@@ -6,7 +6,7 @@ relationship_ties' score index was used only to read the working ties of the who
 40-person attendance sheet writes 780 entries and rewrites the score of 780 ties.
 
 Revision ID: f3a5c7e9b1d4
-Revises: c4e6a8b0d2f4
+Revises: d8f0b2c4e6a1
 Create Date: 2026-11-23 22:00:00
 
 """
@@ -14,7 +14,7 @@ Create Date: 2026-11-23 22:00:00
 from alembic import op
 
 revision = "f3a5c7e9b1d4"
-down_revision = "c4e6a8b0d2f4"
+down_revision = "d8f0b2c4e6a1"
 branch_labels = None
 depends_on = None
 
