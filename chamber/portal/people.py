@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from flask import Blueprint, abort, current_app, flash, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload
 
 from chamber import authz
 from chamber.auth import invitations
@@ -106,7 +107,8 @@ def profile(member_id: int):
     """A member's profile. A departed member (deactivated, or their business left) answers
     exactly like a missing id to members (404: no leak that the id was ever a member); staff
     read "no longer a member" with their history."""
-    member = db.session.get(Member, member_id)
+    # the business in the same statement: as many statements with a business as without
+    member = db.session.get(Member, member_id, options=[joinedload(Member.business)])
     if member is None or not authz.can_view_member(current_user, member):
         abort(404)
     memberships = committee_queries.member_memberships(member)

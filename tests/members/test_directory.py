@@ -397,3 +397,22 @@ def test_public_business_page_query_count_is_flat(
         body = client.get(f"/businesses/{firm.id}").get_data(as_text=True)
     assert few.count == many.count
     assert body.count("Town Committee") == 200
+
+
+def test_profile_reads_as_many_statements_with_a_business_as_without(
+    client, make_business, make_member, login, count_queries
+):
+    """The person's business loads with them (issue 14: the benchmark's profile page read one
+    statement more for a member with a business)."""
+    login(make_member())
+    alone = make_member(is_staff=True, full_name="Chamber Staff")  # staff represent no business
+    employed = make_member(business=make_business(name="Harbour Bakery"), full_name="Baker")
+    counts = {}
+    for person in (alone, employed):
+        client.get(f"/members/{person.id}")
+        with count_queries() as statements:
+            page = client.get(f"/members/{person.id}").get_data(as_text=True)
+        counts[person.full_name] = statements.count
+        assert person.full_name in page
+    assert "Harbour Bakery" in page
+    assert counts["Chamber Staff"] == counts["Baker"]
