@@ -29,6 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
         logs,
         models,  # noqa: F401 - every table known to Alembic and tests
         notifications,
+        pagecache,
         routing,
         security,
         templating,
@@ -42,6 +43,7 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
     routing.init_app(app)  # before the blueprints: ids in URLs stay in the database's range
     backup.init_app(app)  # database, backups and outbox readable by the owner only
+    pagecache.init_app(app)
 
     from chamber.audit.views import bp as audit_bp
     from chamber.auth.two_factor_views import bp as two_factor_bp

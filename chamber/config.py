@@ -100,7 +100,9 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         # (suggested at sign-in; the demo's director signs in with a password alone).
         "STAFF_TWO_FACTOR": os.environ.get(
             "STAFF_TWO_FACTOR", "required" if production else "prompt"
-        ).strip().lower(),
+        )
+        .strip()
+        .lower(),
         # Changing the password or two-factor settings needs a sign-in this recent.
         "REAUTHENTICATE_MINUTES": _int("REAUTHENTICATE_MINUTES", 10),
         # How many proxies in front of Chamber set X-Forwarded-For/-Proto (0: none, so those
@@ -130,6 +132,12 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "MAIL_MAX_ATTEMPTS": _int("MAIL_MAX_ATTEMPTS", 8),
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "MEMBERS_PER_PAGE": 24,
+        # Caches (Flask-Caching): in process by default; with several processes
+        # CACHE_TYPE=RedisCache and CACHE_REDIS_URL=redis://… share them. Signed-in pages are
+        # kept until the data changes, at most PAGE_CACHE_SECONDS (0: never kept).
+        "CACHE_TYPE": os.environ.get("CACHE_TYPE", "SimpleCache"),
+        **({"CACHE_REDIS_URL": url} if (url := os.environ.get("CACHE_REDIS_URL")) else {}),
+        "PAGE_CACHE_SECONDS": _int("PAGE_CACHE_SECONDS", 60),
         # Relationships (README, "Relationships"): what one unit of each source weighs, the
         # factor for online time together, and how fast ties fade.
         "RELATIONSHIP_HALF_LIFE_DAYS": _float("RELATIONSHIP_HALF_LIFE_DAYS", 180.0),

@@ -10,6 +10,7 @@ from chamber.members.models import Affiliation, Business, BusinessStatusChange, 
 from chamber.notifications.models import EmailPreference, Notification
 from chamber.once import FormSubmission
 from chamber.one_to_ones.models import OneToOne
+from chamber.pagecache import PageDataVersion
 from chamber.projects.models import Project, Shift, ShiftSignup
 from chamber.referrals.models import Referral, ReferralEvent
 from chamber.relationships.models import (
@@ -45,6 +46,7 @@ __all__ = [
     "Member",
     "Notification",
     "OneToOne",
+    "PageDataVersion",
     "OutboxMessage",
     "PasswordResetLink",
     "RecoveryCode",

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from wtforms import HiddenField
 from wtforms.validators import ValidationError
 
+from chamber import pagecache
 from chamber.db import Base, utcnow
 from chamber.exceptions import AlreadySubmitted, Conflict
 from chamber.extensions import db
@@ -38,7 +39,9 @@ class FormSubmission(Base):
 
 
 def new_form_token() -> str:
-    """A fresh one-time token for a create form being rendered."""
+    """A fresh one-time token for a create form being rendered (a page carrying one is never
+    kept: two tabs need two tokens)."""
+    pagecache.not_keepable()
     return str(uuid.uuid4())
 
 

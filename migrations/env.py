@@ -91,6 +91,9 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        # Migrations run with the app stopped, and the page data version's table may not
+        # exist yet: their writes do not move it (chamber.pagecache).
+        connection.info["chamber_no_page_version"] = True
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:
             # SQLite rebuilds a table to alter it (batch mode). With foreign keys enforced,
@@ -114,6 +117,7 @@ def run_migrations_online():
                     if broken:
                         raise RuntimeError(f"foreign keys broken by the migration: {broken[:5]}")
         finally:
+            connection.info.pop("chamber_no_page_version", None)  # the pooled connection
             if sqlite:
                 connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
 

@@ -20,6 +20,7 @@ from chamber import db as chamber_db
 from chamber.config import config_for_tests
 from chamber.extensions import db as _db
 from chamber.extensions import limiter
+from chamber.pagecache import pages
 from chamber.reports.charts import cache as chart_cache
 
 TEST_PASSWORD = "correct horse battery staple"
@@ -115,6 +116,7 @@ def _clean_state(app):
         # Charts are cached by the data's version counter, which starts again with the
         # emptied tables: a chart drawn for an earlier test must not answer this one.
         chart_cache.clear()
+        pages.clear()  # kept pages, likewise (chamber.pagecache)
         yield
         _db.session.remove()
         with _db.engine.begin() as connection:
@@ -275,7 +277,9 @@ def post(client):
 
 @pytest.fixture
 def count_queries(app):
-    """with count_queries() as counted: ...; counted.count is the number of SQL statements."""
+    """with count_queries() as counted: ...; counted.count is the number of SQL statements.
+    Pages are built while counting, never served kept (chamber.pagecache): the count is the
+    page's own work."""
 
     class Counter:
         count = 0
@@ -293,11 +297,14 @@ def count_queries(app):
             counter.statements.append(statement)
 
         engine = _db.engine
+        kept_for = app.config["PAGE_CACHE_SECONDS"]
+        app.config["PAGE_CACHE_SECONDS"] = 0
         sa.event.listen(engine, "before_cursor_execute", before)
         try:
             yield counter
         finally:
             sa.event.remove(engine, "before_cursor_execute", before)
+            app.config["PAGE_CACHE_SECONDS"] = kept_for
 
     return counting
 

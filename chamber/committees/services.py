@@ -31,8 +31,12 @@ def slugify(text: str) -> str:
 
 
 def _check_unique(committee_id: int | None, name: str, slug: str) -> None:
+    """Names compare without case in Python (casefold): SQLite's lower() leaves letters
+    outside ASCII as they are, so "Événements" typed again would pass a SQL check and hit the
+    unique constraint. A chamber has tens of committees."""
     others = sa.select(Committee).where(Committee.id != (committee_id or 0))
-    if db.session.scalar(others.where(sa.func.lower(Committee.name) == name.lower())):
+    taken = db.session.scalars(others.with_only_columns(Committee.name))
+    if name.casefold() in {other.casefold() for other in taken}:
         raise Conflict("Another committee already has this name.", field="name")
     if db.session.scalar(others.where(Committee.slug == slug)):
         raise Conflict("Another committee already uses this web address.", field="slug")

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from chamber import authz
+from chamber import authz, pagecache
 from chamber.authz import require
 from chamber.committees import picker, queries, services
 from chamber.committees.forms import (
@@ -69,6 +69,7 @@ def _render_committee(committee: Committee, join_form: JoinRequestForm | None = 
 
 @bp.get("/committees/<slug>")
 @login_required
+@pagecache.kept
 def show(slug: str):
     committee = queries.load_committee(slug)
     if committee.is_archived:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from chamber import authz
+from chamber import authz, pagecache
 from chamber.authz import require
 from chamber.committees.queries import load_led_committee
 from chamber.contributions import queries, services
@@ -141,6 +141,7 @@ def _render_queue(committee, form: DecisionForm, status: int = 200):
 
 @bp.get("/committees/<slug>/manage/approvals")
 @login_required
+@pagecache.kept
 def manage_queue(slug: str):
     committee = load_led_committee(slug, current_user)
     return _render_queue(committee, DecisionForm())

@@ -14,7 +14,7 @@ from flask import Blueprint, abort, current_app, flash, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 
-from chamber import authz
+from chamber import authz, pagecache
 from chamber.auth import invitations
 from chamber.authz import require
 from chamber.committees import queries as committee_queries
@@ -72,6 +72,7 @@ def public_business(business_id: int):
 
 @bp.get("/members")
 @login_required
+@pagecache.kept
 def directory():
     """Search people and businesses: matching businesses first, then the people."""
     form = DirectoryFilterForm(request.args)
@@ -103,6 +104,7 @@ def directory():
 
 @bp.get("/members/<int:member_id>")
 @login_required
+@pagecache.kept
 def profile(member_id: int):
     """A member's profile. A departed member (deactivated, or their business left) answers
     exactly like a missing id to members (404: no leak that the id was ever a member); staff
@@ -133,6 +135,7 @@ def profile(member_id: int):
 
 @bp.get("/members/businesses/<int:business_id>")
 @login_required
+@pagecache.kept
 def business(business_id: int):
     """A member business as members see it: details, its people and their committees; for
     staff and its own people also the referrals its people received and won."""

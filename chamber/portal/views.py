@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, abort, jsonify, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from chamber import authz
+from chamber import authz, pagecache
 from chamber.authz import require
 from chamber.committees import queries as committee_queries
 from chamber.contributions.summary import committee_work_summary
@@ -32,6 +32,7 @@ def home():
 
 @bp.get("/dashboard")
 @login_required
+@pagecache.kept
 def dashboard():
     """Members see their panels; staff land on what they act on across the chamber."""
     member = current_user._get_current_object()

@@ -13,7 +13,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from chamber import authz
+from chamber import authz, pagecache
 from chamber.authz import require
 from chamber.committees import queries as committee_queries
 from chamber.committees.models import Committee
@@ -34,6 +34,7 @@ TIES_PER_PAGE = 20
 
 @bp.get("/network")
 @login_required
+@pagecache.kept
 def network():
     """My ties by strength with their why, my in-person/online balance, ties going cold."""
     me = current_user._get_current_object()

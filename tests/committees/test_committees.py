@@ -1,5 +1,7 @@
 """Committees: pages, join requests, appointments, leaving, staff administration."""
 
+import re
+
 import sqlalchemy as sa
 
 from chamber.audit.models import AuditEntry
@@ -265,6 +267,29 @@ def test_appoint_without_a_member_comes_back_with_a_message(
         assert response.status_code == 400
         assert message in response.get_data(as_text=True)
     assert _roles(db, committee) == {}
+
+
+def test_a_committee_name_with_accents_cannot_be_taken_twice(
+    client, db, make_member, make_committee, login
+):
+    """SQLite's lower() leaves letters outside ASCII as they are: the same name typed again
+    (found by the form fuzzer) must be refused by the check, not by the database's unique
+    constraint as a 500."""
+    login(make_member(is_staff=True))
+    make_committee(name="Événements", slug="evenements")
+    for number, name in enumerate(("Événements", "événements")):
+        token = csrf_token(client, "/staff/committees/new")
+        page = re.search(
+            r'name="form_token"[^>]*value="([^"]+)"',
+            client.get("/staff/committees/new").get_data(as_text=True),
+        )
+        data = {"csrf_token": token, "name": name, "slug": f"other-{number}"}
+        if page:
+            data["form_token"] = page.group(1)
+        response = client.post("/staff/committees/new", data=data)
+        assert response.status_code == 400, name
+        assert "Another committee already has this name." in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Committee)) == 1
 
 
 def test_staff_create_committee_validates_and_refuses_duplicates(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from chamber import authz
+from chamber import authz, pagecache
 from chamber.authz import require
 from chamber.committees.picker import active_member, picked_member, render_pick
 from chamber.flow import finish_create, finish_edit, finish_valid
@@ -52,6 +52,7 @@ def _own_list(template: str, page_of):
 
 @bp.get("/referrals")
 @login_required
+@pagecache.kept
 def received():
     return _own_list("referrals/received.html", queries.received_page)
 

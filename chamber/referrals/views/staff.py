@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from chamber import authz
+from chamber import authz, pagecache
 from chamber.authz import require
 from chamber.committees.picker import active_member, picked_member, render_pick
 from chamber.csvexport import csv_filename, csv_response
@@ -37,6 +37,7 @@ def _filters(form: StaffReferralFilterForm) -> dict:
 
 @bp.get("/")
 @login_required
+@pagecache.kept
 def index():
     require(authz.can_view_all_referrals(current_user))
     form = StaffReferralFilterForm(request.args)
