@@ -104,6 +104,8 @@ def _has_table(conn: Connection, cursor) -> bool:
 @sa.event.listens_for(Engine, "commit")
 def _bump_before_commit(conn: Connection) -> None:
     """Right before the transaction commits: move the counter if it wrote."""
+    if conn.invalidated:
+        return  # the commit itself will fail
     if conn.info.pop(WROTE, False) and not conn.info.get(NO_BUMP):
         cursor = conn.connection.cursor()
         try:
@@ -115,7 +117,10 @@ def _bump_before_commit(conn: Connection) -> None:
 
 @sa.event.listens_for(Engine, "rollback")
 def _forget_write(conn: Connection) -> None:
-    conn.info.pop(WROTE, None)
+    # A connection the server ended has no info to read (reading it would reconnect in
+    # the middle of the rollback); its next connection starts clean.
+    if not conn.invalidated:
+        conn.info.pop(WROTE, None)
 
 
 _VERSION = sa.select(PageDataVersion.version).where(PageDataVersion.id == 1)
