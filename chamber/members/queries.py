@@ -55,17 +55,27 @@ def directory_page(
     one committee. Plain rows (a card's columns, its business outer-joined in): a count and
     one page statement, both in the order of ix_members_directory."""
     filters = [Member.is_active.is_(True)]
-    match = _matching(
-        text, Member.full_name, Member.job_title, Business.name, Business.category, Business.city
-    )
-    if match is not None:
-        filters.append(match)
+    if text:
+        # The businesses that match, found once (a few thousand short rows), rather than
+        # each person's business looked up and matched: on the large demo the count of a
+        # search scans every person, and this halves it.
+        businesses = sa.select(Business.id).where(
+            _matching(text, Business.name, Business.category, Business.city)
+        )
+        filters.append(
+            sa.or_(
+                _matching(text, Member.full_name, Member.job_title),
+                Member.business_id.in_(businesses),
+            )
+        )
+    joined = []
     if category:
-        filters.append(Business.category == category)
+        joined.append(Business.category == category)
     if city:
-        filters.append(Business.city == city)
+        joined.append(Business.city == city)
     if member_ids is not None:
         filters.append(Member.id.in_(member_ids))
+    filters += joined
     with_business = Business.id == Member.business_id
     query = (
         sa.select(
@@ -84,7 +94,7 @@ def directory_page(
         .order_by(Member.full_name, Member.id)
     )
     count = sa.select(sa.func.count()).select_from(Member)
-    if len(filters) > 1:  # only the search and the filters read the business
+    if joined:  # only the industry and city filters read the person's business
         count = count.outerjoin(Business, with_business)
     return paginate(query, count.where(*filters), page=page, per_page=per_page, rows=True)
 
