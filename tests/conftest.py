@@ -265,6 +265,26 @@ def without_csrf(page: str) -> str:
 
 
 @pytest.fixture
+def signed_in(app):
+    """signed_in(member) -> a new test client signed in as that member (one per person)."""
+
+    def sign_in(member):
+        client = app.test_client()
+        response = client.post(
+            "/login",
+            data={
+                "email": member.email,
+                "password": TEST_PASSWORD,
+                "csrf_token": csrf_token(client, "/login"),
+            },
+        )
+        assert response.status_code == 302, "sign-in failed"
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
 def post(client):
     """post(path, data) with a valid CSRF token taken from `form_page` (default: the same path)."""
 

@@ -16,26 +16,16 @@ from chamber.members.models import Member
 from chamber.notifications.models import Notification
 from chamber.referrals import services as referral_services
 from chamber.referrals.models import ReferralTemperature
-from tests.conftest import TEST_PASSWORD, csrf_token
 
 
 @pytest.fixture
-def sign_in(app):
-    def signed_in(member):
-        client = app.test_client()
-        response = client.post(
-            "/login",
-            data={
-                "email": member.email,
-                "password": TEST_PASSWORD,
-                "csrf_token": csrf_token(client, "/login"),
-            },
-        )
-        assert response.status_code == 302
-        client.get("/settings")  # shows (and so ends) the sign-in's welcome message
-        return client
+def sign_in(signed_in):
+    def signed_in_and_welcomed(member):
+        browser = signed_in(member)
+        browser.get("/settings")  # shows (and so ends) the sign-in's welcome message
+        return browser
 
-    return signed_in
+    return signed_in_and_welcomed
 
 
 @pytest.fixture

@@ -8,24 +8,8 @@ from chamber.extensions import db
 from chamber.members import services as member_services
 from chamber.members.models import BusinessStatus
 from chamber.relationships.models import Introduction, IntroductionStatus
-from tests.conftest import TEST_PASSWORD, csrf_token
 
 PHONE = "+1 555 010 9999"
-
-
-def signed_in(app, member):
-    """A browser of its own, signed in as `member` through the real form."""
-    browser = app.test_client()
-    response = browser.post(
-        "/login",
-        data={
-            "email": member.email,
-            "password": TEST_PASSWORD,
-            "csrf_token": csrf_token(browser),
-        },
-    )
-    assert response.status_code == 302
-    return browser
 
 
 def _profile(client, member):
@@ -42,16 +26,18 @@ def test_a_stranger_sees_no_email_or_phone(client, make_member, login):
     assert "shared after an introduction" in body
 
 
-def test_the_member_and_staff_see_the_contacts(app, client, make_member, login):
+def test_the_member_and_staff_see_the_contacts(client, make_member, login, signed_in):
     ana = make_member(phone=PHONE)
     login(ana)
     body = _profile(client, ana)
     assert ana.email in body and PHONE in body
-    body = _profile(signed_in(app, make_member(is_staff=True)), ana)
+    body = _profile(signed_in(make_member(is_staff=True)), ana)
     assert ana.email in body and PHONE in body
 
 
-def test_an_accepted_introduction_opens_the_contacts_both_ways(app, client, make_member, login):
+def test_an_accepted_introduction_opens_the_contacts_both_ways(
+    client, make_member, login, signed_in
+):
     ana, ben, introducer, carl = (make_member(phone=PHONE) for _ in range(4))
     db.session.add(
         Introduction(
@@ -67,10 +53,10 @@ def test_an_accepted_introduction_opens_the_contacts_both_ways(app, client, make
     db.session.commit()
     login(ben)
     assert ana.email in _profile(client, ana)
-    assert ben.email in _profile(signed_in(app, ana), ben)
+    assert ben.email in _profile(signed_in(ana), ben)
     # still waiting for the introducer: nothing shared yet, either way
-    assert ana.email not in _profile(signed_in(app, carl), ana)
-    assert carl.email not in _profile(signed_in(app, ana), carl)
+    assert ana.email not in _profile(signed_in(carl), ana)
+    assert carl.email not in _profile(signed_in(ana), carl)
 
 
 def test_committee_colleagues_see_each_other_but_not_after_the_committee_is_archived(

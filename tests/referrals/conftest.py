@@ -107,24 +107,3 @@ def give_form(client):
         return client.post("/referrals/new", data=data)
 
     return give
-
-
-@pytest.fixture
-def signed_in(app):
-    """signed_in(member) -> a new test client signed in as that member (one per person)."""
-    from tests.conftest import TEST_PASSWORD, csrf_token
-
-    def sign_in(member):
-        client = app.test_client()
-        response = client.post(
-            "/login",
-            data={
-                "email": member.email,
-                "password": TEST_PASSWORD,
-                "csrf_token": csrf_token(client, "/login"),
-            },
-        )
-        assert response.status_code == 302, "sign-in failed"
-        return client
-
-    return sign_in
