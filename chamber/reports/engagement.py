@@ -63,9 +63,19 @@ _LIGHT_HTML = {
     for light in Light
 }
 _LIGHT_LABELS = {light.value: light.label for light in Light}
+
+
+def _light_html(light: str) -> str:
+    return _LIGHT_HTML[light]
+
+
+def _light_label(light: str) -> str:
+    return _LIGHT_LABELS[light]
+
+
 #: The light column: the light's value ("green") in the rows, a coloured label on the page,
 #: its name in the CSV.
-LIGHT = Column(_LIGHT_HTML.__getitem__, _LIGHT_LABELS.__getitem__)
+LIGHT = Column(_light_html, _light_label)
 
 #: Points per unit in 1/100,000 of a point: a cent of closed value is one, an hour 100,000
 #: (1,000 a hundredth), so a member's weighted sum is an exact integer, the score that sum

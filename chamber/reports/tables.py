@@ -154,12 +154,16 @@ def _hours_csv(hours: float) -> str:
     return format_hours(hours).replace(",", "")
 
 
+def _money_csv(cents: int) -> str:
+    return str(Money(cents))
+
+
 TEXT = Column(_escaped, str)
 COUNT = Column("{:,}".format, str, ",")
 #: Hours as a float (a sum of hundredths: format_hours reads it as a float anyway).
 HOURS = Column(format_hours, _hours_csv)
 #: Integer cents.
-MONEY = Column(format_money, lambda cents: str(Money(cents)))
+MONEY = Column(format_money, _money_csv)
 #: A score with one decimal.
 SCORE = Column("{:,.1f}".format, "{:.1f}".format, ",.1f")
 
