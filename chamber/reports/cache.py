@@ -7,7 +7,7 @@ change of any figure a report reads makes a new key, never a stale answer).
   used first out, at most BUILT_KEPT reports) and, when REPORTS_SHARE_BUILT (by default with a
   shared cache such as Redis), in Flask-Caching as well, so that one worker's build answers
   the others. The member tables hold plain values (tables.Column), so a kept report pickles
-  as data: on the large demo a shared get costs 1-5 ms against 75-230 ms for a build (README,
+  as data: on the large demo a shared get costs 0.4-5 ms against 73-235 ms for a build (README,
   "Reports"). The shared key also names this package's code, so a worker of a new release
   never reads a report kept by an old one.
 
