@@ -12,13 +12,15 @@ Signs in as the demo director (staff: the whole chamber, the heaviest scope), as
 chair (their committee) and the demo member (themselves), requests each page `--runs` times
 after one warm-up request (so the report kept by the warm-up answers; `--cold` empties the
 report cache before each request, so each one builds the report: the first view after a
-change), and prints the median and slowest time per page, the median CPU time, the statement
-count, and the givers-gain ρ. "CPU ms" is the median process time of a request (Flask's and
-SQLite's work; on PostgreSQL the server's share is not in it): steadier than wall time on a
-loaded machine. The load average is printed before and after. Once signed in, the objects
-alive are moved out of the garbage collector's walk (gc.freeze), as every gunicorn worker
-does after it starts (gunicorn.conf.py); `--no-freeze` measures without. Exits 1 when a median
-is over the target.
+change; `--other-worker` empties only this process's memory of built reports, so with a
+shared cache, CACHE_TYPE=RedisCache, each request reads the report the warm-up kept there:
+another web worker's first view), and prints the median and slowest time per page, the
+median CPU time, the statement count, and the givers-gain ρ. "CPU ms" is the median process
+time of a request (Flask's and SQLite's work; on PostgreSQL the server's share is not in
+it): steadier than wall time on a loaded machine. The load average is printed before and
+after. Once signed in, the objects alive are moved out of the garbage collector's walk
+(gc.freeze), as every gunicorn worker does after it starts (gunicorn.conf.py); `--no-freeze`
+measures without. Exits 1 when a median is over the target.
 """
 
 from __future__ import annotations
@@ -64,7 +66,7 @@ def sign_in(app, email: str):
 
 
 def measure(
-    app, client, url: str, runs: int, cold: bool = False
+    app, client, url: str, runs: int, cold: bool = False, other_worker: bool = False
 ) -> tuple[float, float, float, int, str]:
     statements = []
 
@@ -80,6 +82,8 @@ def measure(
         for _ in range(runs):
             if cold:
                 report_cache.clear()
+            elif other_worker:
+                report_cache.built.clear()
             statements.clear()
             started, started_cpu = time.perf_counter(), time.process_time()
             response = client.get(url)
@@ -114,6 +118,12 @@ def main() -> int:
         action="store_true",
         help="empty the report cache before each request: every report is built again",
     )
+    parser.add_argument(
+        "--other-worker",
+        action="store_true",
+        help="empty only this process's built reports before each request (with Redis: "
+        "each request reads the report another worker kept)",
+    )
     args = parser.parse_args()
     app = create_app()
     with app.app_context():
@@ -130,6 +140,10 @@ def main() -> int:
         }
     print(f"code: {os.path.dirname(chamber.__file__)}")
     print(f"database: {app.config['SQLALCHEMY_DATABASE_URI'].split('@')[-1]}  rows: {counts}")
+    print(
+        f"reports' cache: {app.config['CACHE_TYPE']}, "
+        f"built reports shared: {app.config['REPORTS_SHARE_BUILT']}"
+    )
     clients = {
         "staff": sign_in(app, "director@example.com"),
         "lead": sign_in(app, "chair@example.com"),
@@ -147,7 +161,7 @@ def main() -> int:
     print(f"{'who':7} {'page':45} {'median ms':>10} {'max ms':>8} {'CPU ms':>7} {'SQL':>4}")
     for who, url in plan:
         median, slowest, cpu, statements, body = measure(
-            app, clients[who], url, args.runs, cold=args.cold
+            app, clients[who], url, args.runs, cold=args.cold, other_worker=args.other_worker
         )
         worst = max(worst, median, cpu)
         print(f"{who:7} {url:45} {median:10.1f} {slowest:8.1f} {cpu:7.1f} {statements:4}")

@@ -65,6 +65,7 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         secret_key = _dev_secret_key(instance_path)
 
     default_db = f"sqlite:///{instance_path / 'chamber.sqlite3'}"
+    cache_type = os.environ.get("CACHE_TYPE", "SimpleCache")
     config = {
         "CHAMBER_ENV": env,
         "SECRET_KEY": secret_key,
@@ -111,6 +112,17 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # The reports' cache (chamber/reports/cache.py; Flask-Caching settings): charts and
+        # built reports, in this process by default; CACHE_TYPE=RedisCache with
+        # CACHE_REDIS_URL shares them between the web workers.
+        "CACHE_TYPE": cache_type,
+        "CACHE_KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "chamber:"),
+        "CACHE_DEFAULT_TIMEOUT": _int("CACHE_DEFAULT_TIMEOUT", 3600),
+        # Built reports go to that cache too (as plain data), so that one worker's build
+        # answers the others: by default when the cache is not this process's own.
+        "REPORTS_SHARE_BUILT": _bool(
+            "REPORTS_SHARE_BUILT", cache_type not in {"SimpleCache", "NullCache"}
+        ),
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
         # Failed sign-ins, each a ladder of windows (progressive back-off, no permanent
         # lock-out): per account from unknown browsers, and per client address.
@@ -132,11 +144,8 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "MAIL_MAX_ATTEMPTS": _int("MAIL_MAX_ATTEMPTS", 8),
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "MEMBERS_PER_PAGE": 24,
-        # Caches (Flask-Caching): in process by default; with several processes
-        # CACHE_TYPE=RedisCache and CACHE_REDIS_URL=redis://… share them. Signed-in pages are
-        # kept until the data changes, at most PAGE_CACHE_SECONDS (0: never kept).
-        "CACHE_TYPE": os.environ.get("CACHE_TYPE", "SimpleCache"),
-        **({"CACHE_REDIS_URL": url} if (url := os.environ.get("CACHE_REDIS_URL")) else {}),
+        # Signed-in pages are kept (in the cache above) until the data changes, at most
+        # PAGE_CACHE_SECONDS (0: never kept; chamber/pagecache.py).
         "PAGE_CACHE_SECONDS": _int("PAGE_CACHE_SECONDS", 60),
         # Relationships (README, "Relationships"): what one unit of each source weighs, the
         # factor for online time together, and how fast ties fade.
@@ -156,6 +165,8 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "RELATIONSHIP_SYNC_MAX_PAIRS": _int("RELATIONSHIP_SYNC_MAX_PAIRS", 2000),
         "RELATIONSHIP_INTRODUCTIONS_PER_DAY": _int("RELATIONSHIP_INTRODUCTIONS_PER_DAY", 5),
     }
+    if os.environ.get("CACHE_REDIS_URL"):
+        config["CACHE_REDIS_URL"] = os.environ["CACHE_REDIS_URL"]
     config.update(overrides)
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
     return config
@@ -170,4 +181,7 @@ def config_for_tests(database_url: str | None = None) -> dict:
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "RATELIMIT_STORAGE_URI": "memory://",
         "MAIL_SERVER": "",
+        # Whatever the environment says: the tests' cache is their own process's.
+        "CACHE_TYPE": "SimpleCache",
+        "REPORTS_SHARE_BUILT": False,
     }

@@ -207,7 +207,7 @@ def init_app(app: Flask) -> None:
         app,
         config={key: value for key, value in app.config.items() if key.startswith("CACHE_")}
         | {
-            "CACHE_KEY_PREFIX": "chamber-page:",
+            "CACHE_KEY_PREFIX": f"{app.config.get('CACHE_KEY_PREFIX', 'chamber:')}page:",
             "CACHE_THRESHOLD": app.config["PAGE_CACHE_THRESHOLD"],
             "CACHE_DEFAULT_TIMEOUT": app.config["PAGE_CACHE_SECONDS"] or 60,
         },

@@ -15,7 +15,7 @@ from chamber.reports import queries
 from chamber.reports.charts import Chart, table_chart
 from chamber.reports.models import DEFAULT_GREEN_FROM, DEFAULT_YELLOW_FROM, EngagementThresholds
 from chamber.reports.scope import Scope
-from chamber.reports.tables import Hours, Money, Number, Table
+from chamber.reports.tables import COUNT, HOURS, MONEY, SCORE, TEXT, Column, Table
 
 #: Points per unit of each activity (documented on the page and in the README).
 WEIGHTS = {
@@ -58,65 +58,33 @@ def current_thresholds() -> tuple[int, int]:
     return (row.green_from, row.yellow_from) if row else (DEFAULT_GREEN_FROM, DEFAULT_YELLOW_FROM)
 
 
-def score(figures: dict, days: int) -> Decimal:
-    """The weighted sum of a member's figures, per 6 months (closed value in cents)."""
-    raw = (
-        WEIGHTS["meetings"] * figures["meetings"]
-        + WEIGHTS["hours"] * Decimal(figures["hours"])
-        + WEIGHTS["one_to_ones"] * figures["one_to_ones"]
-        + WEIGHTS["given"] * figures["given"]
-        + WEIGHTS["received"] * figures["received"]
-        + WEIGHTS["closed_value"] * Decimal(figures["closed_value"]) / 100_000
-    )
-    return raw * SIX_MONTHS_DAYS / days
-
-
-def light_for(value: Decimal, *, is_new: bool, green_from: int, yellow_from: int) -> Light:
-    if is_new:
-        return Light.GREY
-    if value >= green_from:
-        return Light.GREEN
-    if value >= yellow_from:
-        return Light.YELLOW
-    return Light.RED
-
-
 _LIGHT_HTML = {
-    light: Markup('<span class="light light-{}">{}</span>').format(light.value, light.label)
+    light.value: Markup('<span class="light light-{}">{}</span>').format(light.value, light.label)
     for light in Light
 }
+_LIGHT_LABELS = {light.value: light.label for light in Light}
 
 
-@dataclass(frozen=True)
-class LightCell:
-    """The light in the member table: a coloured label on the page, its name in the CSV."""
-
-    light: Light
-
-    def display(self) -> Markup:
-        return _LIGHT_HTML[self.light]
-
-    def __str__(self) -> str:
-        return self.light.label
+def _light_html(light: str) -> str:
+    return _LIGHT_HTML[light]
 
 
-#: One cell per light: cells are values, shared by every row with that light.
-_LIGHT_CELLS = {light: LightCell(light) for light in Light}
+def _light_label(light: str) -> str:
+    return _LIGHT_LABELS[light]
 
 
-@dataclass(slots=True)
-class EngagementRow:
-    member_id: int
-    name: str
-    business: str
-    meetings: int
-    hours: Decimal
-    one_to_ones: int
-    given: int
-    received: int
-    closed_value: int
-    score: Decimal
-    light: Light
+#: The light column: the light's value ("green") in the rows, a coloured label on the page,
+#: its name in the CSV.
+LIGHT = Column(_light_html, _light_label)
+
+#: Points per unit in 1/100,000 of a point: a cent of closed value is one, an hour 100,000
+#: (1,000 a hundredth), so a member's weighted sum is an exact integer, the score that sum
+#: × 182.625 / days, and the light a comparison of integers (no rounding at a threshold).
+_UNITS = {
+    name: int(weight * (1 if name == "closed_value" else 100_000))
+    for name, weight in WEIGHTS.items()
+}
+_SIX_MONTHS_THOUSANDTHS = int(SIX_MONTHS_DAYS * 1000)  # 182,625
 
 
 @dataclass
@@ -124,7 +92,6 @@ class Engagement:
     scope: Scope
     green_from: int
     yellow_from: int
-    rows: list[EngagementRow]
     tables: list[Table]
     charts: list[Chart]
 
@@ -147,46 +114,60 @@ def build_engagement(scope: Scope) -> Engagement:
             "Light",
         ],
         text_columns=2,
+        kinds=[TEXT, TEXT, COUNT, HOURS, COUNT, COUNT, COUNT, MONEY, SCORE, LIGHT],
     )
     days, first = scope.days, scope.first
-    rows, cells, links = [], table.rows, table.links
+    # score >= threshold <=> units × 182,625 >= threshold × days × 10^8 (units as _UNITS).
+    scale = _SIX_MONTHS_THOUSANDTHS
+    below = 100_000 * 1000 * days
+    green_at, yellow_at = green_from * below, yellow_from * below
+    meeting, hour, one_to_one, given, received = (
+        _UNITS[name] for name in ("meetings", "hours", "one_to_ones", "given", "received")
+    )
+    hour //= 100  # per hundredth of an hour
+    rows, links = table.rows, table.links
     by_light = dict.fromkeys(Light, 0)
-    # One pass: each member's row of figures and the table's row of cells.
-    for index, row in enumerate(queries.engagement_rows(scope)):
-        value = score(row._mapping, days)
-        light = light_for(
-            value, is_new=row.joined_on > first, green_from=green_from, yellow_from=yellow_from
+    grey, green, yellow, red = Light.GREY, Light.GREEN, Light.YELLOW, Light.RED
+    # One pass over plain rows: each member's figures and score, as the table's plain values.
+    for index, (member_id, name, business, joined_on, *figures) in enumerate(
+        queries.engagement_rows(scope)
+    ):
+        # int(): PostgreSQL's sums may come as Decimal.
+        meetings, one_to_ones, gave, got, closed_value = map(int, figures[:2] + figures[3:])
+        hours = figures[2]
+        hundredths = int(round(hours * 100))
+        scaled = scale * (
+            meeting * meetings
+            + hour * hundredths
+            + one_to_one * one_to_ones
+            + given * gave
+            + received * got
+            + closed_value
         )
-        member = EngagementRow(
-            row.id,
-            row.full_name,
-            row.business_name,
-            int(row.meetings),
-            Decimal(row.hours),
-            int(row.one_to_ones),
-            int(row.given),
-            int(row.received),
-            int(row.closed_value),
-            value,
-            light,
-        )
-        rows.append(member)
+        if joined_on > first:
+            light = grey
+        elif scaled >= green_at:
+            light = green
+        elif scaled >= yellow_at:
+            light = yellow
+        else:
+            light = red
         by_light[light] += 1
-        cells.append(
-            [
-                member.name,
-                member.business,
-                member.meetings,
-                Hours(member.hours),
-                member.one_to_ones,
-                member.given,
-                member.received,
-                Money(member.closed_value),
-                Number(float(value), 1),
-                _LIGHT_CELLS[light],
-            ]
+        rows.append(
+            (
+                name,
+                business,
+                meetings,
+                hundredths / 100,
+                one_to_ones,
+                gave,
+                got,
+                closed_value,
+                scaled / below,
+                light.value,
+            )
         )
-        links[index] = member.member_id
+        links[index] = member_id
     lights = Table("lights", "Members by light", ["Light", "Members"])
     lights.rows = [[light.label, by_light[light]] for light in Light]
     chart = table_chart(
@@ -199,4 +180,4 @@ def build_engagement(scope: Scope) -> Engagement:
         y_label="Members",
         colors=[LIGHT_COLOURS[light] for light in Light],
     )
-    return Engagement(scope, green_from, yellow_from, rows, [lights, table], [chart])
+    return Engagement(scope, green_from, yellow_from, [lights, table], [chart])

@@ -14,7 +14,7 @@ import mpmath
 from chamber.reports import queries
 from chamber.reports.charts import Chart, table_chart
 from chamber.reports.scope import Scope
-from chamber.reports.tables import Hours, Money, Number, PValue, Table
+from chamber.reports.tables import COUNT, HOURS, MONEY, TEXT, Hours, Money, Number, PValue, Table
 
 QUARTILES = (1, 2, 3, 4)
 CSV_COLUMNS = ["member_id", "hours", "referrals_received", "closed_value", "quartile"]
@@ -83,16 +83,20 @@ def two_sided_p(rho: float, n: int) -> float:
 
 @dataclass
 class GiversGain:
+    """The report as it is kept: plain values for the member rows (thousands of them)."""
+
     scope: Scope
-    members: list[MemberFigures]
+    #: Per member: (member_id, hours, referrals received, closed value, quartile).
+    member_rows: list[tuple[int, float, int, int, int]]
     correlation: Correlation
     tables: list[Table]
     charts: list[Chart]
 
     def csv_rows(self) -> list[list]:
+        hours, money = HOURS.csv, MONEY.csv
         return [
-            [m.member_id, Hours(m.hours), m.received, Money(m.closed_value), m.quartile]
-            for m in self.members
+            [member_id, hours(hours_done), received, money(closed_value), quartile]
+            for member_id, hours_done, received, closed_value, quartile in self.member_rows
         ]
 
 
@@ -162,12 +166,16 @@ def build_givers_gain(scope: Scope) -> GiversGain:
             "Referrals given",
             "Quartile",
         ],
+        kinds=[TEXT, HOURS, COUNT, MONEY, COUNT, TEXT],
     )
+    member_rows = []
     for index, m in enumerate(members):
+        hours = float(m.hours)
         member_table.rows.append(
-            [m.name, Hours(m.hours), m.received, Money(m.closed_value), m.given, f"Q{m.quartile}"]
+            (m.name, hours, m.received, m.closed_value, m.given, f"Q{m.quartile}")
         )
         member_table.links[index] = m.member_id
+        member_rows.append((m.member_id, hours, m.received, m.closed_value, m.quartile))
 
     bar = table_chart(
         quartiles,
@@ -191,7 +199,7 @@ def build_givers_gain(scope: Scope) -> GiversGain:
     )
     return GiversGain(
         scope=scope,
-        members=members,
+        member_rows=member_rows,
         correlation=correlation,
         tables=[quartiles, correlation_table, member_table],
         charts=[bar, scatter],

@@ -3,9 +3,10 @@ Table, so the CSV holds exactly the page's numbers."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from markupsafe import Markup, escape
 
@@ -124,6 +125,49 @@ def csv_cell(cell) -> str:
     return "" if cell is None else str(cell)
 
 
+@dataclass(frozen=True)
+class Column:
+    """How a column of plain values (str, int, float) reads: `html` on the page (escaped, or
+    digits and signs only) and `csv` in the CSV. A table of every member (thousands of rows)
+    keeps plain values under these rather than a figure object per cell: no object is made
+    per cell, and a kept table is plain data, cheap to copy between processes."""
+
+    html: Callable[[Any], str]
+    csv: Callable[[Any], str]
+    #: A format spec that does what `html` does (",": 1,234), applied by the row's pattern
+    #: itself rather than by a call per cell.
+    spec: str | None = None
+
+
+def _escaped(text: str) -> str:
+    """markupsafe.escape's text (a test checks they agree) without its wrapper's checks."""
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&#34;")
+        .replace("'", "&#39;")
+    )
+
+
+def _hours_csv(hours: float) -> str:
+    return format_hours(hours).replace(",", "")
+
+
+def _money_csv(cents: int) -> str:
+    return str(Money(cents))
+
+
+TEXT = Column(_escaped, str)
+COUNT = Column("{:,}".format, str, ",")
+#: Hours as a float (a sum of hundredths: format_hours reads it as a float anyway).
+HOURS = Column(format_hours, _hours_csv)
+#: Integer cents.
+MONEY = Column(format_money, _money_csv)
+#: A score with one decimal.
+SCORE = Column("{:,.1f}".format, "{:.1f}".format, ",.1f")
+
+
 @dataclass
 class Table:
     """One table of a report: a caption, column headings and rows of cells.
@@ -139,6 +183,8 @@ class Table:
     links: dict[int, int] = field(default_factory=dict)
     note: str = ""
     text_columns: int = 1
+    #: When set, the rows are plain values and these say how each column reads (Column).
+    kinds: Sequence[Column] | None = None
     _html: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def html_rows(self, member_href: str, *, link_first: bool = True) -> Markup:
@@ -146,6 +192,8 @@ class Table:
         to `member_href` + id. Made once per table and link form: a kept report is drawn
         again from the same text (a member table has some 40,000 cells)."""
         key = (member_href, link_first)
+        if key not in self._html and self.kinds is not None:
+            self._html[key] = self._plain_html_rows(member_href, link_first)
         if key not in self._html:
             links = self.links if link_first else {}
             href = escape(member_href)
@@ -170,7 +218,40 @@ class Table:
             self._html[key] = Markup(html)  # noqa: S704  # nosec B704 - cells escaped above
         return self._html[key]
 
+    def _plain_html_rows(self, member_href: str, link_first: bool) -> Markup:
+        """html_rows of a table of plain values: a row pattern formatted once per row, the
+        columns with a spec formatted by it, the others by their column's html first."""
+        text = self.text_columns
+        fields, calls = [], []
+        for index, kind in enumerate(self.kinds):
+            fields.append(f"{{{index}:{kind.spec}}}" if kind.spec else f"{{{index}}}")
+            if not kind.spec and index:
+                calls.append((index, kind.html))
+        head = '<th scope="row">{0}</th>'
+        texts = "".join(f"<td>{field}</td>" for field in fields[1:text])
+        numbers = "".join(f'<td class="num">{field}</td>' for field in fields[text:])
+        pattern = f"<tr>{head}{texts}{numbers}</tr>\n".format
+        first = self.kinds[0].html
+        links = self.links if link_first else {}
+        href = escape(member_href)
+        parts = []
+        for index, row in enumerate(self.rows):
+            cells = list(row)
+            for column, html in calls:
+                cells[column] = html(cells[column])
+            cells[0] = first(row[0])
+            link = links.get(index)
+            if link is not None:
+                cells[0] = f'<a href="{href}{link}">{cells[0]}</a>'
+            parts.append(pattern(*cells))
+        # Safe: every value went through its column's html or spec (escape, or digits and
+        # signs; the engagement light is HTML of our own); the member link is an integer id.
+        return Markup("".join(parts))  # noqa: S704  # nosec B704 - cells escaped above
+
     def csv_rows(self) -> Iterable[list[str]]:
+        if self.kinds is not None:
+            formats = [kind.csv for kind in self.kinds]
+            return ([f(v) for f, v in zip(formats, row, strict=True)] for row in self.rows)
         return ([csv_cell(cell) for cell in row] for row in self.rows)
 
 

@@ -39,7 +39,8 @@ bp = Blueprint("reports", __name__)
 
 @bp.record_once
 def _init_cache(state) -> None:
-    """The chart cache: in-process by default, Redis when CACHE_TYPE/CACHE_REDIS_URL say so."""
+    """The reports' cache: in-process by default, Redis when CACHE_TYPE/CACHE_REDIS_URL say
+    so (chamber/config.py)."""
     state.app.config.setdefault("CACHE_TYPE", "SimpleCache")
     state.app.config.setdefault("CACHE_DEFAULT_TIMEOUT", 3600)
     charts.cache.init_app(state.app)
@@ -119,11 +120,11 @@ def built_report(report: ReportKind, scope: Scope):
     The version is read before the figures: a change committed in between can only make the
     cached figures newer than their key, never older, so no reader is shown stale numbers."""
     key = f"{report.slug}:{scope.key}:{chamber_today()}:{queries.data_version()}"
-    built = charts.cache.built.get(key)
+    built = charts.cache.kept(key)
     if built is None:
         built = report.build(scope)
         # Kept without the scope: it holds this request's session's rows (committee, member).
-        charts.cache.built.set(key, replace(built, scope=None))
+        charts.cache.keep(key, replace(built, scope=None))
         return built
     return replace(built, scope=scope)
 
