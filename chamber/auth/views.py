@@ -19,6 +19,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
+from chamber import pagecache
 from chamber.audit.services import record_audit
 from chamber.auth import attempts, services, sessions, tokens, two_factor
 from chamber.auth.forms import (
@@ -53,8 +54,9 @@ def keep_link_tokens_out_of_referers(response):
 
 @cache
 def _member_by_session_statement() -> sa.Select:
-    """Built once per process: every request runs it."""
-    return sa.select(Member).where(
+    """Built once per process: every request runs it. The kept pages' version comes with
+    the member (chamber.pagecache)."""
+    return sa.select(Member, pagecache.version_column()).where(
         Member.session_token == sa.bindparam("token"), Member.is_active.is_(True)
     )
 
@@ -64,7 +66,12 @@ def load_member(session_token: str) -> Member | None:
     """The signed-in member, every request. Their committee memberships load when a page
     first asks (the permission predicates; one statement, as an eager load would be), so
     the pages that never ask do not pay for them."""
-    return db.session.scalar(_member_by_session_statement(), {"token": session_token})
+    row = db.session.execute(_member_by_session_statement(), {"token": session_token}).first()
+    if row is None:
+        return None
+    member, version = row
+    pagecache.remember(version)
+    return member
 
 
 login_manager.login_view = "auth.login"

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from chamber import authz
+from chamber import authz, pagecache
 from chamber.authz import require
 from chamber.committees.models import Committee
 from chamber.csvexport import csv_response
@@ -199,6 +199,7 @@ def _page(template: str, **context) -> str:
 
 @bp.get("/reports/")
 @login_required
+@pagecache.kept
 def index():
     require(authz.can_view_reports(current_user))
     led = _led_committees(current_user)
@@ -207,6 +208,7 @@ def index():
 
 @bp.get("/reports/<slug>")
 @login_required
+@pagecache.kept
 def show(slug: str):
     report, scope, form = _viewable(slug)
     # The fields show the range in force (the default one when none was asked for).
