@@ -89,22 +89,33 @@ def test_a_ties_reach_rows_are_found_by_its_pair_index(app, write):
     assert len(opened) == 2  # the tie seen from each of its ends
 
 
+_PREFIXES = {"reach": "report_committee_reach%", "origins": "report_referral_origins%"}
+
+
 def _rollup_triggers(connection) -> dict[str, str]:
     """The rollups' trigger definitions, by name: SQLite's CREATE TRIGGER text; PostgreSQL's
     trigger definitions and the bodies of their functions."""
-    like = "name LIKE 'report_committee_reach%' OR name LIKE 'report_referral_origins%'"
     if connection.dialect.name == "sqlite":
-        rows = connection.exec_driver_sql(
-            f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND ({like})"  # noqa: S608
+        rows = connection.execute(
+            sa.text(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+                "AND (name LIKE :reach OR name LIKE :origins)"
+            ),
+            _PREFIXES,
         )
         return dict(rows.all())
-    triggers = connection.exec_driver_sql(
-        "SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal "
-        "AND (tgname LIKE 'report_committee_reach%' OR tgname LIKE 'report_referral_origins%')"
+    triggers = connection.execute(
+        sa.text(
+            "SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal "
+            "AND (tgname LIKE :reach OR tgname LIKE :origins)"
+        ),
+        _PREFIXES,
     )
-    functions = connection.exec_driver_sql(
-        "SELECT proname, prosrc FROM pg_proc WHERE proname LIKE 'report_committee_reach%' "
-        "OR proname LIKE 'report_referral_origins%'"
+    functions = connection.execute(
+        sa.text(
+            "SELECT proname, prosrc FROM pg_proc WHERE proname LIKE :reach OR proname LIKE :origins"
+        ),
+        _PREFIXES,
     )
     return dict(triggers.all()) | {f"function {name}": body for name, body in functions.all()}
 
