@@ -65,9 +65,18 @@ def str_enum(enum_cls: type[enum.Enum], name: str) -> sa.Enum:
     )
 
 
+#: Each SQLite connection's page cache, in KiB (SQLite's default is 2,000). A 40-person meeting
+#: sheet rewrites 741 ties of the large demo seed, their ledger entries and the reports'
+#: rollups kept by triggers: about 3 MB of pages. In 2 MB nearly every page was read back
+#: from the file during the update (16 ms of system time in a 55 ms update). The cache fills
+#: only as pages are used.
+SQLITE_CACHE_KIB = 8000
+
+
 @event.listens_for(Engine, "connect")
 def _tune_sqlite(dbapi_connection, _record) -> None:
-    """WAL, a busy timeout and enforced foreign keys; transactions are begun explicitly below."""
+    """WAL, a busy timeout, enforced foreign keys and a page cache of SQLITE_CACHE_KIB;
+    transactions are begun explicitly below."""
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return
     dbapi_connection.isolation_level = None  # let the "begin" hook issue BEGIN itself
@@ -76,6 +85,7 @@ def _tune_sqlite(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
     cursor.close()
 
 
