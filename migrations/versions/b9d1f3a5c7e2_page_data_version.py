@@ -2,7 +2,7 @@
 (chamber.pagecache)
 
 Revision ID: b9d1f3a5c7e2
-Revises: a7c3e9f1b5d2
+Revises: b2d4f6a8c0e1
 Create Date: 2026-11-24 01:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "b9d1f3a5c7e2"
-down_revision = "a7c3e9f1b5d2"
+down_revision = "b2d4f6a8c0e1"
 branch_labels = None
 depends_on = None
 
