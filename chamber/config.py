@@ -144,6 +144,8 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "MAIL_MAX_ATTEMPTS": _int("MAIL_MAX_ATTEMPTS", 8),
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "MEMBERS_PER_PAGE": 24,
+        # A report's table of every member shows this many a page (its CSV has them all).
+        "REPORT_ROWS_PER_PAGE": _int("REPORT_ROWS_PER_PAGE", 100),
         # Signed-in pages are kept (in the cache above) until the data changes, at most
         # PAGE_CACHE_SECONDS (0: never kept; chamber/pagecache.py).
         "PAGE_CACHE_SECONDS": _int("PAGE_CACHE_SECONDS", 60),

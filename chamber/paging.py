@@ -66,3 +66,22 @@ def paginate(
         max_per_page=None,
         error_out=False,
     )
+
+
+class _ListPagination(Pagination):
+    """Pages of a list already in memory (e.g. a kept report's rows)."""
+
+    def _query_items(self) -> list[Any]:
+        rows = self._query_args["rows"]
+        return list(rows[self._query_offset : self._query_offset + self.per_page])
+
+    def _query_count(self) -> int:
+        return len(self._query_args["rows"])
+
+
+def paginate_list(rows, *, page: int, per_page: int) -> Pagination:
+    """`rows` (a sequence) a page at a time, with the pager of every other list; an
+    out-of-range page is empty, never a 404."""
+    return _ListPagination(
+        rows=rows, page=page, per_page=per_page, max_per_page=None, error_out=False
+    )

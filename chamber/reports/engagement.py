@@ -115,6 +115,7 @@ def build_engagement(scope: Scope) -> Engagement:
         ],
         text_columns=2,
         kinds=[TEXT, TEXT, COUNT, HOURS, COUNT, COUNT, COUNT, MONEY, SCORE, LIGHT],
+        paged=True,
     )
     days, first = scope.days, scope.first
     # score >= threshold <=> units × 182,625 >= threshold × days × 10^8 (units as _UNITS).

@@ -167,6 +167,7 @@ def build_givers_gain(scope: Scope) -> GiversGain:
             "Quartile",
         ],
         kinds=[TEXT, HOURS, COUNT, MONEY, COUNT, TEXT],
+        paged=True,
     )
     member_rows = []
     for index, m in enumerate(members):

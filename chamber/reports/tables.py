@@ -185,12 +185,17 @@ class Table:
     text_columns: int = 1
     #: When set, the rows are plain values and these say how each column reads (Column).
     kinds: Sequence[Column] | None = None
+    #: A row per member of the chamber: the page shows them a page at a time (the CSV all).
+    paged: bool = False
     _html: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
-    def html_rows(self, member_href: str, *, link_first: bool = True) -> Markup:
-        """The table's body rows as HTML, every cell escaped; a first cell with a member links
-        to `member_href` + id. Made once per table and link form: a kept report is drawn
-        again from the same text (a member table has some 40,000 cells)."""
+    def html_rows(
+        self, member_href: str, *, link_first: bool = True, start: int = 0, stop: int | None = None
+    ) -> Markup:
+        """The table's body rows (`start` to `stop`) as HTML, every cell escaped; a first
+        cell with a member links to `member_href` + id. Made once per table and link form: a
+        kept report is drawn again from the same text (a member table has some 40,000
+        cells)."""
         key = (member_href, link_first)
         if key not in self._html and self.kinds is not None:
             self._html[key] = self._plain_html_rows(member_href, link_first)
@@ -214,11 +219,12 @@ class Table:
             # Safe: every cell above went through cell_html (escape, or a figure whose text is
             # digits and signs; a Markup cell, such as the engagement light, is HTML of our
             # own); the member link is an integer id.
-            html = "".join(parts)
-            self._html[key] = Markup(html)  # noqa: S704  # nosec B704 - cells escaped above
-        return self._html[key]
+            self._html[key] = parts
+        # Safe: every cell went through cell_html or its column's html/spec (escape, or
+        # digits and signs; the engagement light is HTML of our own); member links are ids.
+        return Markup("".join(self._html[key][start:stop]))  # noqa: S704  # nosec B704
 
-    def _plain_html_rows(self, member_href: str, link_first: bool) -> Markup:
+    def _plain_html_rows(self, member_href: str, link_first: bool) -> list[str]:
         """html_rows of a table of plain values: a row pattern formatted once per row, the
         columns with a spec formatted by it, the others by their column's html first."""
         text = self.text_columns
@@ -244,9 +250,7 @@ class Table:
             if link is not None:
                 cells[0] = f'<a href="{href}{link}">{cells[0]}</a>'
             parts.append(pattern(*cells))
-        # Safe: every value went through its column's html or spec (escape, or digits and
-        # signs; the engagement light is HTML of our own); the member link is an integer id.
-        return Markup("".join(parts))  # noqa: S704  # nosec B704 - cells escaped above
+        return parts
 
     def csv_rows(self) -> Iterable[list[str]]:
         if self.kinds is not None:

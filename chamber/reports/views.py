@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_login import current_user, login_required
+from flask_sqlalchemy.pagination import Pagination
 
-from chamber import authz, pagecache
+from chamber import authz, pagecache, paging
 from chamber.authz import require
 from chamber.committees.models import Committee
 from chamber.csvexport import csv_response
@@ -31,7 +32,7 @@ from chamber.reports.models import EngagementThresholds
 from chamber.reports.network import build_network
 from chamber.reports.scope import Scope, ScopeKind, trailing_months
 from chamber.reports.summary import build_summary
-from chamber.reports.tables import csv_sections, display
+from chamber.reports.tables import Table, csv_sections, display
 from chamber.reports.ties import build_ties
 
 bp = Blueprint("reports", __name__)
@@ -281,6 +282,18 @@ def thresholds():
     history = queries.threshold_history()
     status = 400 if request.method == "POST" else 200
     return _page("thresholds", form=form, history=history), status
+
+
+@bp.app_template_global()
+def table_page(table: Table) -> Pagination | None:
+    """The page of a member table asked for (`?page=N`, REPORT_ROWS_PER_PAGE rows), or None
+    when the table is shown whole."""
+    per_page = current_app.config["REPORT_ROWS_PER_PAGE"]
+    if not table.paged or len(table.rows) <= per_page:
+        return None
+    return paging.paginate_list(
+        range(len(table.rows)), page=paging.requested_page(), per_page=per_page
+    )
 
 
 @bp.app_template_filter("report_cell")

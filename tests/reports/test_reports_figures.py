@@ -260,3 +260,30 @@ def test_summary_top_receivers_and_businesses_sum_their_people(
             name: businesses[name] for name in (row[0] for row in rows)
         }
         assert {row[0] for row in rows} == set(businesses)  # three groups, all shown
+
+
+def test_the_member_tables_show_a_page_at_a_time_and_the_csv_has_them_all(
+    app, client, login, world
+):
+    """A table of every member (engagement, givers gain) is paged on the page: on a large
+    chamber it would be thousands of rows, megabytes of HTML."""
+    staff = world.member("Sam Staff", is_staff=True)
+    names = [f"Member {letter}" for letter in "ABCDE"]
+    for name in names:
+        world.member(name, joined_on=date(2018, 1, 1))
+    login(staff)
+    app.config["REPORT_ROWS_PER_PAGE"] = 2
+    try:
+        pages = [client.get(f"/reports/engagement?page={n}") for n in (1, 2, 3, 4)]
+    finally:
+        app.config["REPORT_ROWS_PER_PAGE"] = 100
+    bodies = [page.get_data(as_text=True) for page in pages]
+    assert [page.status_code for page in pages] == [200] * 4
+    shown = [[name for name in names if f">{name}</a>" in body] for body in bodies]
+    assert [len(on_page) for on_page in shown] == [2, 2, 1, 0]  # past the end: empty
+    assert sorted(sum(shown, [])) == names  # each member once
+    assert "Rows 1–2 of 5; the CSV has them all." in bodies[0]
+    assert 'rel="next"' in bodies[0] and "page=2" in bodies[0]
+    assert "Rows 5–5 of 5" in bodies[2] and 'rel="next"' not in bodies[2]
+    rows = _sections(read_csv(client.get("/reports/engagement.csv")))["Engagement per member"]
+    assert sorted(row[0] for row in rows) == names
