@@ -14,17 +14,10 @@ from chamber.audit.models import AuditEntry
 from chamber.extensions import db
 from chamber.referrals.models import ReferralStatus
 from chamber.reports.cache import cache as report_cache
+from chamber.reports.views import REPORTS
 from tests.reports.conftest import read_csv, today
 
-PAGES = [
-    "summary",
-    "by-committee",
-    "givers-gain",
-    "ties",
-    "network",
-    "engagement",
-    "committee-health",
-]
+PAGES = list(REPORTS)  # the slugs, in the order of the reports menu
 
 
 @pytest.fixture

@@ -17,17 +17,10 @@ from chamber.members.models import Member
 from chamber.one_to_ones.models import OneToOne, OneToOneStatus
 from chamber.referrals.models import Referral, ReferralStatus, ReferralTemperature
 from chamber.reports.cache import cache as report_cache
+from chamber.reports.views import REPORTS
 from tests.reports.conftest import today
 
-PAGES = [
-    "summary",
-    "by-committee",
-    "givers-gain",
-    "ties",
-    "network",
-    "engagement",
-    "committee-health",
-]
+PAGES = list(REPORTS)  # the slugs, in the order of the reports menu
 
 
 def _add_members(committee, meeting, start: int, size: int) -> None:

@@ -16,17 +16,10 @@ import pytest
 from chamber.referrals.models import ReferralStatus
 from chamber.reports import charts
 from chamber.reports.cache import ReportCache
+from chamber.reports.views import REPORTS
 from tests.reports.conftest import today
 
-PAGES = [
-    "summary",
-    "by-committee",
-    "givers-gain",
-    "ties",
-    "network",
-    "engagement",
-    "committee-health",
-]
+PAGES = list(REPORTS)  # the slugs, in the order of the reports menu
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
 
 
