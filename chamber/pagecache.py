@@ -7,6 +7,8 @@ Correct first. A page is kept under a key made of
   same transaction as the write (below), so a change is seen on the very next view;
 - the browser's session (the member, their CSRF token, their two-factor state): a kept page
   is only ever served to the session it was built for, with that session's CSRF token;
+- the release (a hash of the code and templates: a page kept in Redis before a deploy is not
+  served after it);
 - the address with its query string, and the minute: what depends on the clock (upcoming,
   "3 weeks ago", the chamber's today) is at most a minute old, and a page is kept a minute at
   most (PAGE_CACHE_SECONDS).
@@ -30,6 +32,7 @@ import hashlib
 import time
 from collections.abc import Callable
 from functools import wraps
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -167,7 +170,17 @@ def _key(version: int, seconds: int) -> str | None:
     if session_key is None:
         return None
     minute = int(time.time() // seconds)
-    return f"{current_user.get_id()}:{session_key}:{version}:{minute}:{request.full_path}"
+    release = current_app.extensions["chamber_pages_release"]
+    return f"{release}:{current_user.get_id()}:{session_key}:{version}:{minute}:{request.full_path}"
+
+
+def _release(code: Path, templates: Path) -> str:
+    """The code and templates that draw a page: in the key, so that a page kept in a shared
+    cache (Redis) by the release before a deploy is never served by the new one."""
+    digest = hashlib.sha256()
+    for path in sorted([*code.glob("**/*.py"), *templates.glob("**/*.html")]):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def _keepable(response: Response) -> bool:
@@ -216,6 +229,9 @@ def kept(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def init_app(app: Flask) -> None:
+    app.extensions["chamber_pages_release"] = _release(
+        Path(app.root_path), Path(app.root_path, app.template_folder or "templates")
+    )
     app.config.setdefault("PAGE_CACHE_SECONDS", 60)
     app.config.setdefault("PAGE_CACHE_THRESHOLD", 200)
     app.config.setdefault("CACHE_TYPE", "SimpleCache")

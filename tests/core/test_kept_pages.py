@@ -188,3 +188,16 @@ def test_a_page_that_wrote_is_not_kept(app, make_member, sign_in, statements, mo
     monkeypatch.setattr(views.panels, "dashboard_panels", writing)
     built = [statements(lambda: browser.get("/dashboard")) for _ in range(3)]
     assert min(built) > 3
+
+
+def test_a_page_kept_by_another_release_is_not_served(app, make_member, sign_in, statements):
+    """A page kept in a shared cache (Redis) before a deploy is built again after it."""
+    browser = sign_in(make_member(full_name="Ana Ruiz"))
+    browser.get("/dashboard")
+    assert statements(lambda: browser.get("/dashboard")) == 1
+    release = app.extensions["chamber_pages_release"]
+    app.extensions["chamber_pages_release"] = "the-next-release"
+    try:
+        assert statements(lambda: browser.get("/dashboard")) > 1
+    finally:
+        app.extensions["chamber_pages_release"] = release
