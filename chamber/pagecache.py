@@ -74,7 +74,7 @@ class PageDataVersion(Base):
 def _is_write(statement: str) -> bool:
     head = statement.lstrip()[:7].upper()
     if head.startswith(_WRITES):
-        return not statement.startswith(BUMP)
+        return True
     # WITH … INSERT/UPDATE/DELETE
     return head.startswith("WITH") and any(f" {verb} " in statement.upper() for verb in _WRITES)
 
@@ -170,8 +170,15 @@ def _key(version: int, seconds: int) -> str | None:
     if session_key is None:
         return None
     minute = int(time.time() // seconds)
-    release = current_app.extensions["chamber_pages_release"]
-    return f"{release}:{current_user.get_id()}:{session_key}:{version}:{minute}:{request.full_path}"
+    return (
+        f"{release()}:{current_user.get_id()}:{session_key}:{version}:{minute}:{request.full_path}"
+    )
+
+
+def release() -> str:
+    """This release of the code and templates (hashed once at start-up): in the key of
+    whatever a shared cache keeps across deploys (kept pages, built reports)."""
+    return current_app.extensions["chamber_pages_release"]
 
 
 def _release(code: Path, templates: Path) -> str:

@@ -8,29 +8,25 @@ change of any figure a report reads makes a new key, never a stale answer).
   shared cache such as Redis), in Flask-Caching as well, so that one worker's build answers
   the others. The member tables hold plain values (tables.Column), so a kept report pickles
   as data: on the large demo a shared get costs 0.4-5 ms against 73-235 ms for a build (README,
-  "Reports"). The shared key also names this package's code, so a worker of a new release
-  never reads a report kept by an old one.
+  "Reports"). The shared key also names the release (chamber.pagecache.release), so a worker
+  of a new release never reads a report kept by an old one.
 
 `cache.clear()` empties both (tests do, with the tables the counter counts).
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 from collections import OrderedDict
-from pathlib import Path
 from typing import Any
 
 from flask import current_app
 from flask_caching import Cache
 
+from chamber import pagecache
+
 BUILT_KEPT = 24
-#: This package's code, in the shared key of a built report (its classes are pickled).
-CODE_VERSION = hashlib.sha256(
-    b"".join(path.read_bytes() for path in sorted(Path(__file__).parent.glob("*.py")))
-).hexdigest()[:12]
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +70,8 @@ class ReportCache(Cache):
     def _shared_key(key: str) -> str | None:
         if not current_app.config.get("REPORTS_SHARE_BUILT"):
             return None
-        return f"built:{CODE_VERSION}:{key}"
+        # The release: a built report pickles this package's classes.
+        return f"built:{pagecache.release()}:{key}"
 
     def kept(self, key: str) -> Any | None:
         """The report kept under `key` (which names the data version): this process's, else
