@@ -299,14 +299,14 @@ def post(client):
 def count_queries(app):
     """with count_queries() as counted: ...; counted.count is the number of SQL statements.
     Pages are built while counting, never served kept (chamber.pagecache): the count is the
-    page's own work."""
+    page's own work; count_queries(kept=True) leaves kept pages on."""
 
     class Counter:
         count = 0
         statements: list[str] = []
 
     @contextmanager
-    def counting():
+    def counting(kept: bool = False):
         counter = Counter()
         counter.statements = []
 
@@ -318,7 +318,8 @@ def count_queries(app):
 
         engine = _db.engine
         kept_for = app.config["PAGE_CACHE_SECONDS"]
-        app.config["PAGE_CACHE_SECONDS"] = 0
+        if not kept:
+            app.config["PAGE_CACHE_SECONDS"] = 0
         sa.event.listen(engine, "before_cursor_execute", before)
         try:
             yield counter

@@ -29,22 +29,13 @@ def sign_in(signed_in):
 
 
 @pytest.fixture
-def statements(app):
-    """statements(callable) -> how many SQL statements it ran (the cache stays on)."""
+def statements(count_queries):
+    """statements(callable) -> how many SQL statements it ran, kept pages on."""
 
     def count(act) -> int:
-        seen = []
-
-        def note(_conn, _cursor, statement, *_args):
-            if not statement.lstrip().upper().startswith(("BEGIN", "PRAGMA", "SAVEPOINT")):
-                seen.append(statement)
-
-        sa.event.listen(db.engine, "before_cursor_execute", note)
-        try:
+        with count_queries(kept=True) as counted:
             act()
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", note)
-        return len(seen)
+        return counted.count
 
     return count
 
