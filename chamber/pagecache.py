@@ -29,6 +29,7 @@ The cache is Flask-Caching: in-process by default, shared by every worker with R
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from collections.abc import Callable
 from functools import wraps
@@ -47,6 +48,7 @@ from chamber.db import Base
 from chamber.extensions import db
 
 pages = Cache()
+log = logging.getLogger(__name__)
 
 #: Connection.info keys: the transaction wrote; this connection never bumps (migrations).
 WROTE = "chamber_wrote"
@@ -149,6 +151,25 @@ def page_version() -> int:
     return version
 
 
+def cache_get(cache: Cache, key: str) -> Any | None:
+    """`cache.get(key)`, or None when the cache does not answer (Redis down): the caller
+    builds what it would have read, and the site stays up."""
+    try:
+        return cache.get(key)
+    except Exception:  # any cache error means "not kept"
+        log.warning("the shared cache did not answer", exc_info=True)
+        return None
+
+
+def cache_set(cache: Cache, key: str, value: Any, timeout: int | None = None) -> None:
+    """`cache.set(...)`; a cache that does not answer keeps nothing, and the page is shown
+    all the same."""
+    try:
+        cache.set(key, value, timeout=timeout)
+    except Exception:  # any cache error means "not kept"
+        log.warning("the shared cache did not keep a value", exc_info=True)
+
+
 def not_keepable() -> None:
     """Called while a page is built: this page must not be kept (e.g. it carries a one-time
     form token, which two tabs must not share)."""
@@ -221,7 +242,7 @@ def kept(view: Callable[..., Any]) -> Callable[..., Any]:
         version = page_version()
         key = _key(version, seconds)
         if key is not None:
-            body = pages.get(key)
+            body = cache_get(pages, key)
             if body is not None:
                 return Response(body, mimetype="text/html")
         response = current_app.make_response(view(*args, **kwargs))
@@ -229,7 +250,7 @@ def kept(view: Callable[..., Any]) -> Callable[..., Any]:
             # The session as it leaves: building the page may have made its CSRF token.
             key = _key(version, seconds)
             if key is not None:
-                pages.set(key, response.get_data(), timeout=seconds)
+                cache_set(pages, key, response.get_data(), timeout=seconds)
         return response
 
     return wrapper

@@ -16,7 +16,6 @@ change of any figure a report reads makes a new key, never a stale answer).
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections import OrderedDict
 from typing import Any
@@ -27,8 +26,6 @@ from flask_caching import Cache
 from chamber import pagecache
 
 BUILT_KEPT = 24
-
-log = logging.getLogger(__name__)
 
 
 class BuiltReports:
@@ -79,10 +76,7 @@ class ReportCache(Cache):
         value = self.built.get(key)
         shared = None if value is not None else self._shared_key(key)
         if shared is not None:
-            try:
-                value = self.get(shared)
-            except Exception:  # a cache that does not answer: build the report instead
-                log.warning("reports: the shared cache did not answer", exc_info=True)
+            value = pagecache.cache_get(self, shared)  # None when it does not answer: build
             if value is not None:
                 self.built.set(key, value)
         return value
@@ -92,10 +86,7 @@ class ReportCache(Cache):
         self.built.set(key, value)
         shared = self._shared_key(key)
         if shared is not None:
-            try:
-                self.set(shared, value)
-            except Exception:  # the report is shown all the same
-                log.warning("reports: the shared cache did not keep a report", exc_info=True)
+            pagecache.cache_set(self, shared, value)  # the report is shown all the same
 
     def clear(self) -> bool:
         self.built.clear()

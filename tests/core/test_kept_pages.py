@@ -192,3 +192,16 @@ def test_a_page_kept_by_another_release_is_not_served(app, make_member, sign_in,
         assert statements(lambda: browser.get("/dashboard")) > 1
     finally:
         app.extensions["chamber_pages_release"] = release
+
+
+def test_pages_are_built_when_the_shared_cache_does_not_answer(make_member, sign_in, monkeypatch):
+    """Redis down: every page is built, none fails."""
+    browser = sign_in(make_member(full_name="Ana Ruiz"))
+
+    def down(*_args, **_kwargs):
+        raise ConnectionError("Redis is not answering")
+
+    monkeypatch.setattr(pagecache.pages, "get", down)
+    monkeypatch.setattr(pagecache.pages, "set", down)
+    for _ in range(2):
+        assert "Ana Ruiz" in _text(browser.get("/dashboard"))
